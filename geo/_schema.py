@@ -1,0 +1,141 @@
+"""The data contract of each shipped layer: geometry type and the fields every feature carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Field kinds understood by the validator (geo._validate).
+STR, INT, NUM, BOOL, DATE, SOURCES, STR_LIST, INT_LIST, ANY = (
+    "str", "int", "number", "bool", "date", "sources", "list[str]", "list[int]", "any",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    name: str
+    geometry_types: tuple[str, ...]
+    fields: tuple[Field, ...]
+
+    @property
+    def date_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.kind == DATE)
+
+
+ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR")
+EVENT_KINDS = ("strike", "attack", "clash", "shoot-down", "bombing", "diplomatic")
+
+_COMMON = (Field("id", STR), Field("sources", SOURCES))
+
+SCHEMAS: dict[str, LayerSchema] = {
+    "border": LayerSchema(
+        "border",
+        ("LineString",),
+        _COMMON
+        + (
+            Field("name", STR),
+            Field("length_km", NUM),
+            Field("published_lengths", ANY),
+            Field("length_note", STR),
+        ),
+    ),
+    "provinces": LayerSchema(
+        "provinces",
+        ("Polygon", "MultiPolygon"),
+        _COMMON
+        + (
+            Field("name_en", STR),
+            Field("name_fa", STR),
+            Field("name_ur", STR),
+            Field("iso_3166_2", STR),
+            Field("country", STR, choices=ISO3),
+            Field("area_km2", NUM),
+            Field("published_area_km2", NUM),
+            Field("published_area_source", ANY),
+        ),
+    ),
+    "context": LayerSchema(
+        "context",
+        ("Polygon", "MultiPolygon", "LineString", "MultiLineString"),
+        _COMMON
+        + (
+            Field("kind", STR, choices=("country", "province", "coast")),
+            Field("name", STR),
+            Field("country", STR, required=False),
+        ),
+    ),
+    "places": LayerSchema(
+        "places",
+        ("Point",),
+        _COMMON
+        + (
+            Field("name_en", STR),
+            Field("name_fa", STR, required=False),
+            Field("name_ur", STR, required=False),
+            Field("country", STR, choices=ISO3),
+            Field("precision_m", NUM),
+            Field("geonameid", INT, required=False),
+            Field("note", STR, required=False),
+        ),
+    ),
+    "crossings": LayerSchema(
+        "crossings",
+        ("Point",),
+        _COMMON
+        + (
+            Field("name", STR),
+            Field("kind", STR, choices=("crossing", "border-market")),
+            Field("pk_side", STR),
+            Field("ir_side", STR),
+            Field("precision_m", NUM),
+            Field("opened", DATE, required=False),
+            Field("status", STR, required=False),
+            Field("summary", STR),
+        ),
+    ),
+    "events": LayerSchema(
+        "events",
+        ("Point",),
+        _COMMON
+        + (
+            Field("date", DATE),
+            Field("end_date", DATE, required=False),
+            Field("kind", STR, choices=EVENT_KINDS),
+            Field("actor", STR),
+            Field("target", STR),
+            Field("place", STR),
+            Field("country", STR, choices=ISO3),
+            Field("precision_m", NUM),
+            Field("location_note", STR),
+            Field("killed_low", INT, required=False),
+            Field("killed_high", INT, required=False),
+            Field("injured_low", INT, required=False),
+            Field("injured_high", INT, required=False),
+            Field("summary", STR),
+            Field("footnotes", INT_LIST, required=False),
+            Field("border_distance_km", NUM),
+            Field("border_side", STR, required=False, choices=("IRN", "PAK")),
+        ),
+    ),
+    "routes": LayerSchema(
+        "routes",
+        ("LineString",),
+        _COMMON
+        + (
+            Field("name", STR),
+            Field("kind", STR, choices=("drugs", "fuel")),
+            Field("schematic", BOOL),
+            Field("waypoints", STR_LIST),
+            Field("summary", STR),
+        ),
+    ),
+}
+
+LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)

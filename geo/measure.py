@@ -1,0 +1,103 @@
+"""Geodesic measures on the WGS84 ellipsoid: lengths, areas, distance and side of the border."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import shapely
+from pyproj import Geod, Transformer
+from shapely.geometry import LineString, Polygon, box
+from shapely.ops import split
+
+GEOD = Geod(ellps="WGS84")
+
+# A metric projection for finding the nearest point on the border: UTM zone 41N spans
+# 60-66 E, which holds the whole Iran-Pakistan boundary (60.8-63.4 E).
+NEAREST_CRS = "EPSG:32641"
+_TO_METRIC = Transformer.from_crs("EPSG:4326", NEAREST_CRS, always_xy=True)
+_TO_LONLAT = Transformer.from_crs(NEAREST_CRS, "EPSG:4326", always_xy=True)
+
+# The border line ends at the Afghanistan tripoint and in Gwadar Bay. To tell the Iranian
+# from the Pakistani side it is carried on beyond both ends: north-east into Afghanistan
+# from the tripoint, due south into the Gulf of Oman from the bay, where neither province is.
+_EXTEND_FROM_START = (400.0, 400.0)  # degrees lon, lat added: far past the world box
+_EXTEND_FROM_END = (0.0, -400.0)
+SIDE_MAX_KM = 500.0  # beyond this a "side of the border" says nothing useful
+
+
+def line_length_km(geometry: shapely.Geometry) -> float:
+    """Geodesic length of a (multi)line in kilometres."""
+    return GEOD.geometry_length(geometry) / 1000.0
+
+
+def polygon_area_km2(geometry: shapely.Geometry) -> float:
+    """Geodesic area of a (multi)polygon in square kilometres, whatever its ring orientation."""
+    parts = getattr(geometry, "geoms", [geometry])
+    total = 0.0
+    for part in parts:
+        area, _ = GEOD.geometry_area_perimeter(shapely.geometry.polygon.orient(part, 1.0))
+        total += area
+    return total / 1e6
+
+
+def border_sides(border: LineString) -> tuple[Polygon, Polygon]:
+    """Split the world into the Iranian and Pakistani sides of ``border``.
+
+    Returns
+    -------
+    (iran_side, pakistan_side)
+        Polygons in lon/lat whose shared edge contains the whole border line.
+    """
+    coords = list(border.coords)
+    (x0, y0), (x1, y1) = coords[0], coords[-1]
+    start = (x0 + _EXTEND_FROM_START[0], y0 + _EXTEND_FROM_START[1])
+    end = (x1 + _EXTEND_FROM_END[0], y1 + _EXTEND_FROM_END[1])
+    cutter = LineString([start, *coords, end])
+    world = box(-180, -90, 180, 90)
+    halves = list(split(world, cutter).geoms)
+    if len(halves) != 2:
+        raise ValueError(f"border does not split the plane in two (got {len(halves)} parts)")
+    # Iran lies west of the line: the half holding Tehran (51.4 E, 35.7 N).
+    tehran = shapely.Point(51.39, 35.69)
+    iran, pakistan = sorted(halves, key=lambda h: not h.contains(tehran))
+    return iran, pakistan
+
+
+def distance_to_border_km(
+    lon: np.ndarray, lat: np.ndarray, border: LineString
+) -> np.ndarray:
+    """Geodesic distance (km) from each point to the nearest point of ``border``.
+
+    The nearest point is found in UTM 41N; the distance to it is then measured on the
+    ellipsoid, so the figure does not carry the projection's scale error. Vectorised.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    bx, by = _TO_METRIC.transform(*np.asarray(border.coords).T)
+    line_m = LineString(np.column_stack([bx, by]))
+    px, py = _TO_METRIC.transform(lon, lat)
+    points = shapely.points(px, py)
+    nearest = shapely.line_interpolate_point(line_m, shapely.line_locate_point(line_m, points))
+    nx, ny = _TO_LONLAT.transform(shapely.get_x(nearest), shapely.get_y(nearest))
+    _, _, dist = GEOD.inv(lon, lat, nx, ny)
+    return np.asarray(dist) / 1000.0
+
+
+def side_of_border(
+    lon: np.ndarray, lat: np.ndarray, border: LineString, distance_km: np.ndarray | None = None
+) -> np.ndarray:
+    """'IRN' or 'PAK' for each point: the side of the border it lies on (None when far).
+
+    Points farther than ``SIDE_MAX_KM`` from the border get None: at that range the
+    "side" of a 1,000 km line is a geometric artefact, not a fact about the place.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if distance_km is None:
+        distance_km = distance_to_border_km(lon, lat, border)
+    iran, _ = border_sides(border)
+    shapely.prepare(iran)
+    on_iran_side = shapely.contains_xy(iran, lon, lat)
+    side = np.where(on_iran_side, "IRN", "PAK").astype(object)
+    side[np.asarray(distance_km) > SIDE_MAX_KM] = None
+    return side

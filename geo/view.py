@@ -1,0 +1,150 @@
+"""What a map shows: a date window, a set of layers and a basemap, parsed from any door.
+
+The app's URL, the CLI's options and a figure recipe all become a ``View``, and every bad
+value is reported by name, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from geo._errors import BorderAtlasError
+from geo._schema import LAYER_NAMES
+
+# The span the slider covers; events outside it are still listed in the data.
+ATLAS_START = dt.date(2017, 1, 1)
+ATLAS_END = dt.date(2024, 12, 31)
+DEFAULT_LAYERS: tuple[str, ...] = LAYER_NAMES
+BASEMAPS = ("offline", "osm", "satellite")
+DEFAULT_BASEMAP = "offline"
+
+# Named windows a user can pick instead of dragging the slider.
+PRESETS: dict[str, tuple[dt.date, dt.date]] = {
+    "crisis-week": (dt.date(2024, 1, 15), dt.date(2024, 1, 22)),
+    "dec2023-apr2024": (dt.date(2023, 12, 1), dt.date(2024, 4, 30)),
+    "everything": (ATLAS_START, ATLAS_END),
+}
+PRESET_LABELS = {
+    "crisis-week": "Crisis week (15–22 Jan 2024)",
+    "dec2023-apr2024": "Dec 2023 – Apr 2024",
+    "everything": "Everything (2017–2024)",
+}
+DEFAULT_PRESET = "crisis-week"
+
+
+class ViewError(BorderAtlasError, ValueError):
+    """A view parameter with a bad value; the message names the parameter and value."""
+
+
+@dataclass(frozen=True)
+class View:
+    start: dt.date = PRESETS[DEFAULT_PRESET][0]
+    end: dt.date = PRESETS[DEFAULT_PRESET][1]
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    basemap: str = DEFAULT_BASEMAP
+    extent: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    notes: tuple[str, ...] = field(default=(), compare=False)  # what was fixed while parsing
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ViewError(f"end date {self.end} is before start date {self.start}")
+        unknown = [n for n in self.layers if n not in LAYER_NAMES]
+        if unknown:
+            raise ViewError(f"unknown layer {unknown[0]!r}; known layers: {', '.join(LAYER_NAMES)}")
+        if self.basemap not in BASEMAPS:
+            raise ViewError(f"unknown basemap {self.basemap!r}; choose one of {', '.join(BASEMAPS)}")
+        if self.extent is not None:
+            check_extent(self.extent)
+
+    def with_(self, **changes: Any) -> View:
+        return replace(self, **changes)
+
+    def to_query(self) -> dict[str, str]:
+        """URL query parameters that reopen this view."""
+        query = {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "layers": ",".join(self.layers),
+            "basemap": self.basemap,
+        }
+        return query
+
+
+def parse_date_param(name: str, value: Any) -> dt.date:
+    """An ISO date, or ViewError naming the parameter and the value."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ViewError(f"{name}: {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_layers_param(value: Any) -> tuple[str, ...]:
+    """Layer names from a comma-separated text or a list, in the atlas's drawing order."""
+    names = [n.strip() for n in (value.split(",") if isinstance(value, str) else value)]
+    names = [n for n in names if n]
+    for n in names:
+        if n not in LAYER_NAMES:
+            raise ViewError(f"layers: unknown layer {n!r}; known layers: {', '.join(LAYER_NAMES)}")
+    return tuple(n for n in LAYER_NAMES if n in names)
+
+
+def check_extent(extent: Any) -> tuple[float, float, float, float]:
+    """lon_min, lat_min, lon_max, lat_max within WGS84 range and in order."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in extent)
+    except (TypeError, ValueError):
+        raise ViewError(f"extent: {extent!r} is not four numbers lon_min,lat_min,lon_max,lat_max") from None
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+        raise ViewError(
+            f"extent: {x0},{y0},{x1},{y1} is not lon_min<lon_max in [-180,180], lat_min<lat_max in [-90,90]"
+        )
+    return (x0, y0, x1, y1)
+
+
+def view_from_query(query: Mapping[str, Any]) -> View:
+    """A View from URL query parameters; a bad parameter falls back to its default.
+
+    What was wrong is kept in ``View.notes`` so the app can tell the user.
+    """
+    default = View()
+    notes: list[str] = []
+    start, end = default.start, default.end
+    preset = query.get("preset")
+    if preset is not None:
+        if preset in PRESETS:
+            start, end = PRESETS[preset]
+        else:
+            notes.append(f"preset {preset!r} is unknown; showing the default window")
+    for name in ("start", "end"):
+        if name in query:
+            try:
+                value = parse_date_param(name, query[name])
+            except ViewError as exc:
+                notes.append(f"{exc}; using the default")
+                continue
+            if not ATLAS_START <= value <= ATLAS_END:
+                notes.append(f"{name}: {value} is outside {ATLAS_START}–{ATLAS_END}; using the default")
+                continue
+            start, end = (value, end) if name == "start" else (start, value)
+    if end < start:
+        notes.append(f"end {end} is before start {start}; showing the default window")
+        start, end = default.start, default.end
+    layers = default.layers
+    if "layers" in query:
+        try:
+            layers = parse_layers_param(query["layers"])
+        except ViewError as exc:
+            notes.append(f"{exc}; showing the default layers")
+    basemap = query.get("basemap", default.basemap)
+    if basemap not in BASEMAPS:
+        notes.append(f"basemap {basemap!r} is unknown; using {DEFAULT_BASEMAP}")
+        basemap = DEFAULT_BASEMAP
+    return View(start=start, end=end, layers=layers, basemap=basemap, notes=tuple(notes))

@@ -1,0 +1,93 @@
+"""Popup and tooltip HTML shared by the layers. Every text from data is escaped here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from geo._validate import parse_date
+
+
+def missing(value: Any) -> bool:
+    """True for None, NaN, NaT and empty text: a value the data does not give."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover - pandas always comes with geopandas
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+def fmt_date(value: Any) -> str:
+    """ISO date text of a date, datetime, Timestamp or ISO string ('' when missing)."""
+    if missing(value):
+        return ""
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    parsed = parse_date(str(value)[:10])
+    return parsed.isoformat() if parsed else str(value)
+
+
+def fmt_range(low: Any, high: Any) -> str:
+    """'3', '3–5' or 'unknown' for a low/high pair that may be missing."""
+    if missing(low) and missing(high):
+        return "unknown"
+    low_i = int(low) if not missing(low) else None
+    high_i = int(high) if not missing(high) else None
+    if low_i is None or high_i is None or low_i == high_i:
+        return str(low_i if low_i is not None else high_i)
+    return f"{low_i}–{high_i}"
+
+
+def fmt_precision(metres: Any) -> str:
+    if missing(metres):
+        return "unknown"
+    m = float(metres)
+    return f"± {m / 1000:.0f} km" if m >= 1000 else f"± {m:.0f} m"
+
+
+def sources_html(sources: Any) -> str:
+    """An ordered list of sources with links; every text escaped, links open in a new tab."""
+    if missing(sources) or not isinstance(sources, Sequence) or not sources:
+        return ""
+    items = []
+    for src in sources:
+        if not isinstance(src, Mapping):
+            continue
+        url = str(src.get("url", ""))
+        title = escape(str(src.get("title", "")))
+        link = (
+            f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+            if url.startswith(("https://", "http://"))
+            else title
+        )
+        meta = ", ".join(escape(str(src[k])) for k in ("publisher", "date") if src.get(k))
+        items.append(f"<li>{link}{' — ' + meta if meta else ''}</li>")
+    return '<ol class="ba-sources">' + "".join(items) + "</ol>"
+
+
+def table_html(title: str, rows: Sequence[tuple[str, Any]], after: str = "") -> str:
+    """A popup: a heading, a two-column table of (label, value) and raw HTML after it.
+
+    Values are escaped; rows whose value is missing are left out.
+    """
+    body = "".join(
+        f"<tr><th>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
+        for label, value in rows
+        if not missing(value)
+    )
+    return (
+        f'<div class="ba-popup"><h4>{escape(title)}</h4>'
+        f'<table class="ba-table">{body}</table>{after}</div>'
+    )

@@ -1,0 +1,72 @@
+"""What a layer spec is: name, title, geometry kind, style, legend, popup and date field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+GeometryKind = Literal["point", "line", "polygon"]
+Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "dot"]
+Dash = Literal["solid", "dash", "dot", "dashdot"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one feature is drawn, in terms both renderers understand.
+
+    Sizes are in screen pixels for the web map; the static renderer scales them to points.
+    """
+
+    color: str = "#000000"
+    weight: float = 1.0
+    dash: Dash = "solid"
+    opacity: float = 1.0
+    fill: str | None = None
+    fill_opacity: float = 0.0
+    marker: Marker | None = None
+    size: float = 8.0
+
+    def with_(self, **changes: Any) -> Style:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    style: Style
+    geometry: GeometryKind
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """Everything the web map and the static export need to draw one layer.
+
+    Parameters
+    ----------
+    name
+        The layer's name, as in ``geo.LAYER_NAMES`` and the file ``data/<name>.geojson``.
+    style_of
+        Style of one feature from its properties (categories differ by shape or dash, not
+        only colour, so maps stay readable in greyscale).
+    legend
+        The legend entries this layer contributes, in order.
+    date_field, end_field
+        The field that places a feature in time (None: always shown), and its optional end.
+    """
+
+    name: str
+    title: str
+    geometry: GeometryKind
+    description: str
+    style_of: Callable[[Mapping[str, Any]], Style]
+    legend: tuple[LegendEntry, ...]
+    tooltip_of: Callable[[Mapping[str, Any]], str]
+    popup_of: Callable[[Mapping[str, Any]], str] | None = None
+    date_field: str | None = None
+    end_field: str | None = None
+    label_field: str | None = None
+    z: int = 0
+    default_on: bool = True
+    web_simplify_deg: float = 0.0  # simplification for the browser; measures use full detail
+    extra: Mapping[str, Any] = field(default_factory=dict)

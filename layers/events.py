@@ -1,0 +1,114 @@
+"""Events layer: strikes, attacks and diplomatic steps, each a dated, sourced point.
+
+Marker shape says what happened (kind); colour says who acted (actor group). An imprecise
+site is drawn with a circle of its precision radius.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from layers import palette as pal
+from layers._popup import fmt_date, fmt_precision, fmt_range, missing, sources_html, table_html
+from layers._spec import LayerSpec, LegendEntry, Style
+
+# Actor text -> group, first match wins. Joint actions before single governments; armed
+# groups before governments because "militants operating from the Iranian side" is not Iran.
+_ACTOR_RULES = (
+    ("joint", re.compile(r"\b(pakistan and iran|iran and pakistan)\b", re.I)),
+    ("militant", re.compile(r"jaish|islamic state|militant|armed group|gunmen|insurgent|\bbl[af]\b", re.I)),
+    ("IRN", re.compile(r"^(iran|iranian)|\birgc\b", re.I)),
+    ("PAK", re.compile(r"^(pakistan|pakistani)", re.I)),
+)
+
+PRECISION_STYLE = Style(color=pal.GREY, weight=1.0, dash="dash", fill=pal.GREY, fill_opacity=0.06)
+
+
+def actor_group(actor: Any) -> str:
+    """Which palette group an actor belongs to: IRN, PAK, militant, joint or other."""
+    text = "" if missing(actor) else str(actor)
+    for group, pattern in _ACTOR_RULES:
+        if pattern.search(text):
+            return group
+    return "other"
+
+
+def _style(p: Mapping[str, Any]) -> Style:
+    marker = pal.KIND_MARKERS.get(str(p.get("kind")), "circle")
+    color = pal.ACTOR_COLORS[actor_group(p.get("actor"))]
+    return Style(color=pal.BLACK, weight=1.0, fill=color, fill_opacity=1.0, marker=marker,
+                 size=14 if p.get("kind") in ("strike", "bombing") else 11)
+
+
+def casualties_text(p: Mapping[str, Any]) -> str:
+    killed = fmt_range(p.get("killed_low"), p.get("killed_high"))
+    injured = fmt_range(p.get("injured_low"), p.get("injured_high"))
+    if killed == "unknown" and injured == "unknown":
+        return "not reported"
+    return f"{killed} killed, {injured} injured"
+
+
+def border_text(p: Mapping[str, Any]) -> str:
+    dist = p.get("border_distance_km")
+    if missing(dist):
+        return "unknown"
+    side = {"IRN": "Iranian side", "PAK": "Pakistani side"}.get(str(p.get("border_side")), "")
+    return f"{float(dist):,.0f} km" + (f", {side}" if side else "")
+
+
+def _popup(p: Mapping[str, Any]) -> str:
+    start, end = fmt_date(p.get("date")), fmt_date(p.get("end_date"))
+    footnotes = p.get("footnotes")
+    notes = ", ".join(str(n) for n in footnotes) if isinstance(footnotes, list | tuple) and len(footnotes) else None
+    rows = [
+        ("Date", f"{start} to {end}" if end and end != start else start),
+        ("What", str(p.get("kind", "")).replace("-", " ")),
+        ("Actor", p.get("actor")),
+        ("Target", p.get("target")),
+        ("Place", p.get("place")),
+        ("Casualties", casualties_text(p)),
+        ("Location precision", fmt_precision(p.get("precision_m"))),
+        ("How it was placed", p.get("location_note")),
+        ("Distance to border", border_text(p)),
+        ("Summary", p.get("summary")),
+        ("Paper's footnotes", notes),
+    ]
+    title = f"{start} — {p.get('place', '')}"
+    return table_html(title, rows, sources_html(p.get("sources")))
+
+
+def _tooltip(p: Mapping[str, Any]) -> str:
+    return escape(f"{fmt_date(p.get('date'))}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}")
+
+
+_LEGEND_KINDS = tuple(
+    LegendEntry(kind.replace("-", " ").capitalize(),
+                Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=11),
+                "point")
+    for kind, marker in pal.KIND_MARKERS.items()
+)
+_LEGEND_ACTORS = tuple(
+    LegendEntry(f"By {pal.ACTOR_LABELS[g]}" if g != "other" else "Other actor",
+                Style(color=pal.BLACK, fill=c, fill_opacity=1.0, marker="circle", size=11), "point")
+    for g, c in pal.ACTOR_COLORS.items()
+)
+
+EVENTS = LayerSpec(
+    name="events",
+    title="Strikes, attacks and diplomacy",
+    geometry="point",
+    description="Dated events with sources: shape by kind, colour by actor, a dashed circle "
+    "for the location's precision.",
+    style_of=_style,
+    legend=_LEGEND_KINDS + _LEGEND_ACTORS
+    + (LegendEntry("Location precision", PRECISION_STYLE, "polygon"),),
+    tooltip_of=_tooltip,
+    popup_of=_popup,
+    date_field="date",
+    end_field="end_date",
+    label_field="place",
+    z=60,
+)

@@ -1,0 +1,60 @@
+"""One colour-blind-safe palette for every layer (Okabe & Ito 2008), and the marker shapes.
+
+Categories differ by marker shape or line dash as well as colour, so a map stays readable
+in greyscale and for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+GREY = "#7F7F7F"
+LIGHT_GREY = "#BDBDBD"
+PAPER = "#F4F1EA"  # land of the context countries
+SEA = "#DCE9F2"
+
+# Who acted: the colour of an event.
+ACTOR_COLORS = {
+    "IRN": VERMILLION,
+    "PAK": BLUE,
+    "militant": BLACK,
+    "joint": BLUISH_GREEN,
+    "other": GREY,
+}
+ACTOR_LABELS = {
+    "IRN": "Iran",
+    "PAK": "Pakistan",
+    "militant": "Armed group",
+    "joint": "Both governments / diplomacy",
+    "other": "Other",
+}
+
+# What happened: the shape of an event's marker.
+KIND_MARKERS = {
+    "strike": "triangle",
+    "attack": "diamond",
+    "bombing": "star",
+    "clash": "cross",
+    "shoot-down": "hexagon",
+    "diplomatic": "circle",
+}
+
+# matplotlib marker codes for the shapes above (the web map draws the same shapes as SVG).
+MPL_MARKERS = {
+    "circle": "o",
+    "triangle": "^",
+    "square": "s",
+    "diamond": "D",
+    "star": "*",
+    "cross": "X",
+    "hexagon": "h",
+    "dot": ".",
+}
+MPL_DASHES = {"solid": "-", "dash": (0, (6, 3)), "dot": (0, (1.5, 2.5)), "dashdot": (0, (6, 2, 1.5, 2))}
+SVG_DASHES = {"solid": None, "dash": "8 4", "dot": "2 5", "dashdot": "8 3 2 3"}
