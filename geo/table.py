@@ -1,0 +1,70 @@
+"""Events as a table for people: the on-screen table, CSV and GeoJSON downloads."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+import geopandas as gpd
+
+from geo.io import dumps_collection, feature
+from layers.events import actor_group, border_text, casualties_text
+from layers.palette import ACTOR_LABELS
+
+
+def _date(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series).dt.strftime("%Y-%m-%d").fillna("")
+
+
+def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per event with the columns a reader scans: when, what, who, where, toll."""
+    if events.empty:
+        return pd.DataFrame(columns=["date", "end date", "kind", "actor", "actor group", "place",
+                                     "country", "casualties", "precision (km)", "to border",
+                                     "sources"])
+    records = events.drop(columns="geometry").to_dict("records")
+    return pd.DataFrame({
+        "date": _date(events["date"]).to_numpy(),
+        "end date": _date(events["end_date"]).to_numpy() if "end_date" in events else "",
+        "kind": events["kind"].to_numpy(),
+        "actor": events["actor"].to_numpy(),
+        "actor group": [ACTOR_LABELS[actor_group(a)] for a in events["actor"]],
+        "place": events["place"].to_numpy(),
+        "country": events["country"].to_numpy(),
+        "casualties": [casualties_text(r) for r in records],
+        "precision (km)": (events["precision_m"].astype(float) / 1000).round(1).to_numpy(),
+        "to border": [border_text(r) for r in records],
+        "sources": [len(s) for s in events["sources"]],
+    })
+
+
+def events_csv(events: gpd.GeoDataFrame) -> bytes:
+    """CSV of the events with every field; lists as JSON text, coordinates as lon/lat."""
+    frame = events.drop(columns="geometry").copy()
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = _date(frame[col])
+        elif frame[col].map(lambda v: isinstance(v, list | dict)).any():
+            frame[col] = frame[col].map(lambda v: json.dumps(v, ensure_ascii=False)
+                                        if isinstance(v, list | dict) else v)
+    frame.insert(1, "lon", events.geometry.x.round(6).to_numpy())
+    frame.insert(2, "lat", events.geometry.y.round(6).to_numpy())
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def events_geojson(events: gpd.GeoDataFrame) -> bytes:
+    """GeoJSON FeatureCollection of the events, in the shipped file's format."""
+    feats = []
+    for row in events.to_dict("records"):
+        geom = row.pop("geometry")
+        props = {}
+        for key, value in row.items():
+            if isinstance(value, pd.Timestamp):
+                props[key] = value.strftime("%Y-%m-%d")
+            elif value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+                continue
+            else:
+                props[key] = value
+        feats.append(feature(geom, props))
+    return dumps_collection("events", feats).encode("utf-8")

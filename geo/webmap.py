@@ -1,0 +1,224 @@
+"""The web map: a folium map whose data layers are spec-styled GeoJSON, served offline.
+
+The base map (basemap tiles, view, controls) is built once per basemap; the data layers are
+feature groups that streamlit-folium swaps in place, so moving the date window does not
+rebuild the map or lose the user's zoom. Each layer's features are prepared once (style,
+tooltip and popup from its spec, geometry simplified for the browser) and a window is then
+just a selection of prepared JSON fragments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import numpy as np
+import xyzservices.providers as xyz
+from branca.element import MacroElement
+from jinja2 import Template
+
+import geopandas as gpd
+import shapely
+
+from geo.assemble import in_window
+from layers import SPECS, LayerSpec
+from layers.border import border_label
+from layers.events import PRECISION_STYLE
+
+ASSET_BASE = "/app/static"  # where Streamlit's static serving puts ./static
+REGION_BOUNDS = ((24.4, 57.8), (31.6, 67.4))  # (south, west), (north, east): both provinces
+MIN_PRECISION_CIRCLE_M = 500
+WEB_GRID_DEG = 1e-5  # below this a circle would hide under the marker
+
+BASEMAPS = {
+    "offline": ("Offline: bundled context map", None),
+    "osm": ("OpenStreetMap (online)", xyz.OpenStreetMap.Mapnik),
+    "satellite": ("Satellite imagery, Esri (online)", xyz.Esri.WorldImagery),
+}
+
+
+def _style_json(style: Any, **extra: Any) -> dict[str, Any]:
+    out = {k: v for k, v in dataclasses.asdict(style).items() if v is not None}
+    out.update(extra)
+    return out
+
+
+@dataclass(frozen=True)
+class PreparedLayer:
+    """A layer ready for the browser: one JSON fragment per feature, with its row index."""
+
+    name: str
+    frame: gpd.GeoDataFrame  # the full layer, for window masks
+    fragments: tuple[str, ...]  # feature JSON, aligned with frame rows
+    circles: tuple[str | None, ...]  # precision-circle JSON (events), aligned with frame rows
+
+
+def _props_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "geometry"}
+
+
+def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = None) -> PreparedLayer:
+    """Precompute the browser features of a layer (do once per process, then cache)."""
+    spec = spec or SPECS[name]
+    geoms = np.asarray(frame.geometry.values)
+    if spec.web_simplify_deg:
+        geoms = shapely.simplify(geoms, spec.web_simplify_deg, preserve_topology=True)
+    # Coordinates no finer than the simplification (and never below ~1 m): smaller payload.
+    grid = max(WEB_GRID_DEG, spec.web_simplify_deg / 10)
+    geoms = shapely.set_precision(geoms, grid)
+    fragments, circles = [], []
+    records = frame.drop(columns="geometry").to_dict("records")
+    for props, geom in zip(records, geoms, strict=True):
+        geometry = json.loads(shapely.to_geojson(geom))
+        style = spec.style_of(props)
+        out: dict[str, Any] = {"_id": str(props.get("id", "")), "_s": _style_json(style)}
+        if spec.tooltip_of is not None:
+            out["_t"] = spec.tooltip_of(props)
+        if spec.popup_of is not None:
+            out["_p"] = spec.popup_of(props)
+        if name == "border":
+            out["_l"] = border_label(props)
+        if name == "context":
+            out["_s"]["interactive"] = False
+            out.pop("_t", None)
+        fragments.append(_feature_json(geometry, out))
+        radius = props.get("precision_m")
+        if name == "events" and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
+            circles.append(_feature_json(geometry, {
+                "_id": f"{out['_id']}#precision", "_r": float(radius),
+                "_s": _style_json(PRECISION_STYLE, interactive=False)}))
+        else:
+            circles.append(None)
+    return PreparedLayer(name, frame, tuple(fragments), tuple(circles))
+
+
+def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
+    return json.dumps({"type": "Feature", "geometry": geometry, "properties": props},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tuple[str, int]:
+    """(FeatureCollection JSON of the features shown in the window, how many features)."""
+    mask = in_window(prepared.frame, prepared.name, start, end).to_numpy()
+    idx = np.flatnonzero(mask)
+    circles = [prepared.circles[i] for i in idx if prepared.circles[i]]
+    parts = circles + [prepared.fragments[i] for i in idx]  # circles under markers
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}", len(idx)
+
+
+class DataLayer(MacroElement):
+    """A pre-serialised GeoJSON layer drawn by static/atlas/atlas.js (BorderAtlas.layer)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = BorderAtlas.layer({{ this.data }}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data: str) -> None:
+        super().__init__()
+        self._name = "DataLayer"
+        self.data = data
+
+
+def base_map(basemap: str = "offline", *, asset_base: str = ASSET_BASE) -> folium.Map:
+    """The map without data layers: view, scale, tiles (online basemaps only), local assets."""
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    m = folium.Map(location=(28.0, 62.6), zoom_start=6, tiles=None, control_scale=True,
+                   min_zoom=3, max_zoom=14, world_copy_jump=False)
+    # Every script and stylesheet comes from the app itself (vendored from npm).
+    m.default_js = [
+        ("leaflet", f"{asset_base}/vendor/leaflet/leaflet.js"),
+        ("jquery", f"{asset_base}/vendor/jquery/jquery.min.js"),
+        ("border_atlas", f"{asset_base}/atlas/atlas.js"),
+    ]
+    m.default_css = [
+        ("leaflet_css", f"{asset_base}/vendor/leaflet/leaflet.css"),
+        ("border_atlas_css", f"{asset_base}/atlas/atlas.css"),
+    ]
+    provider = BASEMAPS[basemap][1]
+    if provider is not None:
+        folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution,
+                         name=BASEMAPS[basemap][0], max_zoom=provider.get("max_zoom", 18)).add_to(m)
+    m.fit_bounds([list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])])
+    return m
+
+
+def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
+                start: dt.date, end: dt.date) -> tuple[list[folium.FeatureGroup], dict[str, int]]:
+    """One feature group per shown layer, in drawing order, and the count shown of each."""
+    groups, counts = [], {}
+    for name in SPECS:  # SPECS is in drawing order
+        if name not in layers or name not in prepared:
+            continue
+        data, n = window_geojson(prepared[name], start, end)
+        counts[name] = n
+        group = folium.FeatureGroup(name=SPECS[name].title, control=False)
+        group.add_child(DataLayer(data))
+        groups.append(group)
+    return groups, counts
+
+
+_SVG_SHAPES = {
+    "circle": '<circle cx="8" cy="8" r="6"/>',
+    "dot": '<circle cx="8" cy="8" r="3"/>',
+    "triangle": '<polygon points="8,1.5 14.5,14 1.5,14"/>',
+    "square": '<rect x="2.5" y="2.5" width="11" height="11"/>',
+    "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
+    "hexagon": '<polygon points="8,1.5 13.6,4.7 13.6,11.3 8,14.5 2.4,11.3 2.4,4.7"/>',
+    "star": '<polygon points="8,1 9.8,6 15,6.2 10.9,9.4 12.4,14.5 8,11.5 3.6,14.5 5.1,9.4 1,6.2 6.2,6"/>',
+    "cross": '<path d="M2,4 L4,2 L8,6 L12,2 L14,4 L10,8 L14,12 L12,14 L8,10 L4,14 L2,12 L6,8 Z"/>',
+}
+_SVG_DASH = {"solid": "", "dash": ' stroke-dasharray="5 3"', "dot": ' stroke-dasharray="1.5 3"',
+             "dashdot": ' stroke-dasharray="5 2 1.5 2"'}
+
+
+def swatch_svg(style: Any, geometry: str) -> str:
+    """A 28x16 legend swatch drawn like the map draws the feature."""
+    from html import escape
+
+    stroke = escape(style.color)
+    if geometry == "point":
+        fill = escape(style.fill or "#ffffff")
+        body = (f'<g transform="translate(6,0)" fill="{fill}" stroke="{stroke}" '
+                f'stroke-width="{style.weight}">{_SVG_SHAPES.get(style.marker or "circle")}</g>')
+    elif geometry == "line":
+        body = (f'<line x1="1" y1="8" x2="27" y2="8" stroke="{stroke}" stroke-width="{style.weight}"'
+                f'{_SVG_DASH[style.dash]} stroke-opacity="{style.opacity}"/>')
+    else:
+        fill = escape(style.fill or "none")
+        body = (f'<rect x="2" y="2" width="24" height="12" fill="{fill}" fill-opacity="{style.fill_opacity}" '
+                f'stroke="{stroke}" stroke-width="{style.weight}"{_SVG_DASH[style.dash]}/>')
+    return f'<svg width="28" height="16" viewBox="0 0 28 16" aria-hidden="true">{body}</svg>'
+
+
+def legend_html(layers: Sequence[str]) -> str:
+    """The legend of the shown layers, from the same specs the map draws with."""
+    from html import escape
+
+    blocks = []
+    for name, spec in SPECS.items():
+        if name not in layers or not spec.legend:
+            continue
+        rows = "".join(
+            f'<div class="ba-legend-row">{swatch_svg(e.style, e.geometry)}'
+            f"<span>{escape(e.label)}</span></div>"
+            for e in spec.legend
+        )
+        blocks.append(f'<div class="ba-legend-block"><b>{escape(spec.title)}</b>{rows}</div>')
+    return '<div class="ba-legend">' + "".join(blocks) + "</div>"
+
+
+LEGEND_CSS = """<style>
+.ba-legend { font-size: 0.8rem; line-height: 1.2; }
+.ba-legend-block { margin-bottom: 0.6rem; }
+.ba-legend-block b { display: block; margin-bottom: 0.2rem; }
+.ba-legend-row { display: flex; align-items: center; gap: 0.35rem; margin: 0.1rem 0; }
+.ba-legend-row svg { flex: 0 0 28px; }
+</style>"""

@@ -1,0 +1,89 @@
+/* Border Atlas: draw spec-styled GeoJSON in Leaflet. Served by the app; no network. */
+(function () {
+  "use strict";
+  var DASH = {solid: null, dash: "8 4", dot: "2 5", dashdot: "8 3 2 3"};
+
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  // SVG outline of a marker shape in a size x size box.
+  function shapePath(shape, s) {
+    var h = s / 2, q = s * 0.08;
+    switch (shape) {
+      case "triangle": return '<polygon points="' + h + ',' + q + ' ' + (s - q) + ',' + (s - q) + ' ' + q + ',' + (s - q) + '"/>';
+      case "square": return '<rect x="' + 1.5 * q + '" y="' + 1.5 * q + '" width="' + (s - 3 * q) + '" height="' + (s - 3 * q) + '"/>';
+      case "diamond": return '<polygon points="' + h + ',' + q + ' ' + (s - q) + ',' + h + ' ' + h + ',' + (s - q) + ' ' + q + ',' + h + '"/>';
+      case "hexagon": {
+        var pts = [];
+        for (var i = 0; i < 6; i++) {
+          var a = Math.PI / 3 * i - Math.PI / 2;
+          pts.push((h + (h - q) * Math.cos(a)).toFixed(2) + "," + (h + (h - q) * Math.sin(a)).toFixed(2));
+        }
+        return '<polygon points="' + pts.join(" ") + '"/>';
+      }
+      case "star": {
+        var p = [];
+        for (var j = 0; j < 10; j++) {
+          var r = j % 2 ? (h - q) * 0.45 : h - q, b = Math.PI / 5 * j - Math.PI / 2;
+          p.push((h + r * Math.cos(b)).toFixed(2) + "," + (h + r * Math.sin(b)).toFixed(2));
+        }
+        return '<polygon points="' + p.join(" ") + '"/>';
+      }
+      case "cross": {
+        var w = s * 0.18, a0 = q, a1 = s - q;
+        return '<path d="M' + a0 + ',' + (a0 + w) + ' L' + (a0 + w) + ',' + a0 + ' L' + h + ',' + (h - w) +
+          ' L' + (a1 - w) + ',' + a0 + ' L' + a1 + ',' + (a0 + w) + ' L' + (h + w) + ',' + h + ' L' + a1 + ',' + (a1 - w) +
+          ' L' + (a1 - w) + ',' + a1 + ' L' + h + ',' + (h + w) + ' L' + (a0 + w) + ',' + a1 + ' L' + a0 + ',' + (a1 - w) +
+          ' L' + (h - w) + ',' + h + ' Z"/>';
+      }
+      default: return '<circle cx="' + h + '" cy="' + h + '" r="' + (h - q) + '"/>';
+    }
+  }
+
+  function markerIcon(st, id) {
+    var s = st.size || 10;
+    var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '" viewBox="0 0 ' + s + ' ' + s +
+      '" fill="' + esc(st.fill || "#fff") + '" fill-opacity="' + (st.fill_opacity == null ? 1 : st.fill_opacity) +
+      '" stroke="' + esc(st.color || "#000") + '" stroke-width="' + (st.weight || 1) + '">' + shapePath(st.marker, s) + "</svg>";
+    return L.divIcon({html: svg, className: "ba-marker ba-" + esc(st.marker || "circle"), iconSize: [s, s],
+                      iconAnchor: [s / 2, s / 2]});
+  }
+
+  function pathOptions(st) {
+    return {color: st.color, weight: st.weight, opacity: st.opacity == null ? 1 : st.opacity,
+            dashArray: DASH[st.dash] || null, fill: !!st.fill, fillColor: st.fill || st.color,
+            fillOpacity: st.fill ? st.fill_opacity : 0, interactive: st.interactive !== false};
+  }
+
+  // A GeoJSON layer whose features carry their drawing in properties:
+  // _s style, _t tooltip HTML, _p popup HTML, _l permanent label, _r precision radius (m).
+  function layer(data, options) {
+    options = options || {};
+    return L.geoJSON(data, {
+      pane: options.pane,
+      style: function (f) { return pathOptions(f.properties._s || {}); },
+      pointToLayer: function (f, latlng) {
+        var st = f.properties._s || {};
+        if (f.properties._r) {
+          return L.circle(latlng, L.extend(pathOptions(st), {radius: f.properties._r, interactive: false}));
+        }
+        return L.marker(latlng, {icon: markerIcon(st), keyboard: false, riseOnHover: true,
+                                 title: "", alt: f.properties._id || ""});
+      },
+      onEachFeature: function (f, lyr) {
+        var p = f.properties;
+        if (p._t) lyr.bindTooltip(p._t, {sticky: true, className: "ba-tooltip"});
+        if (p._p) lyr.bindPopup(p._p, {maxWidth: 380, maxHeight: 420, className: "ba-popup-wrap"});
+        if (p._l) lyr.bindTooltip(p._l, {permanent: true, direction: "center", className: "ba-label"});
+        if (lyr.getElement && p._id) {
+          lyr.on("add", function () { var el = lyr.getElement(); if (el) el.setAttribute("data-id", p._id); });
+        }
+      }
+    });
+  }
+
+  window.BorderAtlas = {layer: layer, markerIcon: markerIcon, esc: esc};
+})();
