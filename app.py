@@ -23,6 +23,7 @@ from geo.view import (
     view_from_query,
 )
 from layers import SPECS
+from layers import palette as pal
 
 # --- Labels, ranges and help text (one place) -------------------------------------------
 TEXT = {
@@ -163,30 +164,42 @@ with legend_col:
     border = prepared.get("border")
     if border is not None and "border" in view.layers:
         row = border.frame.iloc[0]
-        st.caption(row["length_note"])
+        published = " / ".join(sorted({f"{int(p['km'])} km" for p in row["published_lengths"]}))
+        st.metric("Border, measured", f"{row['length_km']:,.0f} km", help=f"Published: {published}")
+        with st.expander(f"Why not {published}?"):
+            st.write(row["length_note"])
+
+def _timeline_chart(events: pd.DataFrame, start: dt.date, end: dt.date) -> alt.LayerChart:
+    """Every event on a time axis, shaped and coloured as on the map; the window shaded."""
+    table = events_table(events)
+    kinds = list(pal.KIND_MARKERS)
+    actors = list(pal.ACTOR_LABELS.values())
+    dots = alt.Chart(table).mark_point(filled=True, size=80, stroke="black", strokeWidth=0.6).encode(
+        x=alt.X("date:T", title=None,
+                scale=alt.Scale(domain=[ATLAS_START.isoformat(), ATLAS_END.isoformat()])),
+        y=alt.Y("kind:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds)),
+        shape=alt.Shape("kind:N", legend=None, scale=alt.Scale(
+            domain=kinds, range=[pal.VEGA_SHAPES[pal.KIND_MARKERS[k]] for k in kinds])),
+        color=alt.Color("actor group:N", scale=alt.Scale(
+            domain=actors, range=[pal.ACTOR_COLORS[g] for g in pal.ACTOR_LABELS]),
+            legend=alt.Legend(title="Actor", orient="bottom")),
+        tooltip=["date:N", "kind:N", "place:N", "actor:N"],
+    )
+    band = pd.DataFrame({"start": [pd.Timestamp(start)],
+                         "end": [pd.Timestamp(end) + pd.Timedelta(days=1)]})
+    shade = alt.Chart(band).mark_rect(opacity=0.2, color=pal.BLUE).encode(x="start:T", x2="end:T")
+    # Edges drawn as rules, so a one-week window stays visible on an eight-year axis.
+    edges = alt.Chart(band).mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="start:T") + \
+        alt.Chart(band).mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="end:T")
+    return (shade + edges + dots).properties(height=220)
+
 
 # --- Timeline and table -----------------------------------------------------------------
 if "events" in prepared:
     all_events = prepared["events"].frame
     in_view = window("events", view.start, view.end, all_events)
     st.subheader(TEXT["timeline_heading"])
-    timeline = events_table(all_events)
-    band = pd.DataFrame({"start": [pd.Timestamp(view.start)],
-                         "end": [pd.Timestamp(view.end) + pd.Timedelta(days=1)]})
-    dots = (
-        alt.Chart(timeline)
-        .mark_point(filled=True, size=70)
-        .encode(
-            x=alt.X("date:T", title=None, scale=alt.Scale(domain=[ATLAS_START.isoformat(),
-                                                                 ATLAS_END.isoformat()])),
-            y=alt.Y("kind:N", title=None),
-            shape=alt.Shape("kind:N", legend=None),
-            color=alt.Color("actor group:N", legend=alt.Legend(title="Actor", orient="bottom")),
-            tooltip=["date:T", "kind:N", "place:N", "actor:N"],
-        )
-    )
-    highlight = alt.Chart(band).mark_rect(opacity=0.18, color="#0072B2").encode(x="start:T", x2="end:T")
-    st.altair_chart((highlight + dots).properties(height=190), width="stretch")
+    st.altair_chart(_timeline_chart(all_events, view.start, view.end), width="stretch")
 
     st.subheader(f"{TEXT['events_heading']} ({len(in_view)})")
     st.dataframe(events_table(in_view), width="stretch", hide_index=True)

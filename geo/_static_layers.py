@@ -13,14 +13,13 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from cartopy import crs as ccrs
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.path import Path
 
 import geopandas as gpd
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import CRS, Geod, Transformer
 
 from geo._static_style import line_kwargs, marker_size_pt, patch_kwargs, paint
 from geo.assemble import in_window, shipped_layer
@@ -47,27 +46,25 @@ class DrawnPoint:
     size_pt: float
 
 
-def map_crs(extent: Box) -> ccrs.Projection:
+def map_crs(extent: Box) -> CRS:
     """A conformal projection centred on ``extent`` (lon_min, lat_min, lon_max, lat_max).
 
     Lambert conformal conic with standard parallels at one sixth of the latitude span from
     each edge keeps the scale within a fraction of a percent across a region like the two
-    provinces; near the equator, where a cone degenerates, Mercator does the same job.
+    provinces; near the equator, where the cone flattens out, Mercator does the same job.
     """
-    key = tuple(round(v, 2) for v in extent)
-    return _map_crs(key)
-
-
-@lru_cache(maxsize=32)
-def _map_crs(extent: Box) -> ccrs.Projection:
-    x0, y0, x1, y1 = extent
+    x0, y0, x1, y1 = (round(v, 2) for v in extent)
     lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
     sp1, sp2 = y0 + (y1 - y0) / 6, y1 - (y1 - y0) / 6
     if sp1 * sp2 <= 0 or min(abs(sp1), abs(sp2)) < 5:
-        return ccrs.Mercator(central_longitude=lon0)
-    return ccrs.LambertConformal(central_longitude=lon0, central_latitude=lat0,
-                                 standard_parallels=(sp1, sp2),
-                                 cutoff=-30 if lat0 > 0 else 30)
+        return _crs(f"+proj=merc +lon_0={lon0:.2f} +ellps=WGS84 +units=m +no_defs")
+    return _crs(f"+proj=lcc +lat_0={lat0:.2f} +lon_0={lon0:.2f} +lat_1={sp1:.3f} +lat_2={sp2:.3f} "
+                "+ellps=WGS84 +units=m +no_defs")
+
+
+@lru_cache(maxsize=32)
+def _crs(proj: str) -> CRS:
+    return CRS.from_proj4(proj)
 
 
 def default_extent(frames: dict[str, gpd.GeoDataFrame]) -> Box:
@@ -90,11 +87,13 @@ def default_extent(frames: dict[str, gpd.GeoDataFrame]) -> Box:
     return (float(x0 - dx), float(y0 - dy), float(x1 + dx), float(y1 + dy))
 
 
-def lonlat_to_map(crs: ccrs.Projection) -> Transformer:
+def lonlat_to_map(crs: CRS) -> Transformer:
+    """Transformer from lon/lat to map coordinates."""
     return _transformer("EPSG:4326", crs.srs)
 
 
-def map_to_lonlat(crs: ccrs.Projection) -> Transformer:
+def map_to_lonlat(crs: CRS) -> Transformer:
+    """Transformer from map coordinates to lon/lat."""
     return _transformer(crs.srs, "EPSG:4326")
 
 
@@ -103,7 +102,7 @@ def _transformer(src: str, dst: str) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def project_box(extent: Box, crs: ccrs.Projection) -> Box:
+def project_box(extent: Box, crs: CRS) -> Box:
     """Projected bounds of a lon/lat box, following its curved edges."""
     x0, y0, x1, y1 = extent
     ring = shapely.segmentize(shapely.box(x0, y0, x1, y1), max(x1 - x0, y1 - y0) / 64)
@@ -123,25 +122,29 @@ def fit_box(box: Box, aspect: float) -> Box:
     return (x0 - grow, y0, x1 + grow, y1)
 
 
-def projected_layer(name: str, crs: ccrs.Projection) -> gpd.GeoDataFrame:
+def projected_layer(name: str, crs: CRS) -> gpd.GeoDataFrame:
     """The shipped layer in ``crs``, with the shipped frame's index. Do not modify it."""
-    return _projected(name, crs)
+    return _projected(name, crs.srs)
 
 
 @lru_cache(maxsize=64)
-def _projected(name: str, crs: ccrs.Projection) -> gpd.GeoDataFrame:
-    return shipped_layer(name).to_crs(crs)
+def _projected(name: str, srs: str) -> gpd.GeoDataFrame:
+    return shipped_layer(name).to_crs(_crs(srs))
+
+
+def print_context(crs: CRS, tolerance_m: float) -> gpd.GeoSeries:
+    """Context geometry simplified below what print can show (it is only background)."""
+    return _print_context(crs.srs, tolerance_m)
 
 
 @lru_cache(maxsize=16)
-def _print_context(crs: ccrs.Projection, tolerance_m: float) -> gpd.GeoSeries:
-    """Context geometry simplified below what print can show (it is only background)."""
-    geoms = projected_layer("context", crs).geometry
+def _print_context(srs: str, tolerance_m: float) -> gpd.GeoSeries:
+    geoms = _projected("context", srs).geometry
     return gpd.GeoSeries(shapely.simplify(geoms.values, tolerance_m, preserve_topology=True),
                          index=geoms.index, crs=geoms.crs)
 
 
-def window_projected(name: str, crs: ccrs.Projection, start: dt.date, end: dt.date) -> gpd.GeoDataFrame:
+def window_projected(name: str, crs: CRS, start: dt.date, end: dt.date) -> gpd.GeoDataFrame:
     """Features of layer ``name`` shown for the window, in ``crs``."""
     frame = projected_layer(name, crs)
     return frame[in_window(frame, name, start, end)]
@@ -251,7 +254,7 @@ def draw_points(ax: Axes, xy: np.ndarray, styles: list[Style], *, greyscale: boo
     return out
 
 
-def precision_circles(frame: gpd.GeoDataFrame, crs: ccrs.Projection) -> list[shapely.Geometry]:
+def precision_circles(frame: gpd.GeoDataFrame, crs: CRS) -> list[shapely.Geometry]:
     """Geodesic circles of each feature's ``precision_m`` around its lon/lat point, projected."""
     out = []
     az = np.linspace(0.0, 360.0, CIRCLE_STEPS, endpoint=False)
@@ -276,12 +279,12 @@ class DrawnLayer:
     frame: gpd.GeoDataFrame  # the projected features inside the map
 
 
-def draw_layer(ax: Axes, spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: ccrs.Projection,
+def draw_layer(ax: Axes, spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: CRS,
                box: Box, *, greyscale: bool, tolerance_m: float) -> DrawnLayer:
     """Draw the shown features ``lonlat`` of one layer onto ``ax``, clipped to ``box``."""
     zorder = 1 + spec.z / 10
     if spec.name == "context":
-        geoms = _print_context(crs, round(tolerance_m, -1) or 10.0).loc[lonlat.index]
+        geoms = print_context(crs, round(tolerance_m, -1) or 10.0).loc[lonlat.index]
     else:
         geoms = projected_layer(spec.name, crs).geometry.loc[lonlat.index]
     props = lonlat.drop(columns=lonlat.geometry.name).to_dict("records")

@@ -56,6 +56,7 @@ class PreparedLayer:
     frame: gpd.GeoDataFrame  # the full layer, for window masks
     fragments: tuple[str, ...]  # feature JSON, aligned with frame rows
     circles: tuple[str | None, ...]  # precision-circle JSON (events), aligned with frame rows
+    labels: tuple[str, ...] = ()  # permanent labels, always shown with the layer
 
 
 def _props_of(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
     # Coordinates no finer than the simplification (and never below ~1 m): smaller payload.
     grid = max(WEB_GRID_DEG, spec.web_simplify_deg / 10)
     geoms = shapely.set_precision(geoms, grid)
-    fragments, circles = [], []
+    fragments, circles, labels = [], [], []
     records = frame.drop(columns="geometry").to_dict("records")
     for props, geom in zip(records, geoms, strict=True):
         geometry = json.loads(shapely.to_geojson(geom))
@@ -81,8 +82,10 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
             out["_t"] = spec.tooltip_of(props)
         if spec.popup_of is not None:
             out["_p"] = spec.popup_of(props)
-        if name == "border":
-            out["_l"] = border_label(props)
+        if name == "border":  # its length, labelled at the tripoint, into empty Afghanistan
+            x, y = geom.coords[0]
+            labels.append(_feature_json({"type": "Point", "coordinates": [x, y]},
+                                        {"_id": "border#label", "_l": border_label(props), "_ld": "right"}))
         if name == "context":
             out["_s"]["interactive"] = False
             out.pop("_t", None)
@@ -94,7 +97,7 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
                 "_s": _style_json(PRECISION_STYLE, interactive=False)}))
         else:
             circles.append(None)
-    return PreparedLayer(name, frame, tuple(fragments), tuple(circles))
+    return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels))
 
 
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
@@ -107,7 +110,7 @@ def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tup
     mask = in_window(prepared.frame, prepared.name, start, end).to_numpy()
     idx = np.flatnonzero(mask)
     circles = [prepared.circles[i] for i in idx if prepared.circles[i]]
-    parts = circles + [prepared.fragments[i] for i in idx]  # circles under markers
+    parts = circles + [prepared.fragments[i] for i in idx] + list(prepared.labels)
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}", len(idx)
 
 

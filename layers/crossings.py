@@ -13,7 +13,7 @@ from layers._spec import LayerSpec, LegendEntry, Style
 _STYLES = {
     "crossing": Style(color=pal.BLACK, weight=1.2, fill=pal.YELLOW, fill_opacity=1.0,
                       marker="square", size=11),
-    "border-market": Style(color=pal.BLACK, weight=1.2, fill=pal.BLUISH_GREEN, fill_opacity=1.0,
+    "border-market": Style(color=pal.BLACK, weight=1.2, fill=pal.SKY_BLUE, fill_opacity=1.0,
                            marker="diamond", size=11),
 }
 

@@ -85,13 +85,13 @@ def _tooltip(p: Mapping[str, Any]) -> str:
 
 
 _LEGEND_KINDS = tuple(
-    LegendEntry(kind.replace("-", " ").capitalize(),
+    LegendEntry(f"Kind: {kind.replace('-', ' ')}",
                 Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=11),
                 "point")
     for kind, marker in pal.KIND_MARKERS.items()
 )
 _LEGEND_ACTORS = tuple(
-    LegendEntry(f"By {pal.ACTOR_LABELS[g]}" if g != "other" else "Other actor",
+    LegendEntry(f"Actor: {pal.ACTOR_LABELS[g]}",
                 Style(color=pal.BLACK, fill=c, fill_opacity=1.0, marker="circle", size=11), "point")
     for g, c in pal.ACTOR_COLORS.items()
 )

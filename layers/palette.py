@@ -31,8 +31,8 @@ ACTOR_LABELS = {
     "IRN": "Iran",
     "PAK": "Pakistan",
     "militant": "Armed group",
-    "joint": "Both governments / diplomacy",
-    "other": "Other",
+    "joint": "Iran and Pakistan jointly",
+    "other": "Other or unknown",
 }
 
 # What happened: the shape of an event's marker.
@@ -58,3 +58,15 @@ MPL_MARKERS = {
 }
 MPL_DASHES = {"solid": "-", "dash": (0, (6, 3)), "dot": (0, (1.5, 2.5)), "dashdot": (0, (6, 2, 1.5, 2))}
 SVG_DASHES = {"solid": None, "dash": "8 4", "dot": "2 5", "dashdot": "8 3 2 3"}
+
+# Vega-Lite shapes for the same markers (the app's timeline chart).
+VEGA_SHAPES = {
+    "circle": "circle",
+    "triangle": "triangle-up",
+    "square": "square",
+    "diamond": "diamond",
+    "cross": "cross",
+    "star": "M0,-1L0.24,-0.33L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.4L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.33Z",
+    "hexagon": "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z",
+    "dot": "circle",
+}

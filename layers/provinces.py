@@ -10,13 +10,14 @@ from layers import palette as pal
 from layers._popup import sources_html, table_html
 from layers._spec import LayerSpec, LegendEntry, Style
 
-_PROVINCE_FILL = {"IRN": pal.ORANGE, "PAK": pal.SKY_BLUE}
+# Iran warm, Pakistan green: neither reads as the sea of the offline basemap.
+_PROVINCE_FILL = {"IRN": pal.ORANGE, "PAK": pal.BLUISH_GREEN}
 
 
 def _province_style(props: Mapping[str, Any]) -> Style:
     return Style(color=pal.GREY, weight=1.0, fill=_PROVINCE_FILL.get(str(props.get("country")),
                                                                      pal.LIGHT_GREY),
-                 fill_opacity=0.18)
+                 fill_opacity=0.16)
 
 
 def _province_popup(p: Mapping[str, Any]) -> str:

@@ -59,14 +59,20 @@
   }
 
   // A GeoJSON layer whose features carry their drawing in properties:
-  // _s style, _t tooltip HTML, _p popup HTML, _l permanent label, _r precision radius (m).
+  // _s style, _t tooltip HTML, _p popup HTML, _r precision radius (m); a point with _l is a
+  // permanent label (_ld: its direction).
   function layer(data, options) {
     options = options || {};
     return L.geoJSON(data, {
       pane: options.pane,
       style: function (f) { return pathOptions(f.properties._s || {}); },
+      filter: function (f) { return !!f.geometry; },
       pointToLayer: function (f, latlng) {
         var st = f.properties._s || {};
+        if (f.properties._l) {  // a label anchored at a point, away from the data
+          return L.tooltip({permanent: true, direction: f.properties._ld || "right", interactive: false,
+                            className: "ba-label", offset: [6, 0]}).setLatLng(latlng).setContent(f.properties._l);
+        }
         if (f.properties._r) {
           return L.circle(latlng, L.extend(pathOptions(st), {radius: f.properties._r, interactive: false}));
         }
@@ -75,9 +81,9 @@
       },
       onEachFeature: function (f, lyr) {
         var p = f.properties;
+        if (p._l) return;  // a label is its own layer
         if (p._t) lyr.bindTooltip(p._t, {sticky: true, className: "ba-tooltip"});
         if (p._p) lyr.bindPopup(p._p, {maxWidth: 380, maxHeight: 420, className: "ba-popup-wrap"});
-        if (p._l) lyr.bindTooltip(p._l, {permanent: true, direction: "center", className: "ba-label"});
         if (lyr.getElement && p._id) {
           lyr.on("add", function () { var el = lyr.getElement(); if (el) el.setAttribute("data-id", p._id); });
         }
