@@ -36,6 +36,7 @@ vendor: $(STAMP)
 
 ## bench: speed figures against a naive baseline measured in the same run (by hand, not CI)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/app_bench.py
 	$(BIN)/python bench/export_bench.py
 

@@ -67,6 +67,13 @@ def prepared_layers() -> tuple[dict[str, webmap.PreparedLayer], dict[str, str]]:
     return prepared, errors
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def window_outputs(start: dt.date, end: dt.date) -> tuple[pd.DataFrame, bytes, bytes]:
+    """Table, CSV and GeoJSON of the events in a window (the same for every user)."""
+    events = window("events", start, end, prepared_layers()[0]["events"].frame)
+    return events_table(events), events_csv(events), events_geojson(events)
+
+
 # --- State: from the URL on first run, then from the widgets ---------------------------
 def _init_state() -> None:
     if st.session_state.get("initialised"):
@@ -135,8 +142,8 @@ preset_cols = st.columns(len(PRESETS) + 3)
 for col, (key, label) in zip(preset_cols, PRESET_LABELS.items(), strict=False):
     col.button(label, key=f"preset_{key}", on_click=_apply_preset, args=(key,),
                width="stretch")
-preset_cols[-3].button(TEXT["back"], on_click=_shift, args=(-1,), width="stretch")
-preset_cols[-2].button(TEXT["forward"], on_click=_shift, args=(1,), width="stretch")
+preset_cols[-3].button(TEXT["back"], on_click=_shift, args=(-1,), width="stretch", key="step_back")
+preset_cols[-2].button(TEXT["forward"], on_click=_shift, args=(1,), width="stretch", key="step_forward")
 preset_cols[-1].button(TEXT["pause"] if st.session_state.playing else TEXT["play"],
                        on_click=_toggle_play, width="stretch", key="play")
 st.slider(TEXT["window"], min_value=ATLAS_START, max_value=ATLAS_END, key="window",
@@ -197,17 +204,17 @@ def _timeline_chart(events: pd.DataFrame, start: dt.date, end: dt.date) -> alt.L
 # --- Timeline and table -----------------------------------------------------------------
 if "events" in prepared:
     all_events = prepared["events"].frame
-    in_view = window("events", view.start, view.end, all_events)
+    table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
     st.subheader(TEXT["timeline_heading"])
     st.altair_chart(_timeline_chart(all_events, view.start, view.end), width="stretch")
 
-    st.subheader(f"{TEXT['events_heading']} ({len(in_view)})")
-    st.dataframe(events_table(in_view), width="stretch", hide_index=True)
+    st.subheader(f"{TEXT['events_heading']} ({len(table)})")
+    st.dataframe(table, width="stretch", hide_index=True)
     stem = f"border-atlas-events-{view.start}-{view.end}"
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Download CSV", events_csv(in_view), file_name=f"{stem}.csv",
+    c1.download_button("Download CSV", csv_bytes, file_name=f"{stem}.csv",
                        mime="text/csv", width="stretch")
-    c2.download_button("Download GeoJSON", events_geojson(in_view), file_name=f"{stem}.geojson",
+    c2.download_button("Download GeoJSON", geojson_bytes, file_name=f"{stem}.geojson",
                        mime="application/geo+json", width="stretch")
 
 # --- Play: move the window a day at a time until the end of the atlas -------------------

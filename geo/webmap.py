@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -25,6 +27,7 @@ from jinja2 import Template
 import geopandas as gpd
 import shapely
 
+from geo._paths import PROJECT_ROOT
 from geo.assemble import in_window
 from layers import SPECS, LayerSpec
 from layers.border import border_label
@@ -114,6 +117,54 @@ def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tup
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}", len(idx)
 
 
+# Layers with no date field never change with the window: the browser fetches them once
+# from static/web/ (written by `make data`) instead of receiving them on every rerun.
+STATIC_LAYERS = tuple(name for name, spec in SPECS.items() if spec.date_field is None)
+WEB_DIR = PROJECT_ROOT / "static" / "web"
+
+
+def static_layer_json(prepared: PreparedLayer) -> str:
+    """The browser file of an undated layer: all of its features, labels included."""
+    start, end = dt.date.min, dt.date.max
+    return window_geojson(prepared, start, end)[0] + "\n"
+
+
+def write_static_layers(prepared: Mapping[str, PreparedLayer], out_dir: Path = WEB_DIR) -> list[Path]:
+    """Write static/web/<layer>.json for every undated layer (deterministic bytes)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in STATIC_LAYERS:
+        path = out_dir / f"{name}.json"
+        path.write_text(static_layer_json(prepared[name]), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def static_layer_url(name: str, *, asset_base: str = ASSET_BASE) -> str:
+    """URL of an undated layer's file, with a content hash so browsers never keep a stale copy."""
+    path = WEB_DIR / f"{name}.json"
+    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.exists() else "missing"
+    return f"{asset_base}/web/{name}.json?v={digest}"
+
+
+class StaticLayers(MacroElement):
+    """The undated layers to show, added to the map itself by BorderAtlas.showStatic.
+
+    They sit outside the swapped feature groups, so a new date window leaves them drawn.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "BorderAtlas.showStatic({{ this._parent._parent.get_name() }}, {{ this.layers|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, layers: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "StaticLayers"
+        self.layers = [list(item) for item in layers]
+
+
 class DataLayer(MacroElement):
     """A pre-serialised GeoJSON layer drawn by static/atlas/atlas.js (BorderAtlas.layer)."""
 
@@ -156,16 +207,24 @@ def base_map(basemap: str = "offline", *, asset_base: str = ASSET_BASE) -> foliu
 def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
                 start: dt.date, end: dt.date) -> tuple[list[folium.FeatureGroup], dict[str, int]]:
     """One feature group per shown layer, in drawing order, and the count shown of each."""
-    groups, counts = [], {}
+    counts: dict[str, int] = {}
+    static: list[tuple[str, str]] = []
+    dated = folium.FeatureGroup(name="dated layers", control=False)
     for name in SPECS:  # SPECS is in drawing order
         if name not in layers or name not in prepared:
             continue
-        data, n = window_geojson(prepared[name], start, end)
-        counts[name] = n
-        group = folium.FeatureGroup(name=SPECS[name].title, control=False)
-        group.add_child(DataLayer(data))
-        groups.append(group)
-    return groups, counts
+        if name in STATIC_LAYERS and (WEB_DIR / f"{name}.json").exists():
+            static.append((name, static_layer_url(name)))
+            counts[name] = len(prepared[name].frame)
+        else:
+            data, counts[name] = window_geojson(prepared[name], start, end)
+            dated.add_child(DataLayer(data))
+    # One group: the static list first (drawn once, under everything), then the dated data.
+    group = folium.FeatureGroup(name="atlas", control=False)
+    group.add_child(StaticLayers(static))
+    for child in list(dated._children.values()):
+        group.add_child(child)
+    return [group], counts
 
 
 _SVG_SHAPES = {

@@ -28,14 +28,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
-    """Run `streamlit run app.py` on 127.0.0.1 and yield its URL; stop it afterwards."""
+def streamlit_server(timeout: float = 60.0, app: Path = ROOT / "app.py") -> Iterator[str]:
+    """Run `streamlit run <app>` on 127.0.0.1 and yield its URL; stop it afterwards."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout

@@ -77,3 +77,13 @@ def test_border_sides_split_the_world_along_the_border(border_line):
     iran, pak = geo.border_sides(border_line)
     assert iran.contains(sgeom.Point(51.4, 35.7)) and pak.contains(sgeom.Point(73.0, 33.7))
     assert iran.intersection(pak).area == 0
+
+
+@pytest.mark.parametrize("name", ["context", "provinces", "routes", "places", "border"])
+def test_browser_copies_of_undated_layers_are_current(name):
+    from geo import webmap
+    from geo.assemble import shipped_layer
+
+    expected = webmap.static_layer_json(webmap.prepare_layer(name, shipped_layer(name)))
+    shipped = (webmap.WEB_DIR / f"{name}.json").read_text(encoding="utf-8")
+    assert shipped == expected, f"run `make data`: static/web/{name}.json is stale"

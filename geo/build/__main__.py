@@ -35,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
             for name, feats in curated.build(border).items():
                 write_collection(layer_path(name), name, feats)
                 print(f"wrote {layer_path(name).relative_to(DATA_DIR.parent)} ({len(feats)} features)")
+        from geo import webmap
+        from geo.assemble import shipped_layer
+
+        prepared = {n: webmap.prepare_layer(n, shipped_layer(n)) for n in webmap.STATIC_LAYERS}
+        for path in webmap.write_static_layers(prepared):
+            print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy)")
     except BorderAtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -91,5 +91,32 @@
     });
   }
 
-  window.BorderAtlas = {layer: layer, markerIcon: markerIcon, esc: esc};
+  // Undated layers: fetched once from the app, then the same Leaflet layer is reused.
+  var cache = {};
+  function cached(name, url) {
+    var entry = cache[name];
+    if (!entry || entry.url !== url) {
+      var group = L.layerGroup();
+      entry = cache[name] = {url: url, group: group};
+      fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("Border Atlas: " + url + " answered " + r.status);
+        return r.json();
+      }).then(function (data) { layer(data).addTo(group); })
+        .catch(function (err) { console.error(String(err)); });
+    }
+    return entry.group;
+  }
+
+  // Show exactly these undated layers (bottom to top) on the map itself, outside the feature
+  // groups that are swapped on every window change: they are drawn once and left alone.
+  var shown = [];
+  function showStatic(map, layers) {
+    var key = JSON.stringify(layers);
+    if (map.__baStaticKey === key) return;
+    map.__baStaticKey = key;
+    shown.forEach(function (g) { map.removeLayer(g); });
+    shown = layers.map(function (item) { return cached(item[0], item[1]).addTo(map); });
+  }
+
+  window.BorderAtlas = {layer: layer, cached: cached, showStatic: showStatic, markerIcon: markerIcon, esc: esc};
 })();
