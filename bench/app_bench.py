@@ -8,6 +8,7 @@ noisy, so read the medians and the ratios, not single numbers.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import statistics
 import sys
@@ -40,10 +41,8 @@ def measure(app: Path, marker_selector: str, browser) -> dict[str, float]:
             "framereceived", lambda payload: received.__setitem__("ws", received["ws"] + len(payload))))
 
         def on_response(resp):
-            try:
+            with contextlib.suppress(Exception):  # redirects and aborted requests have no body
                 received["http"] += len(resp.body())
-            except Exception:  # redirects and aborted requests have no body
-                pass
 
         page.on("response", on_response)
         t_load = time.perf_counter()
