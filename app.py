@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from geo import LAYER_NAMES, BorderAtlasError, webmap
 from geo.assemble import shipped_layer, window
+from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table
 from geo.view import (
     ATLAS_END,
@@ -216,6 +217,43 @@ if "events" in prepared:
                        mime="text/csv", width="stretch")
     c2.download_button("Download GeoJSON", geojson_bytes, file_name=f"{stem}.geojson",
                        mime="application/geo+json", width="stretch")
+
+# --- Export: the same view as a publication figure --------------------------------------
+@st.cache_data(show_spinner="Drawing the figure…", max_entries=32)
+def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greyscale: bool,
+                label_lang: str) -> bytes:
+    """The figure's bytes (deterministic, so one cache serves every user)."""
+    return render_figure(view, preset=preset, fmt=fmt, dpi=dpi, title=title or None,
+                         greyscale=greyscale, label_lang=label_lang)
+
+
+with st.expander("Export a map for publication", expanded=False):
+    st.caption("The current window and layers, drawn for print: legend, scale bar, north arrow, "
+               "locator map and sources. Same output as `border-atlas export`.")
+    e1, e2, e3, e4 = st.columns(4)
+    preset = e1.selectbox("Size", list(SIZE_PRESETS), index=list(SIZE_PRESETS).index(DEFAULT_SIZE_PRESET),
+                          key="export_preset")
+    fmt = e2.selectbox("Format", list(FORMATS), key="export_format")
+    dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi", disabled=fmt in ("pdf", "svg"),
+                       help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
+    label_lang = e4.selectbox("Town labels", ["en", "fa", "ur"], key="export_lang",
+                              format_func={"en": "English", "fa": "Persian", "ur": "Urdu"}.get)
+    title = st.text_input("Title (optional)", key="export_title", max_chars=120)
+    greyscale = st.checkbox("Greyscale", key="export_grey")
+    # The offline basemap is always used for print: tiles need the network and suit no journal.
+    print_view = view.with_(basemap="offline")
+    if st.button("Draw figure", key="export_draw"):
+        try:
+            preview = figure_file(print_view, preset, "png", 110, title, greyscale, label_lang)
+            data = figure_file(print_view, preset, fmt, dpi, title, greyscale, label_lang)
+        except BorderAtlasError as exc:
+            st.error(f"The figure could not be drawn: {exc}")
+        else:
+            st.image(preview, caption="Preview (110 dpi)")
+            st.download_button(f"Download {fmt.upper()}", data,
+                               file_name=f"border-atlas-{view.start}-{view.end}.{fmt}",
+                               mime={"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml",
+                                     "tiff": "image/tiff"}[fmt], key="export_download")
 
 # --- Play: move the window a day at a time until the end of the atlas -------------------
 if st.session_state.playing:

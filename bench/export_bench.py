@@ -1,0 +1,85 @@
+"""Export speed: publication figures of the default view against a plain GeoDataFrame.plot().
+
+Prints, for a 300-dpi double-column PNG and for a PDF of ``View()`` (crisis week, all
+layers): the median of RUNS renders with ``geo.static.render_figure``, the median of a naive
+baseline measured in the same run (each layer's ``GeoDataFrame.plot()`` onto one axes of the
+same size, saved the same way), and their ratio. The budget is 1.5 s per figure. Layers are
+loaded and projected once before timing, as in the app. Run by hand (`make bench`); machines
+are shared and noisy, so read medians and ratios, not single numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from geo.assemble import assemble  # noqa: E402
+from geo.static import figure_info, render_figure  # noqa: E402
+from geo.view import View  # noqa: E402
+
+RUNS = 7
+BUDGET_S = 1.5
+MM = 1 / 25.4
+
+
+def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def naive(view: View, size_mm: tuple[float, float], fmt: str) -> bytes:
+    """What a first attempt looks like: every layer's .plot() on one axes, saved as is."""
+    frames = assemble(view.layers, view.start, view.end)
+    fig = Figure(figsize=(size_mm[0] * MM, size_mm[1] * MM), dpi=300)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for frame in frames.values():
+        if not frame.empty:
+            frame.plot(ax=ax)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=300)
+    return buf.getvalue()
+
+
+def main() -> int:
+    view = View()
+    from geo.static import build_figure
+
+    size_mm = figure_info(build_figure(view)).size_mm  # warms the caches too
+    for fmt in ("png", "pdf"):
+        render_figure(view, fmt=fmt)
+        naive(view, size_mm, fmt)
+    print(f"Export of View() (crisis week, all layers), {size_mm[0]:g} x {size_mm[1]:.0f} mm, "
+          f"median of {RUNS} runs")
+    print(f"{'figure':<26}{'atlas (s)':>11}{'plain .plot() (s)':>19}{'ratio':>8}{'budget':>10}")
+    ok = True
+    for label, fmt in (("PNG, 300 dpi, double col.", "png"), ("PDF, double column", "pdf")):
+        atlas = median_time(lambda fmt=fmt: render_figure(view, fmt=fmt, dpi=300))
+        plain = median_time(lambda fmt=fmt: naive(view, size_mm, fmt))
+        within = atlas <= BUDGET_S
+        ok &= within
+        print(f"{label:<26}{atlas:>11.3f}{plain:>19.3f}{atlas / plain:>8.2f}"
+              f"{'ok' if within else 'OVER':>10}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

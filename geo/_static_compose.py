@@ -1,0 +1,314 @@
+"""Composing a publication figure: measure legend, title and sources, lay out the map, draw.
+
+Everything around the map is measured first and the map gets the rest of the page; then the
+layers are drawn, the inset, scale bar and north arrow take the emptiest corners, and the
+labels are placed last, around everything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+import shapely
+from pyproj import CRS
+
+from geo import _static_furniture as furniture
+from geo import _static_labels as labels
+from geo._static_layers import (
+    Box,
+    DrawnLayer,
+    default_extent,
+    draw_layer,
+    drawing_order,
+    fit_box,
+    map_crs,
+    project_box,
+)
+from geo._static_output import ExportError
+from geo._static_spec import MM, FigureInfo, FigureSpec, check_pixels
+from geo._static_style import paint
+from geo.assemble import assemble
+from geo.view import View
+from layers import palette as pal
+
+LAYOUT_DPI = 300  # labels are placed at this resolution, whatever the output's
+
+# Layout, in mm.
+MARGIN = 2.5
+GAP = 2.5
+LAT_LABELS = 7.0  # room left of the map for "28°N"
+LON_LABELS = 4.0  # room below the map for "62°E"
+INSET_ASPECT = 0.74  # height / width of the locator map
+INSET_PAD = 1.2  # between the map's frame and the inset's
+SCALE_BAR_FRACTION = 0.25  # longest scale bar, as a share of the map's width
+SIDE_LEGEND_MIN_WIDTH = 120.0  # narrower figures put the legend under the map
+
+# Type sizes in points: 5.5-7 pt is what journals ask of figure text at print size.
+FONT = {"title": 8.5, "legend": 6.0, "legend_small": 5.5, "source": 5.4, "graticule": 5.6,
+        "scale": 5.6}
+
+
+def compose(view: View, spec: FigureSpec) -> Figure:
+    """Lay out and draw the figure of ``view`` (call within the renderer's rcParams)."""
+    frames = assemble(view.layers, view.start, view.end)
+    extent = view.extent or default_extent(frames)
+    crs = map_crs(extent)
+    want = project_box(extent, crs)
+
+    width = spec.width
+    fig = Figure(figsize=(width * MM, 100 * MM), dpi=LAYOUT_DPI)
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    side = width >= SIDE_LEGEND_MIN_WIDTH and (spec.height is None or spec.height / width < 0.9)
+
+    # Measure what surrounds the map first; the map gets the rest.
+    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale)
+    if side:
+        legend = furniture.add_legend(fig, groups, ncol=1, fontsize=FONT["legend"])
+        legend_w, legend_h = _size_mm(legend, renderer) if legend is not None else (0.0, 0.0)
+    else:
+        legend, (legend_w, legend_h) = _legend_below(fig, groups, renderer, width - 2 * MARGIN)
+    side = side and legend is not None
+    panel_w = min(legend_w, 0.45 * width) if side else 0.0
+    map_w = width - 2 * MARGIN - LAT_LABELS - (panel_w + GAP if side else 0.0)
+
+    title = None
+    title_h = 0.0
+    if spec.title:
+        title = furniture.add_text_block(
+            fig, furniture.wrap_text(spec.title, width_mm=width - 2 * MARGIN, fontsize=FONT["title"]),
+            x=0, y=1, fontsize=FONT["title"], va="top", weight="bold", color="black")
+        title_h = _size_mm(title, renderer)[1] + GAP
+
+    # The source line names the publishers of the events on the map. The map's final box is
+    # known only after layout, so the line is measured with the events inside the extent,
+    # then rewritten and hung from the same top (a longer last version eats into the margin).
+    source = furniture.add_text_block(fig, "", x=0, y=0, fontsize=FONT["source"], va="top")
+    events_near = _inside(frames.get("events"), extent)
+    source.set_text(_wrapped_source(view, _publishers(events_near), width, source, renderer))
+    source_h = _size_mm(source, renderer)[1]
+
+    aspect = (want[3] - want[1]) / (want[2] - want[0])
+    natural_h = min(max(map_w * aspect, 0.45 * map_w), 1.4 * map_w)
+    under_map = LON_LABELS + GAP + source_h + MARGIN
+    if side:
+        fixed = MARGIN + title_h + under_map
+        height = spec.height if spec.height is not None else fixed + max(natural_h, legend_h)
+        map_h = height - fixed
+        if map_h < legend_h - 0.5:
+            raise ExportError(f"height: {height:g} mm leaves no room for the legend; give at least "
+                              f"{fixed + legend_h:.0f} mm or leave the height out")
+    else:
+        fixed = MARGIN + title_h + under_map + (legend_h + GAP if legend is not None else 0.0)
+        height = spec.height if spec.height is not None else fixed + natural_h
+        map_h = height - fixed
+    if map_h < 25.0:
+        raise ExportError(f"height: {height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
+                          f"give at least {fixed + 25:.0f} mm or leave the height out")
+    check_pixels(width, height, fmt=spec.fmt, dpi=spec.dpi)
+    fig.set_size_inches(width * MM, height * MM)
+
+    def frac(x_mm: float, y_mm: float) -> tuple[float, float]:
+        return x_mm / width, y_mm / height
+
+    map_left = MARGIN + LAT_LABELS
+    map_bottom = MARGIN + source_h + GAP + LON_LABELS + (0.0 if side or legend is None else legend_h + GAP)
+    map_top = map_bottom + map_h
+    ax = fig.add_axes((*frac(map_left, map_bottom), map_w / width, map_h / height))
+    ax.set_label("map")
+    box = fit_box(want, map_h / map_w)
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.6)
+        spine.set_zorder(25)
+    shows_context = "context" in view.layers
+    ax.set_facecolor(paint(pal.SEA, greyscale=spec.greyscale) if shows_context else "white")
+
+    tolerance_m = (box[2] - box[0]) / map_w * 0.1  # 0.1 mm on paper
+    clip_box = _grow(box, 0.02)  # cut edges fall outside the frame
+    drawn: dict[str, DrawnLayer] = {}
+    for layer in drawing_order(view.layers):
+        drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], crs,
+                                       box if layer.geometry == "point" else clip_box,
+                                       greyscale=spec.greyscale, tolerance_m=tolerance_m)
+    furniture.add_graticule(ax, crs, fontsize=FONT["graticule"])
+
+    inset, bar, arrow = _add_furniture(fig, ax, crs, drawn, box, spec,
+                                       map_mm=(map_left, map_bottom, map_w, map_h))
+
+    if legend is not None:
+        if side:
+            anchor = frac(map_left + map_w + GAP, map_top)
+        else:
+            anchor = frac(MARGIN, MARGIN + source_h + GAP + legend_h)
+        legend.set_bbox_to_anchor(anchor, transform=fig.transFigure)
+    if title is not None:
+        title.set_position(frac(MARGIN, height - MARGIN))
+    events = drawn.get("events")
+    source.set_text(_wrapped_source(view, _publishers(events.frame if events else None), width,
+                                    source, renderer))
+    source.set_position(frac(MARGIN, MARGIN + source_h))
+
+    obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow)]
+    obstacles.append(inset.get_window_extent(renderer))
+    points = [(p.x, p.y, p.size_pt) for d in drawn.values() for p in d.points]
+    obstacles += labels.point_boxes(ax, points)
+    placed = labels.place_labels(ax, _label_candidates(view, spec, drawn, box), obstacles, renderer,
+                                 halo="white")
+
+    fig.border_atlas = FigureInfo(  # type: ignore[attr-defined]
+        view=view, spec=spec, crs=crs, extent=extent, map_box=box, size_mm=(width, height),
+        map_ax=ax, inset_ax=inset, legend=legend, scale_bar=bar, layers=drawn, labels=placed,
+        source=source)
+    return fig
+
+
+CORNERS = ("lower left", "lower right", "upper right", "upper left")  # preference on a tie
+
+
+def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer], box: Box,
+                   spec: FigureSpec, *, map_mm: tuple[float, float, float, float],
+                   ) -> tuple[Axes, furniture.ScaleBar, tuple[Artist, ...]]:
+    """Inset, scale bar and north arrow, each in the corner that hides least, in that order."""
+    left, bottom, map_w, map_h = map_mm
+    width, height = fig.get_figwidth() / MM, fig.get_figheight() / MM
+    inset_w = min(0.25 * map_w, 38.0)
+    inset_h = inset_w * INSET_ASPECT
+    mm = (box[2] - box[0]) / map_w  # map units per mm
+    free = list(CORNERS)
+    inset_corner = _emptiest_corner(drawn, box, (inset_w * mm, inset_h * mm), free, margin=3 * mm)
+    free.remove(inset_corner)
+    bar_w = SCALE_BAR_FRACTION * (box[2] - box[0]) + 10 * mm
+    bar_corner = _emptiest_corner(drawn, box, (bar_w, 9 * mm), free, margin=3 * mm)
+    free.remove(bar_corner)
+    arrow_corner = _emptiest_corner(drawn, box, (10 * mm, 16 * mm), free, margin=3 * mm)
+
+    x = left + INSET_PAD if inset_corner.endswith("left") else left + map_w - INSET_PAD - inset_w
+    y = bottom + INSET_PAD if inset_corner.startswith("lower") else bottom + map_h - INSET_PAD - inset_h
+    inset = furniture.add_inset(fig, (x / width, y / height, inset_w / width, inset_h / height),
+                                crs, box, greyscale=spec.greyscale)
+    inset.set_zorder(ax.get_zorder() + 1)
+    bar = furniture.add_scale_bar(ax, crs, corner=bar_corner, max_fraction=SCALE_BAR_FRACTION,
+                                  fontsize=FONT["scale"])
+    arrow = furniture.add_north_arrow(ax, crs, corner=arrow_corner)
+    return inset, bar, arrow
+
+
+def _emptiest_corner(drawn: dict[str, DrawnLayer], box: Box, size: tuple[float, float],
+                     corners: list[str], *, margin: float) -> str:
+    """The corner of the map where a ``size`` (map units) rectangle hides least data.
+
+    Cost counts markers under the rectangle (and, at half weight, within ``margin`` of it,
+    where their labels go), the length of lines drawn on top, and the share of the
+    rectangle the provinces fill.
+    """
+    x0, y0, x1, y1 = box
+    w, h = size
+    spots = {
+        "lower left": (x0, y0), "lower right": (x1 - w, y0),
+        "upper left": (x0, y1 - h), "upper right": (x1 - w, y1 - h),
+    }
+    cost = dict.fromkeys(corners, 0.0)
+    for corner in corners:
+        cx, cy = spots[corner]
+        rect = shapely.box(cx, cy, cx + w, cy + h)
+        near = rect.buffer(margin, join_style="mitre")
+        for name, layer in drawn.items():
+            if layer.frame.empty or name == "context":
+                continue
+            geoms = layer.frame.geometry.values
+            if layer.points:
+                cost[corner] += 10.0 * float(shapely.intersects(geoms, rect).sum())
+                cost[corner] += 5.0 * float(shapely.intersects(geoms, near).sum())
+            elif name == "provinces":
+                cost[corner] += 3.0 * float(shapely.area(shapely.intersection(geoms, rect)).sum()) / rect.area
+            else:
+                cost[corner] += 2.0 * float(shapely.length(shapely.intersection(geoms, rect)).sum()) / w
+    return min(corners, key=lambda c: (round(cost[c], 6), CORNERS.index(c)))
+
+
+def _legend_below(fig: Figure, groups: list, renderer: Any,
+                  room_mm: float) -> tuple[Legend | None, tuple[float, float]]:
+    """The legend with as many columns as fit across ``room_mm`` (fewer rows, shorter figure).
+
+    Two columns in smaller type beat one long column; one column is the last resort.
+    """
+    if not groups:
+        return None, (0.0, 0.0)
+    tries = [(n, FONT["legend"], False) for n in range(min(4, len(groups)), 1, -1)]
+    tries += [(2, FONT["legend_small"], True), (1, FONT["legend"], False)]
+    for ncol, size, compact in tries:
+        legend = furniture.add_legend(fig, groups, ncol=ncol, fontsize=size, compact=compact)
+        assert legend is not None
+        measured = _size_mm(legend, renderer)
+        if measured[0] <= room_mm or ncol == 1:
+            return legend, measured
+        legend.remove()
+    raise AssertionError("unreachable: one column is always accepted")
+
+
+def _label_candidates(view: View, spec: FigureSpec, drawn: dict[str, DrawnLayer], box: Box) -> list[labels.Label]:
+    out: list[labels.Label] = []
+    if "events" in drawn:
+        out += labels.event_labels(drawn["events"], with_year=view.start.year != view.end.year)
+    if "provinces" in drawn:
+        out += labels.area_labels(drawn["provinces"], box, lang=spec.label_lang, color="#4d4d4d")
+    if "places" in drawn:
+        out += labels.town_labels(drawn["places"], lang=spec.label_lang)
+    return out
+
+
+def _wrapped_source(view: View, publishers: list[str], width: float, text: Text,
+                    renderer: Any) -> str:
+    raw = furniture.source_line(view.layers, publishers)
+    room = width - 2 * MARGIN
+    size = FONT["source"]
+    wrapped = furniture.wrap_text(raw, width_mm=room, fontsize=size)
+    for shrink in (0.95, 0.9, 0.85, 0.8):  # the estimate of a character's width can be short
+        text.set_text(wrapped)
+        if _size_mm(text, renderer)[0] <= room:
+            break
+        wrapped = furniture.wrap_text(raw, width_mm=room * shrink, fontsize=size)
+    return wrapped
+
+
+def _inside(frame: Any, extent: Box) -> Any:
+    """The features of a lon/lat frame inside a lon/lat box (None stays None)."""
+    if frame is None or frame.empty:
+        return frame
+    return frame[frame.intersects(shapely.box(*extent))]
+
+
+def _publishers(frame: Any) -> list[str]:
+    """Publishers cited by the events, most cited first."""
+    counts: dict[str, int] = {}
+    if frame is None or frame.empty or "sources" not in frame:
+        return []
+    for sources in frame["sources"]:
+        for src in sources if isinstance(sources, list | tuple) else []:
+            name = str(src.get("publisher", "")).strip()
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda n: (-counts[n], n))
+
+
+def _size_mm(artist: Any, renderer: Any) -> tuple[float, float]:
+    bb: Bbox = artist.get_window_extent(renderer)
+    dpi = artist.figure.dpi
+    return bb.width / dpi * 25.4, bb.height / dpi * 25.4
+
+
+def _grow(box: Box, fraction: float) -> Box:
+    dx, dy = (box[2] - box[0]) * fraction, (box[3] - box[1]) * fraction
+    return (box[0] - dx, box[1] - dy, box[2] + dx, box[3] + dy)

@@ -1,0 +1,273 @@
+"""Map labels: their text (English, Persian or Urdu) and a greedy placement that never overlaps.
+
+Labels are placed in priority order (events, then province names, then towns); each tries a
+few positions around its anchor and takes the first whose box, measured by the renderer,
+stays inside the map and clear of every label, marker and map element already there. A label
+with no free position is left out: a crowded map loses labels, never legibility.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation, Transform, offset_copy
+
+import shapely
+
+from geo._static_layers import DrawnLayer, attributes
+from geo._static_style import add_halo
+from layers import SPECS
+from layers._popup import missing
+
+LABEL_LANGS = ("en", "fa", "ur")
+GAP_PT = 1.2  # between a marker's edge and its label
+PAD_PT = 0.8  # kept clear around every label box
+
+# DejaVu Sans, the figure font, has no Urdu heh goal or yeh barree; the nearest Arabic
+# letters keep a name readable where the font would draw an empty box.
+_MISSING_GLYPHS = str.maketrans({"\u06c1": "\u0647", "\u06c2": "\u0647", "\u06c3": "\u0629",
+                                 "\u06d2": "\u06cc", "\u06d3": "\u06cc"})
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label to place: text, anchor (projected x, y) and how it looks."""
+
+    text: str
+    x: float
+    y: float
+    priority: int
+    fontsize: float
+    radius_pt: float = 0.0  # half the marker's size; 0 for an area label centred on its anchor
+    color: str = "#000000"
+    weight: str = "normal"
+    style: str = "normal"
+    area: bool = False
+
+
+def shape_script(text: str) -> str:
+    """Text ready for matplotlib: Arabic-script letters joined and ordered right to left.
+
+    matplotlib built with libraqm (3.11 on) shapes text itself; older builds draw letters
+    unjoined and left to right, so there the text is shaped here with arabic-reshaper and
+    python-bidi when they are installed.
+    """
+    text = text.translate(_MISSING_GLYPHS)
+    if not _ARABIC.search(text) or _has_native_shaping():
+        return text
+    try:
+        import arabic_reshaper
+        from bidi import get_display
+    except ImportError:  # drawn unjoined: readable to few, but not wrong letters
+        return text
+    return str(get_display(arabic_reshaper.reshape(text)))
+
+
+def _has_native_shaping() -> bool:
+    from matplotlib import ft2font
+
+    return bool(getattr(ft2font, "__libraqm_version__", None))
+
+
+def _name(props: Mapping[str, Any], field: str, lang: str) -> str | None:
+    """The feature's name in ``lang`` when the data has it, else in English."""
+    if lang != "en" and field.endswith("_en"):
+        local = props.get(field[:-3] + "_" + lang)
+        if not missing(local):
+            return shape_script(str(local))
+    value = props.get(field)
+    return None if missing(value) else str(value)
+
+
+def _short_place(place: str) -> str:
+    """'Koh-i-Sabz (Sabz Koh, ...), Panjgur district, Balochistan' -> 'Koh-i-Sabz'."""
+    return re.split(r"[,(]", place, maxsplit=1)[0].strip() or place
+
+
+def _event_day(value: Any, with_year: bool) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%b}" + (f" {ts.year}" if with_year else "")
+
+
+def event_labels(drawn: DrawnLayer, *, with_year: bool) -> list[Label]:
+    """One label per event site: the place and the date, or the number of events there."""
+    frame = drawn.frame
+    if frame.empty:
+        return []
+    field = SPECS["events"].label_field or "place"
+    xy = shapely.get_coordinates(frame.geometry.values)
+    sites: dict[tuple[float, float], list[int]] = {}
+    for i in range(len(frame)):
+        sites.setdefault((round(xy[i, 0], -2), round(xy[i, 1], -2)), []).append(i)  # 100 m
+    sizes = {(p.x, p.y): p.size_pt for p in drawn.points}
+    out = []
+    for rows in sites.values():
+        i = rows[0]
+        place = min((_short_place(str(frame[field].iloc[j])) for j in rows), key=len)
+        dates = sorted({pd.Timestamp(frame["date"].iloc[j]) for j in rows})
+        when = _event_day(dates[0], with_year) if len(rows) == 1 else f"{len(rows)} events"
+        radius = max(sizes.get((float(xy[j, 0]), float(xy[j, 1])), 6.0) for j in rows) / 2
+        out.append(Label(f"{place}, {when}", float(xy[i, 0]), float(xy[i, 1]), priority=0,
+                         fontsize=6.2, radius_pt=radius, weight="bold"))
+    return out
+
+
+def town_labels(drawn: DrawnLayer, *, lang: str) -> list[Label]:
+    """A label for each town on the map."""
+    field = SPECS["places"].label_field or "name_en"
+    out = []
+    sizes = {(p.x, p.y): p.size_pt for p in drawn.points}
+    for props, geom in zip(attributes(drawn.frame).to_dict("records"),
+                           drawn.frame.geometry, strict=True):
+        text = _name(props, field, lang)
+        if text:
+            out.append(Label(text, geom.x, geom.y, priority=2, fontsize=5.6,
+                             radius_pt=sizes.get((geom.x, geom.y), 3.0) / 2, color="#222222"))
+    return out
+
+
+def area_labels(drawn: DrawnLayer, box: tuple[float, float, float, float], *, lang: str,
+                color: str) -> list[Label]:
+    """Province names, centred on the part of each province inside the map."""
+    field = SPECS[drawn.name].label_field or "name_en"
+    view = shapely.box(*box)
+    out = []
+    for props, geom in zip(attributes(drawn.frame).to_dict("records"),
+                           drawn.frame.geometry, strict=True):
+        text = _name(props, field, lang)
+        visible = geom.intersection(view)
+        if not text or visible.is_empty:
+            continue
+        anchor = visible.point_on_surface() if not visible.contains(visible.centroid) else visible.centroid
+        # DejaVu Sans has Arabic script in its upright face only.
+        style = "normal" if _ARABIC.search(text) else "italic"
+        out.append(Label(_two_lines(text), anchor.x, anchor.y, priority=1, fontsize=6.6,
+                         color=color, style=style, area=True))
+    return out
+
+
+def _two_lines(text: str) -> str:
+    """Break a long name at the space nearest its middle."""
+    if len(text) <= 14 or " " not in text:
+        return text
+    spaces = [m.start() for m in re.finditer(" ", text)]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
+def _positions(label: Label) -> list[tuple[float, float, str, str]]:
+    """Candidate (dx, dy, ha, va) in points, most conventional first.
+
+    Event labels may also stand farther off, joined to their marker by a leader line: an
+    event matters more than a town, and towns crowd around it.
+    """
+    if label.area:
+        return [(0, 0, "center", "center"), (0, 9, "center", "center"), (0, -9, "center", "center"),
+                (14, 0, "center", "center"), (-14, 0, "center", "center"),
+                (0, 18, "center", "center"), (0, -18, "center", "center")]
+    out = []
+    rings = (label.radius_pt + GAP_PT,) + ((label.radius_pt + 9, label.radius_pt + 18)
+                                            if label.priority == 0 else ())
+    for r in rings:
+        d = r * 0.72
+        out += [(r, 0, "left", "center"), (-r, 0, "right", "center"),
+                (d, d, "left", "bottom"), (d, -d, "left", "top"),
+                (-d, d, "right", "bottom"), (-d, -d, "right", "top"),
+                (0, r, "center", "bottom"), (0, -r, "center", "top")]
+    return out
+
+
+def point_boxes(ax: Axes, points: Iterable[tuple[float, float, float]]) -> list[Bbox]:
+    """Display boxes of markers given as (x, y, size in points)."""
+    px_per_pt = ax.figure.dpi / 72
+    pts = list(points)
+    if not pts:
+        return []
+    xy = ax.transData.transform(np.array([(x, y) for x, y, _ in pts]))
+    return [Bbox.from_bounds(cx - s * px_per_pt / 2, cy - s * px_per_pt / 2, s * px_per_pt, s * px_per_pt)
+            for (cx, cy), (_, _, s) in zip(xy, pts, strict=True)]
+
+
+_SHIFT_X = {"left": 0.0, "center": 0.5, "right": 1.0}
+_SHIFT_Y = {"bottom": 0.0, "center": 0.5, "top": 1.0}
+
+
+def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
+                 renderer: RendererBase, *, halo: str) -> list[Text]:
+    """Add the labels that fit to ``ax``, in priority order; return the placed Text artists.
+
+    Each label is measured once; its candidate boxes are then shifted copies of that box,
+    tested against every box taken so far in one vectorised comparison.
+    """
+    fig = ax.figure
+    px = fig.dpi / 72
+    pad = PAD_PT * px
+    frame = ax.get_window_extent(renderer)
+    fx0, fy0, fx1, fy1 = frame.x0 + pad, frame.y0 + pad, frame.x1 - pad, frame.y1 - pad
+    taken = np.array([[b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad] for b in obstacles]
+                     ).reshape(-1, 4)
+    placed: list[Text] = []
+    for label in sorted(labels, key=lambda lb: (lb.priority, -lb.y, lb.x)):
+        text = ax.text(label.x, label.y, label.text, fontsize=label.fontsize, color=label.color,
+                       fontweight=label.weight, fontstyle=label.style, zorder=12,
+                       linespacing=1.0, parse_math=False, clip_on=False,
+                       multialignment="center" if label.area else "left",
+                       ha="left", va="bottom")
+        box = text.get_window_extent(renderer)
+        w, h = box.width, box.height
+        ax_x, ax_y = ax.transData.transform((label.x, label.y))
+        for dx, dy, ha, va in _positions(label):
+            x0 = ax_x + dx * px - _SHIFT_X[ha] * w
+            y0 = ax_y + dy * px - _SHIFT_Y[va] * h
+            x1, y1 = x0 + w, y0 + h
+            if x0 < fx0 or x1 > fx1 or y0 < fy0 or y1 > fy1:
+                continue
+            if np.any((x0 < taken[:, 2]) & (x1 > taken[:, 0]) & (y0 < taken[:, 3]) & (y1 > taken[:, 1])):
+                continue
+            text.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            taken = np.vstack([taken, [x0 - pad, y0 - pad, x1 + pad, y1 + pad]])
+            placed.append(text)
+            add_halo(text, color=halo)
+            if not label.area and math.hypot(dx, dy) > label.radius_pt + GAP_PT + 1:
+                _leader(ax, label, dx, dy, ha, va, w / px, h / px)
+            break
+        else:
+            text.remove()
+    return placed
+
+
+def _leader(ax: Axes, label: Label, dx: float, dy: float, ha: str, va: str,
+            w_pt: float, h_pt: float) -> None:
+    """A thin line from a marker's edge towards its label, stopping short of the text."""
+    # The point of the label's box nearest the marker, in points from the anchor.
+    bx0 = dx - _SHIFT_X[ha] * w_pt
+    by0 = dy - _SHIFT_Y[va] * h_pt
+    tx = min(max(0.0, bx0), bx0 + w_pt)
+    ty = min(max(0.0, by0), by0 + h_pt)
+    dist = math.hypot(tx, ty)
+    if dist <= label.radius_pt + 1:
+        return
+    ux, uy = tx / dist, ty / dist
+    start, end = label.radius_pt + 0.6, dist - 0.8
+    ax.add_line(Line2D([start * ux, end * ux], [start * uy, end * uy], color=label.color,
+                       linewidth=0.45, zorder=11, solid_capstyle="butt",
+                       transform=_anchored_points(ax, label.x, label.y)))
+
+
+def _anchored_points(ax: Axes, x: float, y: float) -> Transform:
+    """Transform taking offsets in points to the display, around data point (x, y)."""
+    return (Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
+            + ScaledTranslation(x, y, ax.transData))

@@ -1,0 +1,319 @@
+"""The map of a figure: its projection, its extent, and the layers drawn from their specs.
+
+Geometry is projected once per projection and kept (the shipped layers never change while
+the process runs); each figure then only selects, clips and draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.path import Path
+
+import geopandas as gpd
+import shapely
+from pyproj import CRS, Geod, Transformer
+
+from geo._static_style import line_kwargs, marker_kwargs, marker_size_pt, patch_kwargs
+from geo.assemble import shipped_layer
+from layers import SPECS, LayerSpec, Style
+from layers import palette as pal
+from layers.events import PRECISION_STYLE
+
+GEOD = Geod(ellps="WGS84")
+
+# The default map shows the two provinces the border divides; features farther than this
+# from them (Erbil, Davos, Islamabad) fall outside the map rather than stretching it.
+FOCUS_MARGIN_DEG = 1.0
+EXTENT_PAD = 0.05  # fraction of the span added on each side, so nothing sits on the frame
+CIRCLE_STEPS = 72  # vertices of a precision circle: smooth at any print size
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class DrawnPoint:
+    """A marker on the map, kept so that labels can avoid it (projected x, y; size in pt)."""
+
+    x: float
+    y: float
+    size_pt: float
+
+
+def map_crs(extent: Box) -> CRS:
+    """A conformal projection centred on ``extent`` (lon_min, lat_min, lon_max, lat_max).
+
+    Lambert conformal conic with standard parallels at one sixth of the latitude span from
+    each edge keeps the scale within a fraction of a percent across a region like the two
+    provinces; near the equator, where the cone flattens out, Mercator does the same job.
+    """
+    x0, y0, x1, y1 = (round(v, 2) for v in extent)
+    lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
+    sp1, sp2 = y0 + (y1 - y0) / 6, y1 - (y1 - y0) / 6
+    if sp1 * sp2 <= 0 or min(abs(sp1), abs(sp2)) < 5:
+        return _crs(f"+proj=merc +lon_0={lon0:.2f} +ellps=WGS84 +units=m +no_defs")
+    return _crs(f"+proj=lcc +lat_0={lat0:.2f} +lon_0={lon0:.2f} +lat_1={sp1:.3f} +lat_2={sp2:.3f} "
+                "+ellps=WGS84 +units=m +no_defs")
+
+
+@lru_cache(maxsize=32)
+def _crs(proj: str) -> CRS:
+    return CRS.from_proj4(proj)
+
+
+def default_extent(frames: dict[str, gpd.GeoDataFrame]) -> Box:
+    """Lon/lat box of the two provinces, grown to hold the shown features near them."""
+    px0, py0, px1, py1 = shipped_layer("provinces").total_bounds
+    focus = shapely.box(px0 - FOCUS_MARGIN_DEG, py0 - FOCUS_MARGIN_DEG,
+                        px1 + FOCUS_MARGIN_DEG, py1 + FOCUS_MARGIN_DEG)
+    bounds = [(px0, py0, px1, py1)]
+    for name, frame in frames.items():
+        if name == "context" or frame.empty:
+            continue
+        near = frame.geometry.intersection(focus)
+        near = near[~near.is_empty]
+        if len(near):
+            bounds.append(tuple(near.total_bounds))
+    b = np.array(bounds)
+    x0, y0 = b[:, 0].min(), b[:, 1].min()
+    x1, y1 = b[:, 2].max(), b[:, 3].max()
+    dx, dy = (x1 - x0) * EXTENT_PAD, (y1 - y0) * EXTENT_PAD
+    return (float(x0 - dx), float(y0 - dy), float(x1 + dx), float(y1 + dy))
+
+
+def lonlat_to_map(crs: CRS) -> Transformer:
+    """Transformer from lon/lat to map coordinates."""
+    return _transformer("EPSG:4326", crs.srs)
+
+
+def map_to_lonlat(crs: CRS) -> Transformer:
+    """Transformer from map coordinates to lon/lat."""
+    return _transformer(crs.srs, "EPSG:4326")
+
+
+@lru_cache(maxsize=64)
+def _transformer(src: str, dst: str) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def project_box(extent: Box, crs: CRS) -> Box:
+    """Projected bounds of a lon/lat box, following its curved edges."""
+    x0, y0, x1, y1 = extent
+    ring = shapely.segmentize(shapely.box(x0, y0, x1, y1), max(x1 - x0, y1 - y0) / 64)
+    xy = shapely.get_coordinates(ring)
+    x, y = lonlat_to_map(crs).transform(xy[:, 0], xy[:, 1])
+    return (float(np.min(x)), float(np.min(y)), float(np.max(x)), float(np.max(y)))
+
+
+def fit_box(box: Box, aspect: float) -> Box:
+    """``box`` grown about its centre to height/width ratio ``aspect`` (nothing is cut)."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if h / w < aspect:
+        grow = (w * aspect - h) / 2
+        return (x0, y0 - grow, x1, y1 + grow)
+    grow = (h / aspect - w) / 2
+    return (x0 - grow, y0, x1 + grow, y1)
+
+
+def projected_layer(name: str, crs: CRS) -> gpd.GeoDataFrame:
+    """The shipped layer in ``crs``, with the shipped frame's index. Do not modify it."""
+    return _projected(name, crs.srs)
+
+
+@lru_cache(maxsize=64)
+def _projected(name: str, srs: str) -> gpd.GeoDataFrame:
+    return shipped_layer(name).to_crs(_crs(srs))
+
+
+def print_context(crs: CRS, tolerance_m: float) -> gpd.GeoSeries:
+    """Context geometry simplified below what print can show (it is only background)."""
+    return _print_context(crs.srs, tolerance_m)
+
+
+@lru_cache(maxsize=16)
+def _print_context(srs: str, tolerance_m: float) -> gpd.GeoSeries:
+    geoms = _projected("context", srs).geometry
+    return gpd.GeoSeries(shapely.simplify(geoms.values, tolerance_m, preserve_topology=True),
+                         index=geoms.index, crs=geoms.crs)
+
+
+def _polygon_path(geom: shapely.Geometry) -> Path | None:
+    verts, codes = [], []
+    for poly in shapely.get_parts(geom):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            c = np.full(len(xy), Path.LINETO, dtype=Path.code_type)
+            c[0], c[-1] = Path.MOVETO, Path.CLOSEPOLY
+            verts.append(xy)
+            codes.append(c)
+    if not verts:
+        return None
+    return Path(np.concatenate(verts), np.concatenate(codes))
+
+
+def _line_parts(geom: shapely.Geometry) -> list[np.ndarray]:
+    """Coordinates of each line of a (multi)line or collection (clipping can make one)."""
+    return [np.asarray(part.coords) for part in shapely.get_parts(geom)
+            if part.geom_type in ("LineString", "LinearRing") and not part.is_empty]
+
+
+def draw_polygons(ax: Axes, geoms: Iterable[shapely.Geometry], styles: Iterable[Style], *,
+                  greyscale: bool, zorder: float) -> PathCollection | None:
+    """Filled areas, one path per feature, in one collection."""
+    paths, kws = [], []
+    for geom, style in zip(geoms, styles, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        if geom.geom_type in ("LineString", "MultiLineString"):
+            continue  # a line in a polygon layer (the context's coast) is drawn as a line
+        path = _polygon_path(geom)
+        if path is not None:
+            paths.append(path)
+            kws.append(patch_kwargs(style, greyscale=greyscale))
+    if not paths:
+        return None
+    coll = PathCollection(
+        paths,
+        facecolors=[k["facecolor"] for k in kws],
+        edgecolors=[k["edgecolor"] for k in kws],
+        linewidths=[k["linewidth"] for k in kws],
+        linestyles=[k["linestyle"] for k in kws],
+        zorder=zorder,
+        transform=ax.transData,
+    )
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
+def draw_lines(ax: Axes, geoms: Iterable[shapely.Geometry], styles: Iterable[Style], *,
+               greyscale: bool, zorder: float) -> LineCollection | None:
+    """Lines, every part of a feature in its feature's style, in one collection.
+
+    Polygons are skipped: their outlines are drawn with their fill by ``draw_polygons``.
+    """
+    segs, colors, widths, dashes = [], [], [], []
+    for geom, style in zip(geoms, styles, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        if geom.geom_type in ("Polygon", "MultiPolygon"):
+            continue
+        kw = line_kwargs(style, greyscale=greyscale)
+        for part in _line_parts(geom):
+            segs.append(part)
+            colors.append(kw["color"])
+            widths.append(kw["linewidth"])
+            dashes.append(kw["linestyle"])
+    if not segs:
+        return None
+    coll = LineCollection(segs, colors=colors, linewidths=widths, linestyles=dashes,
+                          capstyle="round", joinstyle="round", zorder=zorder)
+    ax.add_collection(coll, autolim=False)
+    return coll
+
+
+def draw_points(ax: Axes, xy: np.ndarray, styles: list[Style], *, greyscale: bool,
+                zorder: float) -> list[PathCollection]:
+    """Markers, one scatter per marker shape (matplotlib draws one shape per call)."""
+    out = []
+    shapes = sorted({s.marker or "circle" for s in styles}, key=list(pal.MPL_MARKERS).index)
+    for shape in shapes:
+        idx = [i for i, s in enumerate(styles) if (s.marker or "circle") == shape]
+        sub = [styles[i] for i in idx]
+        coll = ax.scatter(
+            xy[idx, 0], xy[idx, 1],
+            s=[marker_size_pt(s) ** 2 for s in sub],
+            marker=pal.MPL_MARKERS[shape],
+            facecolors=[marker_kwargs(s, greyscale=greyscale)["markerfacecolor"] for s in sub],
+            edgecolors=[marker_kwargs(s, greyscale=greyscale)["markeredgecolor"] for s in sub],
+            linewidths=[marker_kwargs(s, greyscale=greyscale)["markeredgewidth"] for s in sub],
+            alpha=None, zorder=zorder, clip_on=True, plotnonfinite=False,
+        )
+        out.append(coll)
+    return out
+
+
+def precision_circles(frame: gpd.GeoDataFrame, crs: CRS) -> list[shapely.Geometry]:
+    """Geodesic circles of each feature's ``precision_m`` around its lon/lat point, projected."""
+    out = []
+    az = np.linspace(0.0, 360.0, CIRCLE_STEPS, endpoint=False)
+    fwd = lonlat_to_map(crs)
+    for point, radius in zip(frame.geometry, frame["precision_m"], strict=True):
+        if pd.isna(radius) or float(radius) <= 0:
+            continue
+        lon, lat, _ = GEOD.fwd(np.full(az.size, point.x), np.full(az.size, point.y), az,
+                               np.full(az.size, float(radius)))
+        x, y = fwd.transform(lon, lat)
+        out.append(shapely.Polygon(np.column_stack([x, y])))
+    return out
+
+
+@dataclass
+class DrawnLayer:
+    """What one layer put on the map: its artists and its markers (for label placement)."""
+
+    name: str
+    artists: list
+    points: list[DrawnPoint]
+    frame: gpd.GeoDataFrame  # the projected features inside the map
+
+
+def draw_layer(ax: Axes, spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: CRS,
+               box: Box, *, greyscale: bool, tolerance_m: float) -> DrawnLayer:
+    """Draw the shown features ``lonlat`` of one layer onto ``ax``, clipped to ``box``."""
+    zorder = 1 + spec.z / 10
+    if spec.name == "context":
+        geoms = print_context(crs, round(tolerance_m, -1) or 10.0).loc[lonlat.index]
+    else:
+        geoms = projected_layer(spec.name, crs).geometry.loc[lonlat.index]
+    attrs = attributes(lonlat)
+    props = attrs.to_dict("records")
+    styles = [spec.style_of(p) for p in props]
+    artists: list = []
+    points: list[DrawnPoint] = []
+    if spec.geometry == "point":
+        xy = shapely.get_coordinates(geoms.values)
+        x0, y0, x1, y1 = box
+        inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+        keep = np.flatnonzero(inside)
+        shown = attrs.iloc[keep]
+        if spec.name == "events" and "precision_m" in shown:
+            circles = precision_circles(lonlat.iloc[keep], crs)
+            coll = draw_polygons(ax, circles, [PRECISION_STYLE] * len(circles),
+                                 greyscale=greyscale, zorder=zorder - 0.05)
+            artists += [coll] if coll is not None else []
+        kept_styles = [styles[i] for i in keep]
+        if len(keep):
+            artists += draw_points(ax, xy[keep], kept_styles, greyscale=greyscale, zorder=zorder)
+        points = [DrawnPoint(float(xy[i, 0]), float(xy[i, 1]), marker_size_pt(styles[i]))
+                  for i in keep]
+        projected = gpd.GeoDataFrame(shown, geometry=geoms.values[keep], crs=crs)
+        return DrawnLayer(spec.name, artists, points, projected)
+    clipped = shapely.clip_by_rect(geoms.values, *box)
+    present = ~shapely.is_empty(clipped)
+    clipped, styles = clipped[present], [s for s, p in zip(styles, present, strict=True) if p]
+    if spec.geometry == "polygon":
+        coll = draw_polygons(ax, clipped, styles, greyscale=greyscale, zorder=zorder)
+        artists += [coll] if coll is not None else []
+    lines = draw_lines(ax, clipped, styles, greyscale=greyscale, zorder=zorder)
+    artists += [lines] if lines is not None else []
+    projected = gpd.GeoDataFrame(attrs[present], geometry=geoms.values[present], crs=crs)
+    return DrawnLayer(spec.name, artists, points, projected)
+
+
+def attributes(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The frame's columns other than its geometry, as a plain DataFrame."""
+    return pd.DataFrame(frame[[c for c in frame.columns if c != frame.geometry.name]])
+
+
+def drawing_order(names: Iterable[str]) -> list[LayerSpec]:
+    """Specs of the named layers, bottom to top."""
+    wanted = set(names)
+    return [s for n, s in SPECS.items() if n in wanted]

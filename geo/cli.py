@@ -1,0 +1,184 @@
+"""The ``border-atlas`` command: ``border-atlas export`` draws publication maps.
+
+Every option is also a recipe key (``--width-mm`` is ``width_mm``), so a command line and a
+recipe file go through the same checks; options given on the command line win over the
+recipe's. A bad value ends the command with one line on stderr and exit status 2, and
+leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+PROG = "border-atlas"
+EXIT_OK, EXIT_ERROR = 0, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line: ``border-atlas: error: ...``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``border-atlas`` (its ``--help`` is the command's manual)."""
+    from geo.static import FORMATS, SIZE_PRESETS
+    from geo.view import LAYER_NAMES, PRESETS
+
+    parser = _Parser(prog=PROG, description="Border Atlas: the Iran–Pakistan border region "
+                     "around the January 2024 crisis.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    export = commands.add_parser(
+        "export", help="draw a publication map (PNG, PDF, SVG or TIFF)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Draw a print-ready map of a date window: legend, scale bar, north arrow, "
+        "locator inset, labels and sources included.",
+        epilog=(
+            "examples:\n"
+            f"  {PROG} export --start 2024-01-16 --end 2024-01-18 --layers border,provinces,events \\\n"
+            "      --preset double-column --format pdf --out fig1.pdf\n"
+            f"  {PROG} export figure1.toml            # redraw from a recipe\n"
+            f"  {PROG} export --window crisis-week --greyscale --out fig1.tif --write-recipe fig1.toml\n\n"
+            "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
+            "(window, start, end, layers, extent, preset, width_mm, height_mm, format, dpi, title,\n"
+            "greyscale, label_lang, out); 'out' is relative to the recipe's folder.\n\n"
+            "exit status: 0 when the file was written; 2 on any error (one line on stderr),\n"
+            "in which case no file is written or changed."
+        ),
+    )
+    export.add_argument("recipe", nargs="?", type=Path, metavar="RECIPE",
+                        help="a figure recipe (TOML) to draw; options below override its keys")
+    when = export.add_argument_group("what to show")
+    when.add_argument("--window", metavar="NAME",
+                      help=f"a named date window: {', '.join(PRESETS)} (default: crisis-week, "
+                      "15-22 Jan 2024)")
+    when.add_argument("--start", metavar="YYYY-MM-DD", help="first day shown (overrides --window)")
+    when.add_argument("--end", metavar="YYYY-MM-DD", help="last day shown, included")
+    when.add_argument("--layers", metavar="LIST",
+                      help=f"comma-separated layers to draw (default: all): {','.join(LAYER_NAMES)}")
+    when.add_argument("--extent", metavar="LON_MIN,LAT_MIN,LON_MAX,LAT_MAX",
+                      help="map area in degrees (default: the two provinces plus a margin; "
+                      "events outside it are not drawn)")
+    size = export.add_argument_group("size and format")
+    size.add_argument("--preset", metavar="NAME",
+                      help="figure size: " + ", ".join(
+                          f"{k} ({w:g} mm wide{f' x {h:g} mm' if h else ''})"
+                          for k, (w, h) in SIZE_PRESETS.items()) + " (default: double-column)")
+    size.add_argument("--width-mm", metavar="MM", help="figure width in mm (overrides the preset)")
+    size.add_argument("--height-mm", metavar="MM",
+                      help="figure height in mm (default: as tall as the map and legend need)")
+    size.add_argument("--format", metavar="FMT",
+                      help=f"{', '.join(FORMATS)} (default: from the suffix of --out)")
+    size.add_argument("--dpi", metavar="N", help="resolution of PNG and TIFF, stored in the file "
+                      "(default: 300; journals ask for 300-600)")
+    look = export.add_argument_group("presentation")
+    look.add_argument("--title", metavar="TEXT", help="title printed above the map (default: none)")
+    look.add_argument("--greyscale", action=argparse.BooleanOptionalAction, default=None,
+                      help="draw in greys only; categories stay apart by marker shape and dash")
+    look.add_argument("--label-lang", metavar="LANG",
+                      help="language of town and province labels: en, fa (Persian), ur (Urdu); "
+                      "names missing in that language stay in English (default: en)")
+    files = export.add_argument_group("output")
+    files.add_argument("--out", "-o", metavar="PATH", type=Path,
+                       help="file to write; replaced only once the new figure is complete")
+    files.add_argument("--write-recipe", metavar="PATH", type=Path,
+                       help="also write a recipe that redraws this figure")
+    return parser
+
+
+# Command-line options and the recipe keys they set.
+_OPTION_KEYS = {
+    "window": "window", "start": "start", "end": "end", "layers": "layers", "extent": "extent",
+    "preset": "preset", "width_mm": "width_mm", "height_mm": "height_mm", "format": "format",
+    "dpi": "dpi", "title": "title", "greyscale": "greyscale", "label_lang": "label_lang",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``border-atlas`` with ``argv`` (the process's arguments by default); the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command != "export":
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return _export(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _export(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # a command line has no display; never let pyplot look for one
+    from geo._errors import BorderAtlasError
+    from geo.recipe import read_recipe_table, recipe_from_mapping, write_recipe
+    from geo.static import export_figure
+
+    given: dict[str, Any] = {}
+    try:
+        table: dict[str, Any] = read_recipe_table(args.recipe) if args.recipe else {}
+        given = {key: getattr(args, opt) for opt, key in _OPTION_KEYS.items()
+                 if getattr(args, opt) is not None}
+        # A window on the command line replaces the recipe's dates, and dates its window.
+        if "window" in given:
+            table.pop("start", None)
+            table.pop("end", None)
+        if "start" in given or "end" in given:
+            table.pop("window", None)
+        table.update(given)
+        if args.out is not None:
+            table["out"] = str(args.out)
+        recipe = recipe_from_mapping(table, source=f"recipe {args.recipe}" if args.recipe else "")
+        if recipe.out is None:
+            raise BorderAtlasError("no output file: give --out PATH (or out in the recipe)")
+        if args.write_recipe is not None:
+            from geo._static_output import check_writable
+
+            check_writable(args.write_recipe)
+        written = export_figure(recipe.view, recipe.figure, recipe.out)
+        if args.write_recipe is not None:
+            write_recipe(recipe, args.write_recipe)
+    except BorderAtlasError as exc:
+        if args.out is not None:
+            given["out"] = args.out
+        return _fail(_locate(str(exc), args.recipe, set(given)))
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    width, fmt = recipe.figure.width, recipe.figure.fmt
+    print(f"wrote {written} ({fmt}, {width:g} mm wide)")
+    return EXIT_OK
+
+
+def _locate(message: str, recipe: Path | None, given: set[str]) -> str:
+    """Say where a bad value came from: the option the user typed, or the recipe file.
+
+    'width_mm: 0 mm is ...' becomes '--width-mm: 0 mm is ...' when the value came from the
+    command line, and 'recipe fig.toml: width_mm: 0 mm is ...' when it came from the recipe.
+    """
+    from geo.recipe import KEYS
+
+    if message.startswith("recipe "):
+        return message
+    key, sep, rest = message.partition(":")
+    key = {"fmt": "format"}.get(key, key)
+    if sep and key in KEYS and (key in given or recipe is None):
+        return f"--{key.replace('_', '-')}:{rest}"
+    return f"recipe {recipe}: {message}" if recipe is not None else message
+
+
+def _fail(message: str) -> int:
+    # A data file with many problems lists them on further lines; the first line says it all.
+    first, _, rest = message.partition("\n")
+    more = f" (and {rest.count(chr(10)) + 1} more lines)" if rest else ""
+    print(f"{PROG}: error: {first}{more}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Figure recipes: a small TOML file that says how to redraw a figure, key by key.
+
+A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``) and a figure
+(``preset``, ``width_mm``, ``height_mm``, ``format``, ``dpi``, ``title``, ``greyscale``,
+``label_lang``) and where to write it (``out``, relative to the recipe's own folder).
+``border-atlas export recipe.toml`` draws it; ``dumps_recipe`` writes one back, so a figure
+and the file that made it can travel together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo._errors import BorderAtlasError
+from geo._static_output import format_for, write_atomic
+from geo.static import DEFAULT_SIZE_PRESET, FigureSpec
+from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
+
+# Every key a recipe may hold, with the kind of value it takes (for messages).
+KEYS: dict[str, str] = {
+    "window": f"the name of a date window ({', '.join(PRESETS)})",
+    "start": "a date (YYYY-MM-DD)",
+    "end": "a date (YYYY-MM-DD)",
+    "layers": "a list of layer names",
+    "extent": "four numbers: lon_min, lat_min, lon_max, lat_max",
+    "preset": "a size preset name",
+    "width_mm": "a number of millimetres",
+    "height_mm": "a number of millimetres",
+    "format": "png, pdf, svg or tiff",
+    "dpi": "a whole number",
+    "title": "text",
+    "greyscale": "true or false",
+    "label_lang": "en, fa or ur",
+    "out": "a file path",
+}
+
+
+class RecipeError(BorderAtlasError, ValueError):
+    """A recipe that cannot be read or holds a bad key or value; the message names it."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A figure to make: what to show, how to draw it, and where to write it."""
+
+    view: View
+    figure: FigureSpec
+    out: Path | None = None
+    window: str | None = None  # the named date window the dates came from, if any
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    """Read and check the recipe at ``path``; ``out`` is taken relative to its folder."""
+    path = Path(path)
+    return recipe_from_mapping(read_recipe_table(path), source=f"recipe {path}")
+
+
+def read_recipe_table(path: str | Path) -> dict[str, Any]:
+    """The recipe's table as written, with ``out`` made relative to the recipe's folder."""
+    path = Path(path)
+    label = f"recipe {path}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecipeError(f"{label}: file not found") from None
+    except IsADirectoryError:
+        raise RecipeError(f"{label}: is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise RecipeError(f"{label}: not UTF-8 text") from None
+    except OSError as exc:
+        raise RecipeError(f"{label}: cannot read it ({exc.strerror})") from None
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RecipeError(f"{label}: not valid TOML: {exc}") from None
+    out = table.get("out")
+    if isinstance(out, str) and out and not Path(out).is_absolute():
+        table["out"] = str(path.parent / out)
+    return table
+
+
+def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> Recipe:
+    """A checked ``Recipe`` from recipe keys (as read from TOML, or given on a command line).
+
+    Raises
+    ------
+    RecipeError
+        An unknown key, or a value of the wrong kind.
+    ViewError, ExportError
+        A value of the right kind that cannot be used (the message names the key).
+    """
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise RecipeError(f"{_at(source)}unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
+    window = _text(data, "window", source)
+    if window is not None:
+        if "start" in data or "end" in data:
+            raise RecipeError(f"{_at(source)}give either window or start/end, not both")
+        if window not in PRESETS:
+            raise RecipeError(f"{_at(source)}window: {window!r} is unknown; choose one of "
+                              f"{', '.join(PRESETS)}")
+        start, end = PRESETS[window]
+    else:
+        default = View()
+        start = parse_date_param("start", _date_like(data, "start", source)) if "start" in data else default.start
+        end = parse_date_param("end", _date_like(data, "end", source)) if "end" in data else default.end
+    view_args: dict[str, Any] = {"start": start, "end": end}
+    if "layers" in data:
+        layers = data["layers"]
+        if not isinstance(layers, str | list) or (
+                isinstance(layers, list) and not all(isinstance(n, str) for n in layers)):
+            raise _wrong(source, "layers", layers)
+        view_args["layers"] = parse_layers_param(layers)
+        if not view_args["layers"]:
+            raise RecipeError(f"{_at(source)}layers: empty; give at least one layer")
+    if "extent" in data:
+        extent = data["extent"]
+        if isinstance(extent, str):
+            extent = [v.strip() for v in extent.split(",")]
+        view_args["extent"] = check_extent(extent)
+    view = View(**view_args)
+
+    out_text = _text(data, "out", source)
+    out = Path(out_text) if out_text else None
+    fmt = _text(data, "format", source)
+    if out is not None:
+        fmt = format_for(out, fmt)
+    figure = FigureSpec(
+        preset=_text(data, "preset", source) or DEFAULT_SIZE_PRESET,
+        width_mm=_number(data, "width_mm", source),
+        height_mm=_number(data, "height_mm", source),
+        fmt=fmt or "png",
+        dpi=_whole(data, "dpi", source, default=300),
+        title=_text(data, "title", source),
+        greyscale=_flag(data, "greyscale", source),
+        label_lang=_text(data, "label_lang", source) or "en",
+    )
+    return Recipe(view=view, figure=figure, out=out, window=window)
+
+
+def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> str:
+    """The recipe as TOML text; ``out`` is written relative to ``relative_to`` when it can be."""
+    lines = ["# Border Atlas figure recipe: `border-atlas export <this file>` redraws the figure."]
+    view, fig = recipe.view, recipe.figure
+    if recipe.window is not None and PRESETS.get(recipe.window) == (view.start, view.end):
+        lines.append(f"window = {_toml(recipe.window)}")
+    else:
+        lines += [f"start = {view.start.isoformat()}", f"end = {view.end.isoformat()}"]
+    lines.append(f"layers = {_toml(list(view.layers))}")
+    if view.extent is not None:
+        lines.append(f"extent = {_toml(list(view.extent))}")
+    lines.append(f"preset = {_toml(fig.preset)}")
+    for key in ("width_mm", "height_mm"):
+        if getattr(fig, key) is not None:
+            lines.append(f"{key} = {_toml(getattr(fig, key))}")
+    lines += [f"format = {_toml(fig.fmt)}", f"dpi = {fig.dpi}"]
+    if fig.title is not None:
+        lines.append(f"title = {_toml(fig.title)}")
+    lines += [f"greyscale = {_toml(fig.greyscale)}", f"label_lang = {_toml(fig.label_lang)}"]
+    if recipe.out is not None:
+        out = recipe.out
+        if relative_to is not None:
+            try:
+                out = out.resolve().relative_to(Path(relative_to).resolve())
+            except ValueError:
+                out = out.resolve()
+        lines.append(f"out = {_toml(out.as_posix())}")
+    return "\n".join(lines) + "\n"
+
+
+def write_recipe(recipe: Recipe, path: str | Path) -> Path:
+    """Write the recipe to ``path`` (whole or not at all), ``out`` relative to its folder."""
+    path = Path(path)
+    return write_atomic(dumps_recipe(recipe, relative_to=path.parent).encode("utf-8"), path)
+
+
+# -- values ----------------------------------------------------------------------------------
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # A JSON string is a TOML basic string, once DEL (left raw by JSON) is escaped too.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} in a recipe")
+
+
+def _at(source: str) -> str:
+    return f"{source}: " if source else ""
+
+
+def _wrong(source: str, key: str, value: Any) -> RecipeError:
+    return RecipeError(f"{_at(source)}{key}: must be {KEYS[key]}, not {value!r}")
+
+
+def _text(data: Mapping[str, Any], key: str, source: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _wrong(source, key, value)
+    return value
+
+
+def _date_like(data: Mapping[str, Any], key: str, source: str) -> Any:
+    value = data[key]
+    if isinstance(value, dt.datetime | dt.date | str):
+        return value
+    raise _wrong(source, key, value)
+
+
+def _number(data: Mapping[str, Any], key: str, source: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise _wrong(source, key, value) from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _wrong(source, key, value)
+    return float(value)
+
+
+def _whole(data: Mapping[str, Any], key: str, source: str, *, default: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong(source, key, value)
+    return value
+
+
+def _flag(data: Mapping[str, Any], key: str, source: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _wrong(source, key, value)
+    return value

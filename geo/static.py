@@ -1,0 +1,128 @@
+"""Publication maps: a ``View`` drawn as a print-ready figure (PNG, PDF, SVG or TIFF).
+
+``build_figure`` lays out and draws a matplotlib Figure (map, legend, scale bar, north arrow,
+locator inset, graticule, labels, sources); ``render_figure`` turns it into a file's bytes;
+``export_figure`` writes them to disk whole or not at all. Every layer is drawn from its spec
+in ``layers/``, the same specs the web map uses, so both show the same thing for a view.
+
+The figure always draws the offline vector basemap: tile basemaps need the network, and
+their licences and resolution do not suit print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+from geo._static_compose import compose
+from geo._static_output import (
+    FORMATS,
+    ExportError,
+    check_writable,
+    figure_bytes,
+    format_for,
+    write_atomic,
+)
+from geo._static_spec import (
+    DEFAULT_SIZE_PRESET,
+    SIZE_PRESETS,
+    FigureInfo,
+    FigureSpec,
+)
+from geo.view import View
+
+RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib, has Arabic script: same on every machine
+    "pdf.fonttype": 42,  # embed TrueType, text stays text
+    "ps.fonttype": 42,
+    "svg.fonttype": "none",  # <text> elements, editable in a drawing program
+    "svg.hashsalt": "border-atlas",  # element ids from content, not from a random salt
+    "svg.image_inline": True,
+    "path.simplify": True,
+    "axes.unicode_minus": True,
+    "text.usetex": False,
+}
+
+
+def figure_info(fig: Figure) -> FigureInfo:
+    """The ``FigureInfo`` of a figure made by ``build_figure``."""
+    info = getattr(fig, "border_atlas", None)
+    if not isinstance(info, FigureInfo):
+        raise TypeError("not a figure made by geo.static.build_figure")
+    return info
+
+
+def build_figure(view: View, spec: FigureSpec | None = None) -> Figure:
+    """Draw ``view`` as a publication figure.
+
+    Parameters
+    ----------
+    view
+        Date window, layers and optional extent (lon_min, lat_min, lon_max, lat_max). With no
+        extent the map shows the two provinces and the shown features near them.
+    spec
+        Size, format and presentation; ``FigureSpec()`` by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        An Agg-backed figure, not registered with pyplot (nothing to close);
+        ``figure_info(fig)`` tells what was drawn.
+    """
+    spec = spec or FigureSpec()
+    with mpl.rc_context(RC):
+        return compose(view, spec)
+
+
+def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: float | None = None,
+                  height_mm: float | None = None, fmt: str = "png", dpi: int = 300,
+                  title: str | None = None, greyscale: bool = False, label_lang: str = "en") -> bytes:
+    """``view`` as the bytes of a figure file; see ``FigureSpec`` for the options.
+
+    The same view and options always give the same bytes.
+
+    Raises
+    ------
+    ExportError
+        An option with a value that cannot be used (the message names it).
+    """
+    spec = FigureSpec(preset=preset, width_mm=width_mm, height_mm=height_mm, fmt=fmt, dpi=dpi,
+                      title=title, greyscale=greyscale, label_lang=label_lang)
+    return figure_spec_bytes(view, spec)
+
+
+def figure_spec_bytes(view: View, spec: FigureSpec) -> bytes:
+    """``render_figure`` taking a ready ``FigureSpec``."""
+    fig = build_figure(view, spec)
+    try:
+        with mpl.rc_context(RC):
+            return figure_bytes(fig, spec.fmt, spec.dpi)
+    finally:
+        fig.clear()  # break the artist cycles now rather than at the next collection
+
+
+def export_figure(view: View, spec: FigureSpec, out: str | Path) -> Path:
+    """Render and write the figure to ``out``; an existing file is replaced only when done.
+
+    ``spec.fmt`` must agree with the suffix of ``out`` (ExportError otherwise).
+    """
+    format_for(out, spec.fmt)
+    check_writable(out)  # fail before the work, not after it
+    return write_atomic(figure_spec_bytes(view, spec), out)
+
+
+__all__ = [
+    "DEFAULT_SIZE_PRESET",
+    "FORMATS",
+    "SIZE_PRESETS",
+    "ExportError",
+    "FigureInfo",
+    "FigureSpec",
+    "build_figure",
+    "export_figure",
+    "figure_info",
+    "render_figure",
+]

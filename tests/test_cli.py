@@ -1,0 +1,270 @@
+"""`border-atlas export` and figure recipes: help, success, one-line errors, no stray files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from geo.cli import build_parser, main
+from geo.recipe import (
+    KEYS,
+    Recipe,
+    RecipeError,
+    dumps_recipe,
+    load_recipe,
+    recipe_from_mapping,
+    write_recipe,
+)
+from geo.static import SIZE_PRESETS, FigureSpec
+from geo.view import LAYER_NAMES, PRESETS, View
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = ["--layers", "border,provinces,events", "--preset", "single-column"]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_explains_every_option(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    export = build_parser()._subparsers._group_actions[0].choices["export"]
+    options = [s for a in export._actions for s in a.option_strings if s.startswith("--")]
+    for option in options:
+        assert option in text
+    for action in export._actions:
+        assert action.help, f"{action.option_strings or action.dest} has no help"
+    for word in ("single-column", "double-column", "full-page", "png", "pdf", "svg", "tiff",
+                 "crisis-week", "recipe", "exit status"):
+        assert word in text
+
+
+def test_the_issue_example_writes_a_pdf(tmp_path, capsys):
+    out = tmp_path / "fig1.pdf"
+    code, stdout, err = run(capsys, "export", "--start", "2024-01-16", "--end", "2024-01-18",
+                            "--layers", "border,provinces,events", "--preset", "double-column",
+                            "--format", "pdf", "--out", str(out))
+    assert (code, err) == (0, "")
+    assert out.read_bytes().startswith(b"%PDF")
+    assert str(out) in stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["fig1.pdf"]
+
+
+def test_format_follows_the_suffix_of_out(tmp_path, capsys):
+    out = tmp_path / "map.svg"
+    code, _, err = run(capsys, "export", *FAST, "--out", str(out))
+    assert (code, err) == (0, "")
+    assert b"<svg" in out.read_bytes()[:500]
+
+
+def test_recipe_written_by_export_redraws_the_same_bytes(tmp_path, capsys):
+    first, recipe = tmp_path / "a.png", tmp_path / "figure.toml"
+    code, _, err = run(capsys, "export", "--window", "crisis-week", *FAST, "--greyscale",
+                       "--title", 'Strikes of 16 and 18 January "2024"', "--dpi", "120",
+                       "--out", str(first), "--write-recipe", str(recipe))
+    assert (code, err) == (0, "")
+    loaded = load_recipe(recipe)
+    assert loaded.out == first and loaded.window == "crisis-week" and loaded.figure.greyscale
+    second = tmp_path / "b.png"
+    code, _, err = run(capsys, "export", str(recipe), "--out", str(second))
+    assert (code, err) == (0, "")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_recipe_out_is_relative_to_the_recipe(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    (folder / "fig.toml").write_text('window = "crisis-week"\nlayers = ["border"]\n'
+                                     'preset = "single-column"\nout = "fig.png"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "export", "figures/fig.toml")
+    assert (code, err) == (0, "")
+    assert (folder / "fig.png").exists() and not (tmp_path / "fig.png").exists()
+
+
+BAD_ARGS = [
+    (["--layers", "border,rivers"], "unknown layer 'rivers'"),
+    (["--start", "2024-01-20", "--end", "2024-01-10"], "before start"),
+    (["--start", "2024-02-30"], "--start: '2024-02-30' is not a date"),
+    (["--window", "last-week"], "window: 'last-week' is unknown"),
+    (["--format", "bmp"], "--format: 'bmp' is not supported"),
+    (["--width-mm", "0"], "--width-mm: 0 mm"),
+    (["--width-mm", "1200"], "--width-mm: 1200 mm"),
+    (["--height-mm", "abc"], "--height-mm: must be a number"),
+    (["--width-mm", "1000", "--height-mm", "1000", "--dpi", "600"], "megapixels"),
+    (["--dpi", "ninety"], "--dpi: must be a whole number"),
+    (["--preset", "poster"], "--preset: unknown size preset 'poster'"),
+    (["--label-lang", "de"], "--label-lang: 'de'"),
+    (["--extent", "70,20,60,30"], "--extent:"),
+    (["--extent", "60,20,70"], "--extent:"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_ARGS)
+def test_bad_option_is_one_line_and_leaves_no_file(tmp_path, capsys, args, message):
+    out = tmp_path / "fig.png"
+    try:
+        code = main(["export", *args, "--out", str(out)])
+    except SystemExit as exit_:  # argparse's own errors exit from inside
+        code = exit_.code
+    stdout, err = capsys.readouterr()
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("border-atlas: error: "), err
+    assert message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("missing-folder/fig.png", "does not exist"),
+    ("file.txt/fig.png", "is not a folder"),
+    ("folder.png", "is a folder"),
+    ("fig.bmp", "cannot tell the format"),
+])
+def test_unwritable_out_is_refused_before_drawing(tmp_path, capsys, out, message):
+    (tmp_path / "file.txt").write_text("not a folder")
+    (tmp_path / "folder.png").mkdir()
+    code, _, err = run(capsys, "export", *FAST, "--out", str(tmp_path / out))
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt", "folder.png"]
+    assert list((tmp_path / "folder.png").iterdir()) == []
+
+
+def test_format_and_suffix_must_agree(tmp_path, capsys):
+    code, _, err = run(capsys, "export", *FAST, "--format", "pdf", "--out", str(tmp_path / "f.png"))
+    assert code == 2 and "suffix" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_survives_a_failed_export(tmp_path, capsys):
+    out = tmp_path / "fig.png"
+    out.write_bytes(b"last week's figure")
+    code, _, _ = run(capsys, "export", "--width-mm", "0", "--out", str(out))
+    assert code == 2 and out.read_bytes() == b"last week's figure"
+
+
+def test_no_out_is_an_error(capsys):
+    code, _, err = run(capsys, "export", "--window", "crisis-week")
+    assert code == 2 and "no output file" in err
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('window = "crisis-week"\nout = "x.png"\ncolour = "red"\n', "unknown key 'colour'"),
+    ('window = "crisis-week\nout = "x.png"\n', "not valid TOML"),
+    ('dpi = "high"\nout = "x.png"\n', "dpi: must be a whole number"),
+    ('greyscale = "yes"\nout = "x.png"\n', "greyscale: must be true or false"),
+    ('window = "crisis-week"\nstart = 2024-01-01\nout = "x.png"\n', "either window or start/end"),
+    ('layers = []\nout = "x.png"\n', "layers: empty"),
+    ('layers = [1, 2]\nout = "x.png"\n', "layers: must be a list of layer names"),
+    ('start = 2024-01-30\nend = 2024-01-01\nout = "x.png"\n', "before start"),
+])
+def test_bad_recipe_is_one_line_and_leaves_no_file(tmp_path, capsys, text, message):
+    recipe = tmp_path / "fig.toml"
+    recipe.write_text(text)
+    code, _, err = run(capsys, "export", str(recipe))
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert "fig.toml" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["fig.toml"]
+
+
+def test_missing_recipe(tmp_path, capsys):
+    code, _, err = run(capsys, "export", str(tmp_path / "nope.toml"))
+    assert code == 2 and "file not found" in err
+
+
+def test_options_override_the_recipe(tmp_path):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('window = "crisis-week"\npreset = "single-column"\nout = "r.png"\n')
+    from geo.recipe import read_recipe_table
+
+    table = read_recipe_table(recipe)
+    assert table["out"] == str(tmp_path / "r.png")
+    table.pop("window")
+    table.update({"start": "2024-01-16", "end": "2024-01-16", "preset": "full-page"})
+    merged = recipe_from_mapping(table)
+    assert (merged.view.start, merged.view.end) == (dt.date(2024, 1, 16), dt.date(2024, 1, 16))
+    assert merged.figure.preset == "full-page"
+
+
+def test_every_recipe_key_is_an_option():
+    export = build_parser()._subparsers._group_actions[0].choices["export"]
+    options = {s for a in export._actions for s in a.option_strings}
+    for key in KEYS:
+        assert f"--{key.replace('_', '-')}" in options
+
+
+def test_console_entry_point_runs_as_a_process(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "geo.cli", "export", "--layers", "nowhere",
+                             "--out", str(tmp_path / "x.png")], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr == ("border-atlas: error: --layers: unknown layer 'nowhere'; known layers: "
+                             + ", ".join(LAYER_NAMES) + "\n")
+
+
+# -- recipe round trip -----------------------------------------------------------------------
+
+dates = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2024, 12, 31))
+titles = st.none() | st.text(min_size=1, max_size=40).filter(lambda t: "\x00" not in t)
+
+
+@st.composite
+def recipes(draw) -> Recipe:
+    window = draw(st.none() | st.sampled_from(list(PRESETS)))
+    if window:
+        start, end = PRESETS[window]
+    else:
+        start, end = sorted((draw(dates), draw(dates)))
+    layers = draw(st.lists(st.sampled_from(LAYER_NAMES), min_size=1, unique=True))
+    extent = draw(st.none() | st.tuples(st.floats(40, 60), st.floats(10, 20),
+                                        st.floats(61, 80), st.floats(21, 40)))
+    fmt = draw(st.sampled_from(["png", "pdf", "svg", "tiff"]))
+    figure = FigureSpec(
+        preset=draw(st.sampled_from(list(SIZE_PRESETS))),
+        width_mm=draw(st.none() | st.floats(40, 300)),
+        height_mm=draw(st.none() | st.floats(60, 300)),
+        fmt=fmt, dpi=draw(st.sampled_from([150, 300, 600])) if fmt in ("pdf", "svg") else 300,
+        title=draw(titles), greyscale=draw(st.booleans()),
+        label_lang=draw(st.sampled_from(["en", "fa", "ur"])),
+    )
+    view = View(start=start, end=end, layers=tuple(n for n in LAYER_NAMES if n in layers),
+                extent=extent)
+    out = Path(f"figs/figure.{'tif' if fmt == 'tiff' else fmt}")
+    return Recipe(view=view, figure=figure, out=out, window=window)
+
+
+@settings(max_examples=60, deadline=None)
+@given(recipes())
+@example(Recipe(view=View(), figure=FigureSpec(title='a "quoted"\\ title\nwith\x7fcontrols\t'),
+                out=Path("f.png")))
+def test_recipe_round_trip(recipe):
+    import tomllib
+
+    text = dumps_recipe(recipe)
+    again = recipe_from_mapping(tomllib.loads(text))
+    assert again == recipe
+
+
+def test_write_recipe_keeps_out_relative_to_itself(tmp_path):
+    recipe = Recipe(view=View(), figure=FigureSpec(fmt="pdf"), out=tmp_path / "out" / "f.pdf")
+    path = write_recipe(recipe, tmp_path / "f.toml")
+    assert 'out = "out/f.pdf"' in path.read_text()
+    assert load_recipe(path) == recipe
+
+
+def test_recipe_keys_are_checked_by_the_api():
+    with pytest.raises(RecipeError, match="unknown key 'colour'"):
+        recipe_from_mapping({"colour": "red"})
+    with pytest.raises(RecipeError, match="width_mm: must be a number"):
+        recipe_from_mapping({"width_mm": [85]})
