@@ -164,3 +164,13 @@ def test_table_and_downloads_follow_the_window(events):
     expected = _expected(events, "2024-01-16", "2024-01-18")
     assert len(table) == len(expected)
     assert set(table["date"]) <= {"2024-01-16", "2024-01-17", "2024-01-18"}
+
+
+def test_export_panel_draws_a_preview_and_offers_the_file():
+    at = _run({"start": "2024-01-16", "end": "2024-01-18", "layers": "border,provinces,events"})
+    at.selectbox(key="export_format").set_value("svg")
+    at.button(key="export_draw").click().run()
+    assert not at.exception and not at.error
+    assert len([e for e in at.main if type(e).__name__ == "Image"]) == 1
+    labels = [b.label for b in at.main if type(b).__name__ == "DownloadButton"]
+    assert "Download SVG" in labels
