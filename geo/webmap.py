@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -140,10 +141,18 @@ def write_static_layers(prepared: Mapping[str, PreparedLayer], out_dir: Path = W
     return written
 
 
+@functools.lru_cache(maxsize=64)
+def _digest(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+
+
 def static_layer_url(name: str, *, asset_base: str = ASSET_BASE) -> str:
-    """URL of an undated layer's file, with a content hash so browsers never keep a stale copy."""
+    """URL of an undated layer's file, with a content hash so browsers never keep a stale copy.
+
+    The hash is computed once per file version, not on every rerun.
+    """
     path = WEB_DIR / f"{name}.json"
-    digest = hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.exists() else "missing"
+    digest = _digest(path, path.stat().st_mtime_ns) if path.exists() else "missing"
     return f"{asset_base}/web/{name}.json?v={digest}"
 
 
@@ -209,7 +218,7 @@ def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
     """One feature group per shown layer, in drawing order, and the count shown of each."""
     counts: dict[str, int] = {}
     static: list[tuple[str, str]] = []
-    dated = folium.FeatureGroup(name="dated layers", control=False)
+    dated: list[DataLayer] = []
     for name in SPECS:  # SPECS is in drawing order
         if name not in layers or name not in prepared:
             continue
@@ -218,11 +227,10 @@ def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
             counts[name] = len(prepared[name].frame)
         else:
             data, counts[name] = window_geojson(prepared[name], start, end)
-            dated.add_child(DataLayer(data))
+            dated.append(DataLayer(data))
     # One group: the static list first (drawn once, under everything), then the dated data.
     group = folium.FeatureGroup(name="atlas", control=False)
-    group.add_child(StaticLayers(static))
-    for child in list(dated._children.values()):
+    for child in (StaticLayers(static), *dated):
         group.add_child(child)
     return [group], counts
 
