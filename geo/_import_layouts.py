@@ -1,0 +1,452 @@
+"""How ACLED, UCDP GED and plain GeoJSON/GeoPackage columns become the atlas's event fields.
+
+Precision codes become a radius in metres, event types an atlas kind. Both mappings are
+tables below with the codebook wording they rest on, so a reader can check and change them.
+
+Sources
+-------
+ACLED Codebook (2023 and the column guide "Guide to 2023 ACLED column changes",
+acleddata.com/knowledge-base): ``geo_precision`` 1 = the source names the town and its
+coordinates are used; 2 = the source says the event was near a town or in a part of a
+district, and the coordinates of the nearest town or of the district are used; 3 = only a
+larger region is named, and its capital or a natural location in it is used.
+``time_precision`` 1 = the day is known; 2 = the week (coded as mid-week); 3 = the month
+(coded as mid-month).
+
+UCDP GED Codebook (version 23.1/24.1, ucdp.uu.se/downloads): ``where_prec`` 1 = the exact
+location; 2 = within about 25 km of a known point; 3 = a second-order administrative
+division (district); 4 = a first-order division (province); 5 = a linear feature (road,
+river) or a vague area; 6 = only the country; 7 = international waters or airspace.
+``date_prec`` 1 = the day; 2 = within 2-6 days; 3 = the week; 4 = within 8-30 days or the
+month; 5 = more than a month, within the year. ``type_of_violence`` 1 = state-based
+conflict, 2 = non-state conflict, 3 = one-sided violence (against civilians).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo._import_types import IMPORT_KINDS, EventImportError, Problem, quote
+
+# -- precision: code -> (radius in metres, what the code means) ----------------------------
+#
+# A radius is "how far from the coded point the event may well have been". Towns in the
+# border provinces are 2-10 km across (Quetta and Zahedan ~10 km, Panjgur or Saravan 3-5 km),
+# so a town-level point is good to ~5 km. A district here averages ~9,000-10,000 km²
+# (Balochistan 346,290 km² in ~36 districts; Sistan and Baluchestan 176,368 km² in ~20
+# counties): a circle of that area has a radius of ~55 km, hence 50 km. The two border
+# provinces as circles have radii of 237 km (Sistan and Baluchestan) and 332 km
+# (Balochistan), hence 250 km for "somewhere in the province". A country (Pakistan
+# 796,095 km², Iran 1,648,195 km²) is 500-720 km: 500 km is a floor, not a fit.
+ACLED_PRECISION: dict[int, tuple[float, str]] = {
+    1: (5_000.0, "ACLED geo_precision 1: the town named by the source; radius 5 km assumed "
+                 "(the extent of a town in the region)"),
+    2: (25_000.0, "ACLED geo_precision 2: near the named town or in part of its district; "
+                  "radius 25 km assumed"),
+    3: (250_000.0, "ACLED geo_precision 3: only the province or a large region is known, the "
+                   "point is its capital or a landmark; radius 250 km assumed (the border "
+                   "provinces as circles have radii of 240-330 km)"),
+}
+UCDP_PRECISION: dict[int, tuple[float, str]] = {
+    1: (1_000.0, "UCDP where_prec 1: exact location; radius 1 km assumed"),
+    2: (25_000.0, "UCDP where_prec 2: within about 25 km of a known point"),
+    3: (50_000.0, "UCDP where_prec 3: the district (second-order division); radius 50 km "
+                  "assumed (a district of the region as a circle)"),
+    4: (250_000.0, "UCDP where_prec 4: the province (first-order division); radius 250 km "
+                   "assumed (the border provinces as circles have radii of 240-330 km)"),
+    5: (100_000.0, "UCDP where_prec 5: along a road, river or other linear feature, or a "
+                   "vague area; radius 100 km assumed"),
+    6: (500_000.0, "UCDP where_prec 6: only the country is known; radius 500 km assumed"),
+    7: (250_000.0, "UCDP where_prec 7: international waters or airspace; radius 250 km "
+                   "assumed (half the width of the Arabian Sea's coastal waters here)"),
+}
+ACLED_TIME_PRECISION = {1: "day", 2: "week (coded as mid-week)", 3: "month (coded as mid-month)"}
+UCDP_DATE_PRECISION = {1: "day", 2: "within 2-6 days", 3: "week", 4: "within 8-30 days or the month",
+                       5: "within the year"}
+
+# -- kinds ---------------------------------------------------------------------------------
+#
+# ACLED sub-event type -> atlas kind. Stand-off fire from aircraft, drones, missiles and
+# artillery is a "strike" (the atlas's strikes of January 2024 were missiles and drones);
+# anything set off by a bomber, a hidden device or a thrown grenade is a "bombing"; battles
+# are "clash"; armed violence against people is "attack"; agreements are "diplomatic";
+# "Disrupted weapons use" is a "shoot-down" when the notes say something was shot down.
+ACLED_SUB_EVENT_KIND = {
+    "air/drone strike": "strike",
+    "shelling/artillery/missile attack": "strike",
+    "suicide bomb": "bombing",
+    "remote explosive/landmine/ied": "bombing",
+    "grenade": "bombing",
+    "armed clash": "clash",
+    "government regains territory": "clash",
+    "non-state actor overtakes territory": "clash",
+    "attack": "attack",
+    "chemical weapon": "attack",
+    "abduction/forced disappearance": "other",
+    "sexual violence": "other",
+    "peaceful protest": "protest",
+    "protest with intervention": "protest",
+    "excessive force against protesters": "protest",
+    "excessive force against protestors": "protest",
+    "violent demonstration": "protest",
+    "mob violence": "protest",
+    "agreement": "diplomatic",
+    "arrests": "other",
+    "change to group/activity": "other",
+    "disrupted weapons use": "other",
+    "headquarters or base established": "other",
+    "looting/property destruction": "other",
+    "non-violent transfer of territory": "other",
+    "other": "other",
+}
+# When the sub-event type is missing or unknown, the event type decides.
+ACLED_EVENT_KIND = {
+    "battles": "clash",
+    "explosions/remote violence": "bombing",
+    "violence against civilians": "attack",
+    "protests": "protest",
+    "riots": "protest",
+    "strategic developments": "other",
+}
+_SHOT_DOWN = r"\b(?:shot|shoots?|shooting) down\b|\bdowned\b"
+# UCDP records deaths in organised violence, not the weapon: state-based and non-state
+# conflict are fighting between organised sides ("clash"); one-sided violence is an attack
+# by an organised group or a government on civilians ("attack").
+UCDP_KIND = {1: "clash", 2: "clash", 3: "attack"}
+UCDP_TYPE = {1: "UCDP state-based conflict", 2: "UCDP non-state conflict",
+             3: "UCDP one-sided violence"}
+
+COUNTRY_ISO3 = {
+    "iran": "IRN", "iran (islamic republic of)": "IRN", "islamic republic of iran": "IRN",
+    "pakistan": "PAK", "afghanistan": "AFG", "iraq": "IRQ", "syria": "SYR", "oman": "OMN",
+    "united arab emirates": "ARE", "turkmenistan": "TKM", "india": "IND", "china": "CHN",
+    "turkey": "TUR", "türkiye": "TUR", "switzerland": "CHE",
+    "irn": "IRN", "pak": "PAK", "afg": "AFG",
+}
+REGION_COUNTRIES = frozenset({"IRN", "PAK", "AFG"})
+
+# -- the columns of each format ------------------------------------------------------------
+
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+)
+ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "latitude", "longitude")
+UCDP_COLUMNS = (
+    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
+    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name",
+    "side_a_dset_id", "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id", "side_b",
+    "number_of_sources", "source_article", "source_office", "source_date", "source_headline",
+    "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
+    "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
+    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
+    "deaths_civilians", "deaths_unknown", "best", "high", "low",
+)
+UCDP_REQUIRED = ("id", "date_start", "type_of_violence", "side_a", "latitude", "longitude")
+# Columns only one of the two has: enough to tell them apart.
+_ACLED_MARKS = {"event_id_cnty", "event_date", "geo_precision", "sub_event_type", "actor1"}
+_UCDP_MARKS = {"where_prec", "date_start", "type_of_violence", "side_a", "dyad_name"}
+
+# Plain GeoJSON / GeoPackage: the first property of each list that a feature has.
+DATE_NAMES = ("date", "event_date", "date_start", "start", "start_date", "startdate")
+GENERIC_NAMES = {
+    "id": ("id", "event_id", "event_id_cnty", "__feature_id"),
+    "end": ("end_date", "date_end", "end", "enddate"),
+    "kind": ("kind", "event_type", "sub_event_type", "type", "category"),
+    "actor": ("actor", "actor1", "side_a", "perpetrator"),
+    "target": ("target", "actor2", "side_b", "victim"),
+    "place": ("place", "location", "name", "where_coordinates", "locality", "town"),
+    "country": ("country", "iso3", "country_code"),
+    "precision_m": ("precision_m",),
+    "location_note": ("location_note",),
+    "killed_low": ("killed_low", "fatalities", "deaths", "killed", "low"),
+    "killed_high": ("killed_high", "fatalities", "deaths", "killed", "high"),
+    "summary": ("summary", "notes", "description", "note"),
+    "source": ("sources", "source", "source_url", "url", "link"),
+}
+
+
+@dataclass
+class Fields:
+    """The atlas fields of every row, as read from one layout; text unless stated."""
+
+    layout: str
+    id: pd.Series
+    date: pd.Series
+    date_column: str
+    end: pd.Series | None
+    kind: pd.Series
+    event_type: pd.Series
+    actor: pd.Series
+    target: pd.Series
+    place: pd.Series
+    country: pd.Series  # ISO3 where known, else as given
+    precision_m: pd.Series  # float, NaN when unknown
+    location_note: pd.Series
+    date_precision: pd.Series
+    killed_low: pd.Series  # float, NaN when unknown
+    killed_high: pd.Series
+    summary: pd.Series
+    source: pd.Series
+    lon_text: pd.Series | None = None
+    lat_text: pd.Series | None = None
+    notes: list[Problem] = field(default_factory=list)
+
+
+def detect_layout(columns: list[str], label: str) -> str:
+    """'acled' or 'ucdp' for a CSV header; one clear error naming what is missing otherwise."""
+    have = set(columns)
+    acled_score, ucdp_score = len(have & _ACLED_MARKS), len(have & _UCDP_MARKS)
+    name = label.lower()
+    if acled_score > ucdp_score or (acled_score == ucdp_score and "acled" in name):
+        layout, required = "acled", ACLED_REQUIRED
+    elif ucdp_score > acled_score or (ucdp_score and ("ged" in name or "ucdp" in name)):
+        layout, required = "ucdp", UCDP_REQUIRED
+    else:
+        shown = ", ".join(quote(c, 30) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
+        raise EventImportError(
+            f"{quote(label)}: not an ACLED or UCDP GED export. Its columns are {shown or 'none'}; "
+            f"an ACLED export needs {', '.join(ACLED_REQUIRED)}; a UCDP GED export needs "
+            f"{', '.join(UCDP_REQUIRED)}")
+    missing = [c for c in required if c not in have]
+    if missing:
+        title = "an ACLED export" if layout == "acled" else "a UCDP GED export"
+        raise EventImportError(
+            f"{quote(label)}: looks like {title} but lacks the required "
+            f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    return layout
+
+
+def property_layout(columns: list[str]) -> str:
+    """For GeoJSON/GeoPackage properties: read them as ACLED or UCDP columns when they are."""
+    have = set(columns)
+    if set(ACLED_REQUIRED) - {"latitude", "longitude"} <= have:
+        return "acled"
+    if set(UCDP_REQUIRED) - {"latitude", "longitude"} <= have:
+        return "ucdp"
+    return "generic"
+
+
+# -- helpers on text columns ---------------------------------------------------------------
+
+
+def _col(table: pd.DataFrame, name: str) -> pd.Series:
+    if name in table.columns:
+        return table[name].astype(str).str.strip()
+    return pd.Series("", index=table.index, dtype=str)
+
+
+def _join(left: pd.Series, right: pd.Series, sep: str) -> pd.Series:
+    """'left<sep>right', or whichever is not empty."""
+    both = (left != "") & (right != "")
+    return (left + sep + right).where(both, left + right)
+
+
+def _wrap(series: pd.Series, before: str, after: str = "") -> pd.Series:
+    return (before + series + after).where(series != "", "")
+
+
+def _codes(series: pd.Series) -> pd.Series:
+    """Integer codes from text such as '2' or '2.0' (Excel's way); NaN where none."""
+    return pd.to_numeric(series, errors="coerce")
+
+
+def _lookup(codes: pd.Series, table: dict[int, str]) -> pd.Series:
+    return codes.map(table).fillna("").astype(str)  # 2.0 finds key 2; 2.5 finds nothing
+
+
+def _precision(codes_text: pd.Series, table: dict[int, tuple[float, str]], column: str,
+               rows: np.ndarray, notes: list[Problem]) -> tuple[pd.Series, pd.Series]:
+    codes = _codes(codes_text)
+    metres = codes.map({k: v[0] for k, v in table.items()}).astype(float)
+    text = codes.map({k: v[1] for k, v in table.items()})
+    unknown = metres.isna().to_numpy()
+    given = (codes_text != "").to_numpy()
+    for i in np.flatnonzero(unknown & given):
+        notes.append(Problem(int(rows[i]), f"unknown precision code: {column} "
+                                           f"{quote(codes_text.iat[i], 20)} is not one of "
+                                           f"{', '.join(map(str, table))}; precision left unknown"))
+    text = text.where(~unknown, f"{column} not given; precision unknown")
+    return metres, text.astype(str)
+
+
+def numbers(text: pd.Series, column: str, rows: np.ndarray, notes: list[Problem], *,
+            whole: bool = True) -> pd.Series:
+    """Numbers >= 0 from text (float, NaN where missing); a bad value is noted, not fatal."""
+    number = pd.to_numeric(text, errors="coerce")
+    bad = (text != "") & (number.isna() | (number < 0) | ~np.isfinite(number.fillna(0)))
+    if whole:
+        bad |= (number % 1 != 0) & number.notna()
+    bad = bad.to_numpy()
+    what = "a whole number" if whole else "a number"
+    for i in np.flatnonzero(bad):
+        notes.append(Problem(int(rows[i]), f"bad number: {column} {quote(text.iat[i], 20)} is not "
+                                           f"{what} >= 0; left unknown"))
+    return number.where(~bad).astype(float)
+
+
+def _country(text: pd.Series) -> pd.Series:
+    iso = text.str.lower().map(COUNTRY_ISO3)
+    return iso.where(iso.notna(), text).astype(str)
+
+
+def _kind_from_text(text: pd.Series) -> pd.Series:
+    """Atlas kind of a free-text type: itself if an atlas kind, ACLED's names mapped, else other."""
+    low = text.str.lower().str.strip().str.replace(" ", "-", regex=False)
+    own = low.where(low.isin(IMPORT_KINDS))
+    spaced = text.str.lower().str.strip()
+    mapped = spaced.map(ACLED_SUB_EVENT_KIND).fillna(spaced.map(ACLED_EVENT_KIND))
+    return own.fillna(mapped).fillna("other").astype(str)
+
+
+# -- the three layouts ---------------------------------------------------------------------
+
+
+def acled_fields(table: pd.DataFrame, rows: np.ndarray) -> Fields:
+    c = lambda name: _col(table, name)  # noqa: E731 - a local shorthand
+    notes: list[Problem] = []
+    sub, etype, notes_text = c("sub_event_type"), c("event_type"), c("notes")
+    kind = sub.str.lower().map(ACLED_SUB_EVENT_KIND).fillna(etype.str.lower().map(ACLED_EVENT_KIND))
+    kind = kind.fillna("other").astype(str)
+    shot_down = (sub.str.lower() == "disrupted weapons use") & notes_text.str.contains(
+        _SHOT_DOWN, case=False, regex=True)
+    kind = kind.where(~shot_down, "shoot-down")
+    precision_m, location_note = _precision(c("geo_precision"), ACLED_PRECISION, "geo_precision",
+                                            rows, notes)
+    killed = numbers(c("fatalities"), "fatalities", rows, notes)
+    return Fields(
+        layout="acled",
+        id=c("event_id_cnty"),
+        date=c("event_date"),
+        date_column="event_date",
+        end=None,
+        kind=kind,
+        event_type=_join(etype, sub, ": "),
+        actor=_join(c("actor1"), _wrap(c("assoc_actor_1"), "(with ", ")"), " "),
+        target=_join(c("actor2"), _wrap(c("assoc_actor_2"), "(with ", ")"), " "),
+        place=_join(c("location"), c("admin1"), ", "),
+        country=_country(c("country")),
+        precision_m=precision_m,
+        location_note=location_note,
+        date_precision=_lookup(_codes(c("time_precision")), ACLED_TIME_PRECISION),
+        killed_low=killed,
+        killed_high=killed,
+        summary=notes_text,
+        source=_join(c("source"), _wrap(c("source_scale"), "(", " sources)"), " "),
+        lon_text=c("longitude"),
+        lat_text=c("latitude"),
+        notes=notes,
+    )
+
+
+def ucdp_fields(table: pd.DataFrame, rows: np.ndarray) -> Fields:
+    c = lambda name: _col(table, name)  # noqa: E731 - a local shorthand
+    notes: list[Problem] = []
+    violence = _codes(c("type_of_violence"))
+    kind = violence.map(UCDP_KIND).fillna("other").astype(str)
+    precision_m, location_note = _precision(c("where_prec"), UCDP_PRECISION, "where_prec", rows, notes)
+    location_note = _join(location_note, _wrap(c("where_description"), "UCDP describes the place as: "), "; ")
+    low = numbers(c("low"), "low", rows, notes)
+    high = numbers(c("high"), "high", rows, notes)
+    swapped = (low > high).to_numpy()
+    for i in np.flatnonzero(swapped):
+        notes.append(Problem(int(rows[i]), f"deaths low above high: low {low.iat[i]:.0f} > high "
+                                           f"{high.iat[i]:.0f}; read the other way round"))
+    low, high = low.where(~swapped, high), high.where(~swapped, low)
+    where, adm1 = c("where_coordinates"), c("adm_1")
+    place = _join(where, adm1.where(adm1 != where, ""), ", ")
+    deaths = (
+        _wrap(c("best"), "Deaths, best estimate: ")
+        + _wrap(_join(c("low"), c("high"), "–"), " (low–high ", ")")
+        + _wrap(c("deaths_a"), "; side A ") + _wrap(c("deaths_b"), ", side B ")
+        + _wrap(c("deaths_civilians"), ", civilians ") + _wrap(c("deaths_unknown"), ", unknown ")
+    )
+    context = _join(_wrap(c("conflict_name"), "Conflict: "), _wrap(c("dyad_name"), "dyad: "), "; ")
+    summary = _join(_join(deaths, context, ". "), c("source_headline"), ". ")
+    article = c("source_article")
+    return Fields(
+        layout="ucdp",
+        id=c("id"),
+        date=c("date_start"),
+        date_column="date_start",
+        end=c("date_end"),
+        kind=kind,
+        event_type=_lookup(violence, UCDP_TYPE),
+        actor=c("side_a"),
+        target=c("side_b"),
+        place=place,
+        country=_country(c("country")),
+        precision_m=precision_m,
+        location_note=location_note,
+        date_precision=_lookup(_codes(c("date_prec")), UCDP_DATE_PRECISION),
+        killed_low=low,
+        killed_high=high,
+        summary=summary,
+        source=article.where(article != "", c("source_headline")),
+        lon_text=c("longitude"),
+        lat_text=c("latitude"),
+        notes=notes,
+    )
+
+
+def generic_fields(table: pd.DataFrame, rows: np.ndarray, label: str) -> Fields:
+    """Any GeoJSON/GeoPackage of dated points, by the usual names of its properties."""
+    columns = list(table.columns)
+    date_column = next((n for n in DATE_NAMES if n in columns), None)
+    if date_column is None:
+        shown = ", ".join(quote(n, 30) for n in columns if n != "__feature_id")[:400]
+        raise EventImportError(
+            f"{quote(label)}: no date field. The features' properties are {shown or 'none'}; "
+            f"name the event's date {', '.join(DATE_NAMES[:-1])} or {DATE_NAMES[-1]} "
+            "(YYYY-MM-DD)")
+    notes: list[Problem] = []
+
+    def first(key: str, *, skip: str = "") -> tuple[pd.Series, str]:
+        for name in GENERIC_NAMES[key]:
+            if name in columns and name != skip:
+                return _col(table, name), name
+        return pd.Series("", index=table.index, dtype=str), ""
+
+    kind_text, _ = first("kind")
+    low_text, low_name = first("killed_low")
+    high_text, high_name = first("killed_high")
+    precision_text, precision_name = first("precision_m")
+    precision_m = numbers(precision_text, precision_name, rows, notes, whole=False) if precision_name else \
+        pd.Series(np.nan, index=table.index, dtype=float)
+    low = numbers(low_text, low_name, rows, notes)
+    high = low if high_name == low_name else numbers(high_text, high_name, rows, notes)
+    note_text, _ = first("location_note")
+    return Fields(
+        layout="generic",
+        id=first("id")[0],
+        date=_col(table, date_column),
+        date_column=date_column,
+        end=first("end", skip=date_column)[0],
+        kind=_kind_from_text(kind_text),
+        event_type=kind_text,
+        actor=first("actor")[0],
+        target=first("target")[0],
+        place=first("place")[0],
+        country=_country(first("country")[0]),
+        precision_m=precision_m,
+        location_note=note_text.where(note_text != "", "" if precision_name else "precision not given"),
+        date_precision=pd.Series("", index=table.index, dtype=str),
+        killed_low=low,
+        killed_high=high,
+        summary=first("summary")[0],
+        source=first("source")[0],
+        notes=notes,
+    )
+
+
+LAYOUTS: dict[str, Callable[[pd.DataFrame, np.ndarray], Fields]] = {
+    "acled": acled_fields,
+    "ucdp": ucdp_fields,
+}

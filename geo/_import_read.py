@@ -1,0 +1,493 @@
+"""From an upload's bytes to a table of texts: size limit, zip, encoding, format, parsing.
+
+Everything read here is data. Texts are never evaluated; a GeoPackage is opened read-only
+from a private temporary directory that is deleted as soon as it has been read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+import warnings
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from geo._import_types import EventImportError, Problem, fmt_size, quote
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+ZIP_MAGIC = b"PK\x03\x04"
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+JSON_SUFFIXES = (".geojson", ".json")
+GPKG_SUFFIXES = (".gpkg",)
+ARCHIVE_MEMBERS = CSV_SUFFIXES + JSON_SUFFIXES + GPKG_SUFFIXES
+DELIMITERS = (",", ";", "\t")
+_WGS84 = CRS.from_epsg(4326)
+
+
+@dataclass
+class RawTable:
+    """An upload parsed into rows of text, before any field is interpreted.
+
+    ``table`` has one row per record, lower-case column names and text values ('' where
+    empty). ``lon``/``lat`` hold the geometry's coordinates for GeoJSON and GeoPackage
+    (already in WGS84) and are None for CSV, whose coordinates are columns of ``table``.
+    """
+
+    kind: str  # "csv", "geojson" or "gpkg"
+    table: pd.DataFrame
+    rows: np.ndarray
+    rows_read: int
+    lon: np.ndarray | None = None
+    lat: np.ndarray | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    delimiter: str = ","
+
+
+# -- getting the bytes ---------------------------------------------------------------------
+
+
+def read_bytes(source: Any, *, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
+    """The upload's bytes and the name to call it by, refusing anything over ``max_bytes``."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        label = filename or "upload"
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        label = filename or path.name or str(path)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise EventImportError(_too_big(label, size, max_bytes))
+            data = path.read_bytes()
+        except FileNotFoundError:
+            hint = (" (this looks like file contents: pass them as bytes, e.g. text.encode())"
+                    if isinstance(source, str) and "\n" in source else "")
+            raise EventImportError(f"{quote(label)}: file not found{hint}") from None
+        except IsADirectoryError:
+            raise EventImportError(f"{quote(label)}: is a folder, not a file") from None
+        except OSError as exc:
+            raise EventImportError(f"{quote(label)}: cannot be read ({exc.strerror or exc})") from None
+    elif hasattr(source, "read"):
+        label = filename or Path(str(getattr(source, "name", "") or "upload")).name
+        size = getattr(source, "size", None)  # Streamlit's UploadedFile knows its size
+        if isinstance(size, int) and size > max_bytes:
+            raise EventImportError(_too_big(label, size, max_bytes))
+        data = _read_stream(source, max_bytes)
+    else:
+        raise TypeError(f"import_events takes bytes, a path or a binary file, not {type(source).__name__}")
+    if len(data) > max_bytes:
+        raise EventImportError(_too_big(label, len(data), max_bytes, at_least=hasattr(source, "read")))
+    return data, label
+
+
+def _read_stream(stream: BinaryIO, max_bytes: int) -> bytes:
+    chunk = stream.read(max_bytes + 1)
+    if isinstance(chunk, str):
+        return chunk.encode("utf-8")
+    return bytes(chunk)
+
+
+def _too_big(label: str, size: int, limit: int, *, at_least: bool = False) -> str:
+    more = "more than " if at_least else ""
+    return (f"{quote(label)} is {more}{fmt_size(size)}, over the import limit of "
+            f"{fmt_size(limit)}; export a smaller date range or region and import that")
+
+
+def unzip(data: bytes, label: str, *, max_bytes: int) -> tuple[bytes, str]:
+    """The one CSV, GeoJSON or GeoPackage inside a zip archive (UCDP ships GED zipped)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [
+                info for info in archive.infolist()
+                if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+                and info.filename.lower().endswith(ARCHIVE_MEMBERS)
+            ]
+            if len(members) != 1:
+                names = ", ".join(quote(i.filename) for i in archive.infolist()[:10]) or "nothing"
+                what = "no" if not members else "more than one"
+                raise EventImportError(
+                    f"{quote(label)}: a zip archive with {what} CSV, GeoJSON or GeoPackage file "
+                    f"inside (it holds {names}); import one file"
+                    + (" — an Excel workbook must first be saved as CSV" if
+                       any(i.filename.startswith("xl/") for i in archive.infolist()) else ""))
+            info = members[0]
+            inner = f"{label}/{Path(info.filename).name}"
+            if info.file_size > max_bytes:
+                raise EventImportError(_too_big(inner, info.file_size, max_bytes))
+            with archive.open(info) as member:
+                content = member.read(max_bytes + 1)  # the header's size may lie
+            if len(content) > max_bytes:
+                raise EventImportError(_too_big(inner, len(content), max_bytes, at_least=True))
+            return content, inner
+    except EventImportError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            EOFError, OSError, ValueError, zlib.error) as exc:
+        raise EventImportError(f"{quote(label)}: a damaged or unsupported zip archive ({exc})") from None
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def decode(data: bytes, label: str) -> tuple[str, str, list[Problem]]:
+    """(text, codec, notes): UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252/latin-1."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", [
+                Problem(None, "encoding: the file is UTF-16 (Excel's 'Unicode text'); read as such")]
+        except UnicodeDecodeError as exc:
+            raise EventImportError(f"{quote(label)}: starts like UTF-16 text but is not ({exc.reason})") from None
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig", []
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{data[exc.start]:02X} at offset {exc.start:,}"
+    for codec, name in (("cp1252", "Windows-1252 (cp1252)"), ("latin-1", "Latin-1 (ISO 8859-1)")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return text, codec, [Problem(None, f"encoding: the file is not UTF-8 ({where}); read as "
+                                           f"{name}; check that names with accents look right")]
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def sniff_kind(data: bytes, text: str | None, filename: str) -> str:
+    """'gpkg', 'geojson' or 'csv', from the content first and the file name second."""
+    name = filename.lower()
+    if data.startswith(SQLITE_MAGIC):
+        return "gpkg"
+    if name.endswith(GPKG_SUFFIXES):
+        raise EventImportError(f"{quote(filename)}: named .gpkg but is not a GeoPackage "
+                               "(no SQLite header)")
+    assert text is not None
+    head = text.lstrip()[:1]
+    if head in ("{", "[") or name.endswith(JSON_SUFFIXES):
+        return "geojson"
+    return "csv"
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+
+def _delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties go to the comma (first)
+    return best if counts[best] else ","
+
+
+def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
+    """Parse CSV text into a table of strings; rows with too many fields are reported.
+
+    The fast path is pandas' C parser. A file it cannot take as it is (a row with more
+    fields than the header) is parsed again with the csv module, row by row, so the bad
+    rows can be named and the good ones kept.
+    """
+    sep = _delimiter(text)
+    problems: list[Problem] = []
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=sep, dtype=str, na_filter=False, keep_default_na=False,
+            skip_blank_lines=False, encoding=codec, engine="c", quotechar='"',
+        )
+        if not isinstance(frame.index, pd.RangeIndex):  # pandas took column 1 as an index
+            raise ValueError("more fields than header")
+        header = [str(c) for c in frame.columns]
+        rows = np.arange(2, len(frame) + 2)
+    except pd.errors.EmptyDataError:
+        raise EventImportError(f"{quote(label)}: has no header row") from None
+    except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError, csv.Error):
+        header, frame, rows, problems = _read_csv_slowly(text, sep, label)
+    frame.columns = _unique_names([c.strip().lower() for c in header])
+    frame = frame.fillna("")
+    if len(frame):
+        first = frame.iloc[:, 0]
+        maybe_blank = np.flatnonzero((first == "").to_numpy())
+        if maybe_blank.size:
+            sub = frame.iloc[maybe_blank]
+            blank = maybe_blank[(sub.apply(lambda c: c.str.strip() == "")).all(axis=1).to_numpy()]
+            if blank.size:
+                keep = np.ones(len(frame), dtype=bool)
+                keep[blank] = False
+                frame, rows = frame[keep], rows[keep]
+    frame = frame.reset_index(drop=True)
+    n_read = len(frame) + len(problems)
+    return RawTable("csv", frame, rows, n_read, problems=problems, delimiter=sep)
+
+
+def _read_csv_slowly(text: str, sep: str, label: str) -> tuple[list[str], pd.DataFrame, np.ndarray, list[Problem]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    record = 0
+    try:
+        header = next(reader, [])
+        width = len(header)
+        good: list[list[str]] = []
+        rows: list[int] = []
+        problems: list[Problem] = []
+        for record, fields in enumerate(reader, start=2):
+            while len(fields) > width and fields[-1] == "":  # a trailing delimiter
+                fields.pop()
+            if len(fields) > width:
+                problems.append(Problem(record, f"too many fields: {len(fields)} where the header "
+                                                f"has {width} (an unquoted {_sep_name(sep)} inside a text?)"))
+                continue
+            if len(fields) < width:
+                fields = fields + [""] * (width - len(fields))
+            good.append(fields)
+            rows.append(record)
+    except csv.Error as exc:
+        raise EventImportError(f"{quote(label)}: row {record + 1} cannot be read as CSV ({exc})") from None
+    if not header or all(not h.strip() for h in header):
+        raise EventImportError(f"{quote(label)}: has no header row")
+    frame = pd.DataFrame(good, columns=range(width), dtype=str) if good else pd.DataFrame(
+        {i: pd.Series([], dtype=str) for i in range(width)})
+    return header, frame, np.asarray(rows, dtype=int), problems
+
+
+def _sep_name(sep: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab"}[sep]
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+# -- GeoJSON -------------------------------------------------------------------------------
+
+
+def as_text(value: Any) -> str:
+    """A property value as text: '' for null, sources lists as 'title (publisher, date) url'."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):  # numpy floats too: repr(float(...)) avoids 'np.float64(...)'
+        return "" if math.isnan(value) else repr(float(value))
+    if isinstance(value, list | tuple):
+        return "; ".join(t for t in (_source_text(v) if isinstance(v, Mapping) else as_text(v)
+                                     for v in value) if t)
+    if isinstance(value, Mapping):
+        return _source_text(value)
+    return str(value)
+
+
+def _source_text(item: Mapping[str, Any]) -> str:
+    if any(k in item for k in ("title", "url", "publisher")):
+        meta = ", ".join(as_text(item[k]) for k in ("publisher", "date") if item.get(k))
+        parts = [as_text(item.get("title")), f"({meta})" if meta else "", as_text(item.get("url"))]
+        return " ".join(p for p in parts if p)
+    try:
+        return json.dumps(item, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(item)
+
+
+def _crs_of(collection: Mapping[str, Any], label: str) -> CRS | None:
+    """The CRS a (2008-style) GeoJSON names, None for WGS84 or none given (RFC 7946)."""
+    crs = collection.get("crs")
+    if crs is None:
+        return None
+    name = None
+    if isinstance(crs, Mapping) and isinstance(crs.get("properties"), Mapping):
+        name = crs["properties"].get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise EventImportError(f"{quote(label)}: its 'crs' member names no coordinate system "
+                               f"({quote(crs)}); save the file as WGS84 (EPSG:4326)")
+    try:
+        parsed = CRS.from_user_input(name)
+    except CRSError:
+        raise EventImportError(f"{quote(label)}: coordinate system {quote(name)} is unknown; "
+                               "save the file as WGS84 (EPSG:4326)") from None
+    return None if _is_wgs84(parsed) else parsed
+
+
+def _is_wgs84(crs: CRS) -> bool:
+    return crs.to_epsg() == 4326 or crs.equals(CRS.from_user_input("OGC:CRS84")) or crs.equals(_WGS84)
+
+
+def _point_xy(geometry: Any) -> tuple[float, float] | str:
+    """(x, y) of a Point (or a one-point MultiPoint), or why there is none."""
+    if geometry is None:
+        return "missing geometry: the feature has no geometry"
+    if not isinstance(geometry, Mapping):
+        return "missing geometry: 'geometry' is not an object"
+    gtype = geometry.get("type")
+    coords = geometry.get("coordinates")
+    if gtype == "MultiPoint" and isinstance(coords, list) and len(coords) == 1:
+        gtype, coords = "Point", coords[0]
+    if gtype != "Point":
+        return f"not a point: geometry is {quote(gtype, 30)}; events are imported as points"
+    if not isinstance(coords, list) or len(coords) < 2:
+        return "missing coordinates: the point has no [longitude, latitude]"
+    xy = []
+    for axis, value in zip(("longitude", "latitude"), coords[:2], strict=True):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return f"non-numeric coordinates: {axis} {quote(value, 30)} is not a number"
+        try:
+            number = float(value)
+        except (ValueError, OverflowError):
+            return f"non-numeric coordinates: {axis} {quote(value, 30)} is not a number"
+        if not math.isfinite(number):
+            return f"non-numeric coordinates: {axis} {quote(value, 30)} is not a finite number"
+        xy.append(number)
+    return xy[0], xy[1]
+
+
+def read_geojson(text: str, label: str) -> RawTable:
+    """A FeatureCollection (or one Feature) of points; rows are feature indices from 0."""
+    try:
+        collection = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EventImportError(f"{quote(label)}: not valid JSON: {exc.msg} at line {exc.lineno}, "
+                               f"column {exc.colno}") from None
+    except (RecursionError, ValueError) as exc:
+        raise EventImportError(f"{quote(label)}: not valid JSON ({type(exc).__name__})") from None
+    if isinstance(collection, Mapping) and collection.get("type") == "Feature":
+        collection = {"type": "FeatureCollection", "features": [collection]}
+    if not isinstance(collection, Mapping) or collection.get("type") != "FeatureCollection":
+        raise EventImportError(f"{quote(label)}: JSON, but not a GeoJSON FeatureCollection")
+    features = collection.get("features")
+    if not isinstance(features, list):
+        raise EventImportError(f"{quote(label)}: its 'features' member is not a list")
+    crs = _crs_of(collection, label)
+    records: list[dict[str, str]] = []
+    rows, xs, ys, problems = [], [], [], []
+    for index, feature in enumerate(features):
+        if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+            problems.append(Problem(index, "not a feature: the item is not a GeoJSON Feature"))
+            continue
+        xy = _point_xy(feature.get("geometry"))
+        if isinstance(xy, str):
+            problems.append(Problem(index, xy))
+            continue
+        props = feature.get("properties")
+        record = ({str(k).strip().lower(): as_text(v) for k, v in props.items()}
+                  if isinstance(props, Mapping) else {})
+        if "id" in feature and feature["id"] is not None:
+            record["__feature_id"] = as_text(feature["id"])
+        records.append(record)
+        rows.append(index)
+        xs.append(xy[0])
+        ys.append(xy[1])
+    frame = pd.DataFrame.from_records(records).fillna("") if records else pd.DataFrame()
+    frame = frame.astype(str) if len(frame.columns) else frame
+    lon, lat = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    notes: list[Problem] = []
+    if crs is not None:
+        lon, lat, notes = _reproject(lon, lat, crs)
+    return RawTable("geojson", frame, np.asarray(rows, dtype=int), len(features), lon=lon,
+                    lat=lat, problems=problems, notes=notes)
+
+
+def _reproject(x: np.ndarray, y: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    to_wgs84 = Transformer.from_crs(crs, _WGS84, always_xy=True)
+    with np.errstate(all="ignore"):
+        lon, lat = to_wgs84.transform(x, y, errcheck=False)
+    code = crs.to_string()
+    note = Problem(None, f"reprojected: coordinates were in {code} ({crs.name}); converted to "
+                         "WGS84 longitude/latitude")
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), [note]
+
+
+# -- GeoPackage ----------------------------------------------------------------------------
+
+
+def read_gpkg(data: bytes, label: str) -> RawTable:
+    """The first point layer of a GeoPackage, reprojected to WGS84; rows are feature ids."""
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+
+    gdal_errors = (DataSourceError, DataLayerError, FieldError, GeometryError, RuntimeError, OSError,
+                   ValueError)
+    notes: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix="border-atlas-import-") as tmp:
+        path = Path(tmp) / "upload.gpkg"
+        path.write_bytes(data)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's chatter on odd files
+                layers = pyogrio.list_layers(path)
+                points = [str(name) for name, gtype in layers
+                          if str(gtype).replace(" Z", "").replace(" M", "") in ("Point", "MultiPoint")]
+                if not points:
+                    listed = ", ".join(f"{quote(n, 40)} ({t})" for n, t in layers[:10]) or "none"
+                    raise EventImportError(f"{quote(label)}: has no point layer to import "
+                                           f"(layers: {listed})")
+                if len(points) > 1:
+                    notes.append(Problem(None, f"layer: read point layer {quote(points[0])}; "
+                                               f"the file has others ({', '.join(map(quote, points[1:]))})"))
+                frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True)
+        except EventImportError:
+            raise
+        except gdal_errors as exc:
+            raise EventImportError(f"{quote(label)}: cannot be read as a GeoPackage ({exc})") from None
+    if frame.crs is None:
+        raise EventImportError(
+            f"{quote(label)}: layer {quote(points[0])} has no coordinate system, so its points "
+            "cannot be placed; save it with one (EPSG:4326 for longitude/latitude)")
+    geoms = np.asarray(frame.geometry.values)
+    rows = np.asarray(frame.index, dtype=np.int64)
+    problems: list[Problem] = []
+    gtype = shapely.get_type_id(geoms)
+    multi = gtype == 4
+    if multi.any():
+        single = multi & (shapely.get_num_geometries(geoms) == 1)
+        geoms = np.where(single, shapely.get_geometry(geoms, 0), geoms)
+        gtype = shapely.get_type_id(geoms)
+    ok = (gtype == 0) & ~shapely.is_empty(geoms)
+    for i in np.flatnonzero(~ok):
+        problems.append(Problem(int(rows[i]), "missing geometry: the feature has no point"
+                                if geoms[i] is None or shapely.is_empty(geoms[i])
+                                else f"not a point: geometry is {shapely.get_type_id(geoms[i])!r}; "
+                                     "events are imported as points"))
+    x = shapely.get_x(geoms[ok])
+    y = shapely.get_y(geoms[ok])
+    crs = CRS.from_user_input(frame.crs)
+    if not _is_wgs84(crs):
+        x, y, more = _reproject(x, y, crs)
+        notes += more
+    props = frame.drop(columns=frame.geometry.name)[ok]
+    table = pd.DataFrame({str(c).strip().lower(): _column_text(props[c]) for c in props.columns})
+    table["__feature_id"] = rows[ok].astype(str)
+    table = table.reset_index(drop=True)
+    return RawTable("gpkg", table, rows[ok], len(frame), lon=np.asarray(x, dtype=float),
+                    lat=np.asarray(y, dtype=float), problems=problems, notes=notes)
+
+
+def _column_text(series: pd.Series) -> pd.Series:
+    """A column of any type as text: dates as YYYY-MM-DD (times dropped), missing as ''."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.strftime("%Y-%m-%d").fillna("").astype(str)
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        return series.astype(object).map(as_text).astype(str)
+    return series.map(as_text, na_action="ignore").fillna("").astype(str)
