@@ -179,7 +179,7 @@ def main() -> None:
         print(f"border distance, {N:,} rows at 3,000 places:    {fast_towns:6.2f} s")
         print(f"geo.measure.distance_to_border_km, {sample:,} points: {measure_sample:6.2f} s "
               f"-> {measure_sample * N / sample:6.1f} s per {N:,} "
-              f"({measure_sample * N / sample / fast_unique:,.0f}x the STRtree version)")
+              f"({measure_sample * N / sample / fast_unique:,.0f}x the prepared-line version)")
 
         naive = median_time(lambda: naive_import(acled, border, NAIVE_SAMPLE), runs=3)
         naive_full = naive * N / NAIVE_SAMPLE

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import tempfile
-import warnings
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -234,28 +233,37 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
 
 def _read_csv_slowly(text: str, sep: str, label: str) -> tuple[list[str], pd.DataFrame, np.ndarray, list[Problem]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    record = 0
     try:
         header = next(reader, [])
-        width = len(header)
-        good: list[list[str]] = []
-        rows: list[int] = []
-        problems: list[Problem] = []
-        for record, fields in enumerate(reader, start=2):
-            while len(fields) > width and fields[-1] == "":  # a trailing delimiter
-                fields.pop()
-            if len(fields) > width:
-                problems.append(Problem(record, f"too many fields: {len(fields)} where the header "
-                                                f"has {width} (an unquoted {_sep_name(sep)} inside a text?)"))
-                continue
-            if len(fields) < width:
-                fields = fields + [""] * (width - len(fields))
-            good.append(fields)
-            rows.append(record)
     except csv.Error as exc:
-        raise EventImportError(f"{quote(label)}: row {record + 1} cannot be read as CSV ({exc})") from None
+        raise EventImportError(f"{quote(label)}: the header row cannot be read as CSV ({exc})") from None
     if not header or all(not h.strip() for h in header):
         raise EventImportError(f"{quote(label)}: has no header row")
+    width = len(header)
+    good: list[list[str]] = []
+    rows: list[int] = []
+    problems: list[Problem] = []
+    record = 1
+    while True:
+        record += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+            problems.append(Problem(record, f"unreadable CSV: {exc}; this row and the rest of the "
+                                            "file were not read (an unclosed quote?)"))
+            break
+        while len(fields) > width and fields[-1] == "":  # a trailing delimiter
+            fields.pop()
+        if len(fields) > width:
+            problems.append(Problem(record, f"too many fields: {len(fields)} where the header "
+                                            f"has {width} (an unquoted {_sep_name(sep)} inside a text?)"))
+            continue
+        if len(fields) < width:
+            fields = fields + [""] * (width - len(fields))
+        good.append(fields)
+        rows.append(record)
     frame = pd.DataFrame(good, columns=range(width), dtype=str) if good else pd.DataFrame(
         {i: pd.Series([], dtype=str) for i in range(width)})
     return header, frame, np.asarray(rows, dtype=int), problems
@@ -434,19 +442,17 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(data)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's chatter on odd files
-                layers = pyogrio.list_layers(path)
-                points = [str(name) for name, gtype in layers
-                          if str(gtype).replace(" Z", "").replace(" M", "") in ("Point", "MultiPoint")]
-                if not points:
-                    listed = ", ".join(f"{quote(n, 40)} ({t})" for n, t in layers[:10]) or "none"
-                    raise EventImportError(f"{quote(label)}: has no point layer to import "
-                                           f"(layers: {listed})")
-                if len(points) > 1:
-                    notes.append(Problem(None, f"layer: read point layer {quote(points[0])}; "
-                                               f"the file has others ({', '.join(map(quote, points[1:]))})"))
-                frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True)
+            layers = pyogrio.list_layers(path)
+            points = [str(name) for name, gtype in layers
+                      if str(gtype).replace(" Z", "").replace(" M", "") in ("Point", "MultiPoint")]
+            if not points:
+                listed = ", ".join(f"{quote(n, 40)} ({t})" for n, t in layers[:10]) or "none"
+                raise EventImportError(f"{quote(label)}: has no point layer to import "
+                                       f"(layers: {listed})")
+            if len(points) > 1:
+                notes.append(Problem(None, f"layer: read point layer {quote(points[0])}; "
+                                           f"the file has others ({', '.join(map(quote, points[1:]))})"))
+            frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True)
         except EventImportError:
             raise
         except gdal_errors as exc:

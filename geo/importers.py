@@ -7,7 +7,8 @@ read at all raises one ``EventImportError`` naming the file and the problem; no 
 exception escapes for any input.
 
 All work is vectorised (pandas' C CSV parser, date parsing per distinct value, numpy masks,
-an STRtree for the distance to the border), so 100,000 ACLED rows take about a second.
+a prepared border line for the distance to it), so 100,000 ACLED rows take about two
+seconds on a 2-core machine (``bench/import_bench.py``).
 The mappings from ACLED/UCDP codes to precision radii and atlas kinds are in
 ``geo/_import_layouts.py`` with the codebook wording they rest on.
 """
@@ -289,21 +290,8 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
 
     k = np.flatnonzero(keep)
     lon_k, lat_k = lon[k], lat[k]
-    if border is None:
-        from geo.assemble import shipped_layer  # loaded and validated once per process
-
-        border = shipped_layer("border").geometry.iloc[0]
-    distance = distance_to_border_km(lon_k, lat_k, border)
-    side = side_of_border(lon_k, lat_k, border, distance_km=distance) if k.size else np.array([], dtype=object)
-    side = np.where(np.isnan(distance), None, side).astype(object) if k.size else side
-
-    row_notes = np.full(n, "", dtype=object)
-    if any(p.row is not None for p in notes):
-        position = {int(r): i for i, r in enumerate(rows)}
-        for p in notes:
-            i = position.get(p.row) if p.row is not None else None
-            if i is not None:
-                row_notes[i] = (row_notes[i] + "; " if row_notes[i] else "") + p.reason
+    distance, side = _border_measures(lon_k, lat_k, border)
+    row_notes = _notes_by_row(notes, rows)
 
     def pick(series: pd.Series) -> pd.Series:  # keeps pandas' string storage: no re-conversion
         return series.iloc[k].reset_index(drop=True)
@@ -338,6 +326,31 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     problems.sort(key=_row_key)
     notes.sort(key=_row_key)
     return ImportResult(frame, problems, notes, origin, label, raw.rows_read)
+
+
+def _border_measures(lon: np.ndarray, lat: np.ndarray,
+                     border: LineString | None) -> tuple[np.ndarray, np.ndarray]:
+    """(distance to the border in km, 'IRN'/'PAK'/None side) of each point."""
+    if border is None:
+        from geo.assemble import shipped_layer  # loaded and validated once per process
+
+        border = shipped_layer("border").geometry.iloc[0]
+    distance = distance_to_border_km(lon, lat, border)
+    if not len(lon):
+        return distance, np.array([], dtype=object)
+    side = side_of_border(lon, lat, border, distance_km=distance)
+    return distance, np.where(np.isnan(distance), None, side).astype(object)
+
+
+def _notes_by_row(notes: list[Problem], rows: np.ndarray) -> np.ndarray:
+    """Each row's notes joined by '; ' ('' for none), aligned with ``rows``."""
+    out = np.full(len(rows), "", dtype=object)
+    position = {int(r): i for i, r in enumerate(rows)} if any(p.row is not None for p in notes) else {}
+    for p in notes:
+        i = position.get(p.row) if p.row is not None else None
+        if i is not None:
+            out[i] = (out[i] + "; " if out[i] else "") + p.reason
+    return out
 
 
 def _row_key(p: Problem) -> tuple[int, int]:
@@ -422,7 +435,8 @@ def _date_reason(raw: str, norm: str, column: str, parsed: Any, latest: pd.Times
     if ymd is not None:
         year, month, day = (int(v) for v in ymd)
         if not 1 <= month <= 12:
-            return f"impossible date: {shown} has no month {month}"
+            day_first = " (dates like 16/01/2024 are read day first, as ACLED writes them)" if not m[1] else ""
+            return f"impossible date: {shown} has no month {month}{day_first}"
         try:
             dt.date(year, month, day)
         except ValueError:

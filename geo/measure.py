@@ -73,12 +73,24 @@ def distance_to_border_km(
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
+    out = np.full(lon.shape, np.nan)
+    ok = np.isfinite(lon) & np.isfinite(lat)  # a missing coordinate has no distance
+    if not ok.any():
+        return out
+    out[ok] = _finite_distance_km(lon[ok], lat[ok], border)
+    return out
+
+
+def _finite_distance_km(lon: np.ndarray, lat: np.ndarray, border: LineString) -> np.ndarray:
     bx, by = _TO_METRIC.transform(*np.asarray(border.coords).T)
     line_m = LineString(np.column_stack([bx, by]))
     px, py = _TO_METRIC.transform(lon, lat)
     points = shapely.points(px, py)
-    nearest = shapely.line_interpolate_point(line_m, shapely.line_locate_point(line_m, points))
-    nx, ny = _TO_LONLAT.transform(shapely.get_x(nearest), shapely.get_y(nearest))
+    # shortest_line on a prepared line uses its index: no walk along 6,500 vertices per point.
+    shapely.prepare(line_m)
+    links = shapely.shortest_line(line_m, points)
+    nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]
+    nx, ny = _TO_LONLAT.transform(nearest[:, 0], nearest[:, 1])
     _, _, dist = GEOD.inv(lon, lat, nx, ny)
     return np.asarray(dist) / 1000.0
 

@@ -260,6 +260,14 @@ def test_geojson_points_with_a_date_field():
     assert result.summary().startswith("3 features read, 2 imported, 1 skipped: 1 not a point")
 
 
+def test_geojson_with_acled_properties_is_read_as_acled():
+    props = acled_row(sub_event_type="Suicide bomb", event_type="Explosions/Remote violence")
+    result = import_events(geojson_bytes([feature(*SABZ_KOH, **props)]))
+    assert result.format == "geojson" and result.events.loc[0, "kind"] == "bombing"
+    assert result.events.loc[0, "precision_m"] == 25_000
+    assert [p.category for p in result.notes] == ["layout"]
+
+
 def test_geojson_without_a_date_field_is_refused_naming_its_fields():
     data = geojson_bytes([feature(*SABZ_KOH, when="2024-01-16", what="strike")])
     with pytest.raises(EventImportError, match=r"'x\.geojson': no date field.*'when', 'what'.*event_date"):
@@ -341,6 +349,7 @@ def test_a_file_named_gpkg_that_is_not_one_is_refused():
         import_events(b"date,lat\n", filename="a.gpkg")
 
 
+@pytest.mark.filterwarnings("ignore:GPKG")
 def test_a_damaged_geopackage_is_refused():
     with pytest.raises(EventImportError, match="cannot be read as a GeoPackage"):
         import_events(b"SQLite format 3\x00" + b"\x01" * 200, filename="broken.gpkg")
@@ -404,6 +413,16 @@ def test_a_row_with_too_many_fields_is_skipped_and_the_rest_kept():
     row, reason = only_problem(result)
     assert row == 3 and reason.startswith("too many fields: 33 where the header has 31")
     assert result.events["id"].tolist() == ["PAK0", "PAK2"]
+
+
+def test_an_unclosed_quote_keeps_the_rows_before_it():
+    lines = to_csv([acled_row(), acled_row(), acled_row()]).decode().splitlines()
+    lines[2] = lines[2].replace("Missiles and", '"Missiles and', 1)  # never closed
+    lines.append("x" * 200_000)  # the csv module's field limit is 131,072 characters
+    result = import_events("\n".join(lines).encode())
+    assert result.events["row"].tolist() == [2]
+    row, reason = only_problem(result)
+    assert row == 3 and reason.startswith("unreadable CSV") and "rest of the file" in reason
 
 
 def test_row_numbers_count_records_as_a_spreadsheet_shows_them():

@@ -60,3 +60,10 @@ def test_side_of_border():
     lon, lat = np.array([61.5, 62.5, 20.0]), np.array([27.5, 27.5, 27.5])
     sides = geo.side_of_border(lon, lat, line)
     assert list(sides) == ["IRN", "PAK", None]  # far away: no meaningful side
+
+
+def test_missing_coordinates_have_no_distance(border_line):
+    d = geo.distance_to_border_km([np.nan, 62.0], [27.0, np.nan], border_line)
+    assert np.isnan(d).all()
+    d = geo.distance_to_border_km([np.nan, 62.0], [27.0, 27.0], border_line)
+    assert np.isnan(d[0]) and d[1] >= 0
