@@ -4,7 +4,7 @@ In:  nothing; synthetic ACLED and UCDP GED CSVs (the real column layouts, points
      lat 24-32, lon 57-67, dates 2017-2024) are written to a temporary directory.
 Out: medians printed to stdout: ``geo.importers.import_events`` on each file (5 runs), the
      border distance of 100,000 points (unique, and at 3,000 repeated places as ACLED codes
-     events at towns), ``geo.measure.distance_to_border_km`` on a sample, and a naive import
+     events at towns), and a naive import
      (csv.DictReader, datetime.strptime, per-row pyproj, shapely and Geod) timed on a
      sample in the same run and scaled to 100,000 rows.
 
@@ -32,9 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 import geo
 from geo._import_layouts import ACLED_COLUMNS, UCDP_COLUMNS
-from geo._import_measure import distance_to_border_km
 from geo.importers import import_events
-from geo.measure import GEOD, NEAREST_CRS
+from geo.measure import GEOD, NEAREST_CRS, distance_to_border_km
 
 N = 100_000
 RUNS = 5
@@ -172,14 +171,8 @@ def main() -> None:
         rng = np.random.default_rng(3)
         towns = rng.integers(0, 3_000, N)
         fast_towns = median_time(lambda: distance_to_border_km(lon[towns], lat[towns], border))
-        sample = 5_000
-        measure_sample = median_time(
-            lambda: geo.distance_to_border_km(lon[:sample], lat[:sample], border), runs=1)
         print(f"border distance, {N:,} distinct points:         {fast_unique:6.2f} s")
         print(f"border distance, {N:,} rows at 3,000 places:    {fast_towns:6.2f} s")
-        print(f"geo.measure.distance_to_border_km, {sample:,} points: {measure_sample:6.2f} s "
-              f"-> {measure_sample * N / sample:6.1f} s per {N:,} "
-              f"({measure_sample * N / sample / fast_unique:,.0f}x the prepared-line version)")
 
         naive = median_time(lambda: naive_import(acled, border, NAIVE_SAMPLE), runs=3)
         naive_full = naive * N / NAIVE_SAMPLE

@@ -42,7 +42,6 @@ from geo._import_layouts import (
     generic_fields,
     property_layout,
 )
-from geo._import_measure import distance_to_border_km
 from geo._import_read import (
     ZIP_MAGIC,
     RawTable,
@@ -62,7 +61,7 @@ from geo._import_types import (
     Problem,
     quote,
 )
-from geo.measure import side_of_border
+from geo.measure import distance_to_border_km, side_of_border
 
 __all__ = [
     "ACLED_PRECISION",

@@ -68,31 +68,35 @@ def distance_to_border_km(
 ) -> np.ndarray:
     """Geodesic distance (km) from each point to the nearest point of ``border``.
 
-    The nearest point is found in UTM 41N; the distance to it is then measured on the
-    ellipsoid, so the figure does not carry the projection's scale error. Vectorised.
+    The nearest point is found in UTM 41N, through the segment index of the prepared line;
+    the distance to it is then measured on the ellipsoid, so the figure does not carry the
+    projection's scale error. Vectorised; a coordinate repeated many times (event exports
+    put many rows at one town) is measured once. Missing or unprojectable points get NaN.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     out = np.full(lon.shape, np.nan)
-    ok = np.isfinite(lon) & np.isfinite(lat)  # a missing coordinate has no distance
+    ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         return out
-    out[ok] = _finite_distance_km(lon[ok], lat[ok], border)
+    pairs, inverse = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
+    out[ok] = _distinct_distance_km(pairs[:, 0], pairs[:, 1], border)[inverse.reshape(-1)]
     return out
 
 
-def _finite_distance_km(lon: np.ndarray, lat: np.ndarray, border: LineString) -> np.ndarray:
+def _distinct_distance_km(lon: np.ndarray, lat: np.ndarray, border: LineString) -> np.ndarray:
     bx, by = _TO_METRIC.transform(*np.asarray(border.coords).T)
     line_m = LineString(np.column_stack([bx, by]))
-    px, py = _TO_METRIC.transform(lon, lat)
-    points = shapely.points(px, py)
-    # shortest_line on a prepared line uses its index: no walk along 6,500 vertices per point.
-    shapely.prepare(line_m)
-    links = shapely.shortest_line(line_m, points)
-    nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]
+    shapely.prepare(line_m)  # indexes the segments once: no walk along the line per point
+    px, py = (np.asarray(v, dtype=float) for v in _TO_METRIC.transform(lon, lat))
+    out = np.full(lon.shape, np.nan)
+    which = np.flatnonzero(np.isfinite(px) & np.isfinite(py))
+    links = shapely.shortest_line(line_m, shapely.points(px[which], py[which]))
+    nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]  # the end on the line
     nx, ny = _TO_LONLAT.transform(nearest[:, 0], nearest[:, 1])
-    _, _, dist = GEOD.inv(lon, lat, nx, ny)
-    return np.asarray(dist) / 1000.0
+    _, _, dist = GEOD.inv(lon[which], lat[which], nx, ny)
+    out[which] = np.asarray(dist) / 1000.0
+    return out
 
 
 def side_of_border(

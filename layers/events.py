@@ -84,17 +84,23 @@ def _tooltip(p: Mapping[str, Any]) -> str:
     return escape(f"{fmt_date(p.get('date'))}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}")
 
 
-_LEGEND_KINDS = tuple(
-    LegendEntry(f"Kind: {kind.replace('-', ' ')}",
-                Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=11),
-                "point")
-    for kind, marker in pal.KIND_MARKERS.items()
-)
-_LEGEND_ACTORS = tuple(
-    LegendEntry(f"Actor: {pal.ACTOR_LABELS[g]}",
-                Style(color=pal.BLACK, fill=c, fill_opacity=1.0, marker="circle", size=11), "point")
-    for g, c in pal.ACTOR_COLORS.items()
-)
+def kind_and_actor_legend(kind_markers: Mapping[str, str], *, size: float = 11,
+                          actor_fill_opacity: float = 1.0) -> tuple[LegendEntry, ...]:
+    """Legend entries for event-like layers: one per kind (shape), one per actor (colour)."""
+    kinds = tuple(
+        LegendEntry(f"Kind: {kind.replace('-', ' ')}",
+                    Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=size),
+                    "point")
+        for kind, marker in kind_markers.items()
+    )
+    actors = tuple(
+        LegendEntry(f"Actor: {pal.ACTOR_LABELS[g]}",
+                    Style(color=pal.BLACK, fill=c, fill_opacity=actor_fill_opacity, marker="circle",
+                          size=size), "point")
+        for g, c in pal.ACTOR_COLORS.items()
+    )
+    return kinds + actors
+
 
 EVENTS = LayerSpec(
     name="events",
@@ -103,7 +109,7 @@ EVENTS = LayerSpec(
     description="Dated events with sources: shape by kind, colour by actor, a dashed circle "
     "for the location's precision.",
     style_of=_style,
-    legend=_LEGEND_KINDS + _LEGEND_ACTORS
+    legend=kind_and_actor_legend(pal.KIND_MARKERS)
     + (LegendEntry("Location precision", PRECISION_STYLE, "polygon"),),
     tooltip_of=_tooltip,
     popup_of=_popup,

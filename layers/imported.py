@@ -21,8 +21,8 @@ from typing import Any
 
 from layers import palette as pal
 from layers._popup import fmt_date, fmt_precision, fmt_range, missing, table_html
-from layers._spec import LayerSpec, LegendEntry, Style
-from layers.events import actor_group
+from layers._spec import LayerSpec, Style
+from layers.events import actor_group, kind_and_actor_legend
 
 # What happened -> marker: the curated kinds' shapes, plus the two only imports have.
 KIND_MARKERS = {**pal.KIND_MARKERS, "protest": "square", "other": "dot"}
@@ -142,18 +142,6 @@ def _tooltip(p: Mapping[str, Any]) -> str:
     return escape(f"{fmt_date(p.get('date'))}: {kind}, {p.get('place', '')} (imported)")
 
 
-_LEGEND_KINDS = tuple(
-    LegendEntry(f"Kind: {kind.replace('-', ' ')}",
-                Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=9),
-                "point")
-    for kind, marker in KIND_MARKERS.items()
-)
-_LEGEND_ACTORS = tuple(
-    LegendEntry(f"Actor: {pal.ACTOR_LABELS[g]}",
-                Style(color=pal.BLACK, fill=c, fill_opacity=0.85, marker="circle", size=9), "point")
-    for g, c in pal.ACTOR_COLORS.items()
-)
-
 IMPORTED = LayerSpec(
     name="imported",
     title="Imported events",
@@ -161,7 +149,7 @@ IMPORTED = LayerSpec(
     description="Events from an imported ACLED, UCDP or GeoJSON file: shape by kind, colour by "
     "actor, as the atlas's own events; not checked by the atlas's editors.",
     style_of=_style,
-    legend=_LEGEND_KINDS + _LEGEND_ACTORS,
+    legend=kind_and_actor_legend(KIND_MARKERS, size=9, actor_fill_opacity=0.85),
     tooltip_of=_tooltip,
     popup_of=_popup,
     date_field="date",

@@ -30,7 +30,6 @@ from geo._import_layouts import (
     UCDP_COLUMNS,
     UCDP_PRECISION,
 )
-from geo._import_measure import distance_to_border_km
 from geo._paths import DATA_DIR
 from geo.assemble import in_window
 from geo.importers import COLUMNS, IMPORT_KINDS, EventImportError, ImportResult, import_events
@@ -720,16 +719,18 @@ def test_imported_events_filter_by_the_date_window_like_the_atlas_events():
     assert shown.tolist() == [True, False]
 
 
-# -- distance to the border: the same as geo.measure, faster --------------------------------
+# -- distance to the border: repeated places measured once, same figures -------------------
 
 
-def test_fast_border_distance_equals_geo_measure(border_line):
+def test_batched_border_distance_equals_point_by_point(border_line):
     rng = np.random.default_rng(7)
     lon, lat = rng.uniform(55, 70, 400), rng.uniform(20, 35, 400)
     lon[:50], lat[:50] = lon[50:100], lat[50:100]  # repeated places are measured once
-    expected = geo.distance_to_border_km(lon, lat, border_line)
-    assert np.allclose(distance_to_border_km(lon, lat, border_line), expected, rtol=0, atol=1e-6)
-    assert distance_to_border_km(np.array([]), np.array([]), border_line).shape == (0,)
+    expected = np.array([geo.distance_to_border_km([x], [y], border_line)[0]
+                         for x, y in zip(lon, lat, strict=True)])
+    batched = geo.distance_to_border_km(lon, lat, border_line)
+    assert np.allclose(batched, expected, rtol=0, atol=1e-6)
+    assert geo.distance_to_border_km(np.array([]), np.array([]), border_line).shape == (0,)
 
 
 def test_a_hundred_thousand_rows_import():
