@@ -86,10 +86,10 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
             out["_t"] = spec.tooltip_of(props)
         if spec.popup_of is not None:
             out["_p"] = spec.popup_of(props)
-        if name == "border":  # its length, labelled at the tripoint, into empty Afghanistan
-            x, y = geom.coords[0]
+        if name == "border":  # its length, labelled below the Gwadar Bay end, over open sea
+            x, y = geom.coords[-1]
             labels.append(_feature_json({"type": "Point", "coordinates": [x, y]},
-                                        {"_id": "border#label", "_l": border_label(props), "_ld": "right"}))
+                                        {"_id": "border#label", "_l": border_label(props), "_ld": "bottom"}))
         if name == "context":
             out["_s"]["interactive"] = False
             out.pop("_t", None)

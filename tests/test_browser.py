@@ -92,6 +92,14 @@ def test_map_draws_offline_with_both_strikes_and_no_errors(session):
     ids = _wait_for(lambda: _marker_ids(frame) >= {IRAN_STRIKE, PAKISTAN_STRIKE} and _marker_ids(frame),
                     what="both strike markers")
     assert IRAN_STRIKE in ids and PAKISTAN_STRIKE in ids
+    # Fetched undated layers stack in drawing order, below the dated ones, whichever fetch
+    # completes first: the opaque context must never cover the provinces or the border.
+    order = ["context", "provinces", "routes", "border"]
+    _wait_for(lambda: all(frame.evaluate(f"document.querySelectorAll('.leaflet-baStatic_{n}-pane path').length")
+                          for n in order), what="static layers")
+    z = [frame.evaluate(f"+map_div.getPane('baStatic_{n}').style.zIndex") for n in order]
+    assert z == sorted(z) and z[-1] < frame.evaluate("+getComputedStyle(map_div.getPane('overlayPane')).zIndex")
+    assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane path[stroke-dasharray]').length") > 0
     label = frame.inner_text(".ba-label")
     assert "measured" in label and "909 km" in label
     time.sleep(0.5)

@@ -71,7 +71,7 @@
         var st = f.properties._s || {};
         if (f.properties._l) {  // a label anchored at a point, away from the data
           return L.tooltip({permanent: true, direction: f.properties._ld || "right", interactive: false,
-                            className: "ba-label", offset: [6, 0]}).setLatLng(latlng).setContent(f.properties._l);
+                            className: "ba-label", offset: [0, 6]}).setLatLng(latlng).setContent(f.properties._l);
         }
         if (f.properties._r) {
           return L.circle(latlng, L.extend(pathOptions(st), {radius: f.properties._r, interactive: false}));
@@ -91,9 +91,18 @@
     });
   }
 
-  // Undated layers: fetched once from the app, then the same Leaflet layer is reused.
+  // Undated layers: fetched once from the app, then the same Leaflet layer is reused. Fetches
+  // finish in any order, so each layer has its own pane, stacked in drawing order and all
+  // below the overlay pane (z 400) where the dated layers and precision circles are drawn.
   var cache = {};
-  function cached(name, url) {
+  function paneFor(map, name, position) {
+    var pane = "baStatic_" + name;
+    if (!map.getPane(pane)) map.createPane(pane);
+    map.getPane(pane).style.zIndex = 300 + position;
+    return pane;
+  }
+
+  function cached(name, url, pane) {
     var entry = cache[name];
     if (!entry || entry.url !== url) {
       var group = L.layerGroup();
@@ -101,7 +110,7 @@
       fetch(url).then(function (r) {
         if (!r.ok) throw new Error("Border Atlas: " + url + " answered " + r.status);
         return r.json();
-      }).then(function (data) { layer(data).addTo(group); })
+      }).then(function (data) { layer(data, {pane: pane}).addTo(group); })
         .catch(function (err) { console.error(String(err)); });
     }
     return entry.group;
@@ -115,7 +124,9 @@
     if (map.__baStaticKey === key) return;
     map.__baStaticKey = key;
     shown.forEach(function (g) { map.removeLayer(g); });
-    shown = layers.map(function (item) { return cached(item[0], item[1]).addTo(map); });
+    shown = layers.map(function (item, i) {
+      return cached(item[0], item[1], paneFor(map, item[0], i)).addTo(map);
+    });
   }
 
   window.BorderAtlas = {layer: layer, cached: cached, showStatic: showStatic, markerIcon: markerIcon, esc: esc};
