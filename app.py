@@ -6,14 +6,16 @@ import datetime as dt
 import time
 
 import altair as alt
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import LAYER_NAMES, BorderAtlasError, webmap
-from geo.assemble import shipped_layer, window
+from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
+from geo.assemble import in_window, shipped_layer, window
+from geo.importers import EventImportError, import_events
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
-from geo.table import events_csv, events_geojson, events_table
+from geo.table import events_csv, events_geojson, events_table, imported_table
 from geo.view import (
     ATLAS_END,
     ATLAS_START,
@@ -25,6 +27,7 @@ from geo.view import (
 )
 from layers import SPECS
 from layers import palette as pal
+from layers.imported import IMPORTED
 
 # --- Labels, ranges and help text (one place) -------------------------------------------
 TEXT = {
@@ -46,9 +49,18 @@ TEXT = {
     "back": "◀ Day",
     "forward": "Day ▶",
     "events_heading": "Events in the window",
+    "imported_heading": "Imported events in the window",
+    "import_heading": "Your events",
+    "import_label": "Import an events file",
+    "import_help": "An ACLED or UCDP GED CSV export, a GeoJSON or a GeoPackage of points with a "
+    "date (a .zip of one is fine), up to 50 MB. Bad rows are skipped and listed. The file stays "
+    "in your session: no one else sees it, and it is gone when you close the page.",
     "timeline_heading": "Timeline",
 }
 MAP_HEIGHT = 620
+UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
+PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
+IMPORTED_TABLE_ROWS = 1000  # rows of imported events shown; the download has them all
 PLAY_STEP_SECONDS = 0.8
 BASEMAP_LABELS = {k: webmap.BASEMAPS[k][0] for k in BASEMAPS}
 
@@ -95,19 +107,30 @@ def _current_view() -> View:
     return View(start=start, end=end, layers=layers, basemap=st.session_state.basemap)
 
 
+def _date_range() -> tuple[dt.date, dt.date]:
+    """The slider's range: the atlas's years, widened to cover this session's imported events."""
+    imported = st.session_state.get("imported")
+    if imported is None:
+        return ATLAS_START, ATLAS_END
+    first, last = imported["dates"]
+    return min(ATLAS_START, first), max(ATLAS_END, last)
+
+
 def _set_window(start: dt.date, end: dt.date) -> None:
-    st.session_state.window = (max(start, ATLAS_START), min(end, ATLAS_END))
+    lo, hi = _date_range()
+    st.session_state.window = (max(start, lo), min(end, hi))
 
 
 def _apply_preset(key: str) -> None:
     st.session_state.playing = False
-    _set_window(*PRESETS[key])
+    _set_window(*(_date_range() if key == "everything" else PRESETS[key]))
 
 
 def _shift(days: int) -> None:
     start, end = st.session_state.window
     span = end - start
-    new_start = min(max(start + dt.timedelta(days=days), ATLAS_START), ATLAS_END - span)
+    lo, hi = _date_range()
+    new_start = min(max(start + dt.timedelta(days=days), lo), hi - span)
     _set_window(new_start, new_start + span)
 
 
@@ -118,6 +141,60 @@ def _toggle_play() -> None:
 _init_state()
 prepared, load_errors = prepared_layers()
 
+# --- Your events: an uploaded file, imported into this session only ----------------------
+def _import_upload(upload) -> None:
+    """Import an upload once (per file), keeping the result in this session's state only.
+
+    The file is read from memory; nothing is written outside a temporary directory, and
+    nothing is shared with other sessions. A file that cannot be imported leaves its error.
+    """
+    current = st.session_state.get("imported") or st.session_state.get("import_error")
+    if current is not None and current["file_id"] == upload.file_id:
+        return  # already imported (or refused): reruns do not redo it
+    st.session_state.pop("imported", None)
+    st.session_state.pop("import_error", None)
+    try:
+        result = import_events(upload.getvalue(), filename=upload.name)
+    except EventImportError as exc:
+        st.session_state.import_error = {"file_id": upload.file_id, "message": str(exc)}
+        return
+    events = result.events
+    dates = (ATLAS_START, ATLAS_END)
+    if not events.empty:
+        last = events["end_date"].fillna(events["date"])
+        dates = (events["date"].min().date(), last.max().date())
+    st.session_state.imported = {
+        "file_id": upload.file_id,
+        "name": upload.name,
+        "result": result,
+        "layer": webimport.prepare_imported(events),
+        "dates": dates,
+    }
+    st.session_state.layer_imported = True
+
+
+def import_panel() -> None:
+    """Upload box, what the import kept and skipped, and the layer's toggle."""
+    st.header(TEXT["import_heading"])
+    upload = st.file_uploader(TEXT["import_label"], type=list(UPLOAD_TYPES), key="upload",
+                              help=TEXT["import_help"])
+    if upload is None:
+        st.session_state.pop("imported", None)
+        st.session_state.pop("import_error", None)
+        return
+    _import_upload(upload)
+    if "import_error" in st.session_state:
+        st.error(st.session_state.import_error["message"], icon="🚫")
+        return
+    result = st.session_state.imported["result"]
+    (st.success if not result.problems else st.warning)(result.summary())
+    lines = result.problem_lines(limit=PROBLEM_LINES)
+    if lines:
+        with st.expander(f"Rows skipped and notes ({len(result.problems) + len(result.notes):,})"):
+            st.code("\n".join(lines), language=None, wrap_lines=True)
+    st.checkbox(IMPORTED.title, key="layer_imported", help=IMPORTED.description)
+
+
 # --- Sidebar: layers and basemap --------------------------------------------------------
 with st.sidebar:
     st.header(TEXT["layers"])
@@ -126,6 +203,7 @@ with st.sidebar:
         st.checkbox(spec.title, key=f"layer_{name}", disabled=disabled, help=spec.description)
     st.radio(TEXT["basemap"], options=list(BASEMAPS), key="basemap",
              format_func=BASEMAP_LABELS.get, help=TEXT["basemap_help"])
+    import_panel()
     st.caption(
         "Data: © OpenStreetMap contributors (ODbL); Natural Earth; GeoNames (CC BY 4.0); "
         "event sources in each popup. Boundaries are approximate."
@@ -139,47 +217,69 @@ for name, error in load_errors.items():
     st.error(f"The {name} layer could not be loaded and is left out:\n\n{error}")
 
 # --- Date window: presets, slider, step and play ---------------------------------------
-preset_cols = st.columns(len(PRESETS) + 3)
-for col, (key, label) in zip(preset_cols, PRESET_LABELS.items(), strict=False):
-    col.button(label, key=f"preset_{key}", on_click=_apply_preset, args=(key,),
-               width="stretch")
-preset_cols[-3].button(TEXT["back"], on_click=_shift, args=(-1,), width="stretch", key="step_back")
-preset_cols[-2].button(TEXT["forward"], on_click=_shift, args=(1,), width="stretch", key="step_forward")
-preset_cols[-1].button(TEXT["pause"] if st.session_state.playing else TEXT["play"],
-                       on_click=_toggle_play, width="stretch", key="play")
-st.slider(TEXT["window"], min_value=ATLAS_START, max_value=ATLAS_END, key="window",
-          step=dt.timedelta(days=1), format="YYYY-MM-DD", help=TEXT["window_help"])
+def date_controls() -> None:
+    """Preset, step and play buttons above the two-handled date slider."""
+    cols = st.columns(len(PRESETS) + 3)
+    lo, hi = _date_range()
+    labels = {**PRESET_LABELS, "everything": f"Everything ({lo.year}–{hi.year})"}
+    for col, (key, label) in zip(cols, labels.items(), strict=False):
+        col.button(label, key=f"preset_{key}", on_click=_apply_preset, args=(key,),
+                   width="stretch")
+    cols[-3].button(TEXT["back"], on_click=_shift, args=(-1,), width="stretch", key="step_back")
+    cols[-2].button(TEXT["forward"], on_click=_shift, args=(1,), width="stretch", key="step_forward")
+    cols[-1].button(TEXT["pause"] if st.session_state.playing else TEXT["play"],
+                    on_click=_toggle_play, width="stretch", key="play")
+    st.slider(TEXT["window"], min_value=lo, max_value=hi, key="window",
+              step=dt.timedelta(days=1), format="YYYY-MM-DD", help=TEXT["window_help"])
 
-view = _current_view()
-st.query_params.from_dict(view.to_query())  # the URL always reopens this view
 
 # --- Map and legend ---------------------------------------------------------------------
-groups, shown = webmap.data_groups(prepared, view.layers, view.start, view.end)
-map_col, legend_col = st.columns([5, 1.35])
-with map_col:
-    st_folium(
-        webmap.base_map(view.basemap),
-        key="atlas_map",
-        feature_group_to_add=groups,
-        returned_objects=[],
-        height=MAP_HEIGHT,
-        use_container_width=True,  # streamlit-folium's own option
-    )
-with legend_col:
-    st.markdown(webmap.LEGEND_CSS + webmap.legend_html(view.layers), unsafe_allow_html=True)
-    n_events = shown.get("events", 0)
-    st.metric("Events in the window", n_events)
-    border = prepared.get("border")
-    if border is not None and "border" in view.layers:
-        row = border.frame.iloc[0]
-        published = " / ".join(sorted({f"{int(p['km'])} km" for p in row["published_lengths"]}))
-        st.metric("Border, measured", f"{row['length_km']:,.0f} km", help=f"Published: {published}")
-        with st.expander(f"Why not {published}?"):
-            st.write(row["length_note"])
+def map_and_legend(view: View) -> None:
+    """The map (updated in place: the base script never changes with the window) and its legend."""
+    groups, shown = webmap.data_groups(prepared, view.layers, view.start, view.end)
+    imported, imported_shown = _imported_shown(), None
+    if imported is not None:  # this session's own events, in a group of their own
+        element, imported_shown = webimport.imported_layer(imported["layer"], view.start, view.end)
+        groups.append(folium.FeatureGroup(name="imported", control=False).add_child(element))
+    map_col, legend_col = st.columns([5, 1.35])
+    with map_col:
+        st_folium(
+            webmap.base_map(view.basemap),
+            key="atlas_map",
+            feature_group_to_add=groups,
+            returned_objects=[],
+            height=MAP_HEIGHT,
+            use_container_width=True,  # streamlit-folium's own option
+        )
+    with legend_col:
+        legend = webmap.legend_html(view.layers)
+        if imported_shown is not None:
+            legend += webimport.legend_html(imported_shown)
+        st.markdown(webmap.LEGEND_CSS + legend, unsafe_allow_html=True)
+        st.metric("Events in the window", shown.get("events", 0))
+        if imported_shown is not None:
+            st.caption(imported_shown.message() + ".")
+        border = prepared.get("border")
+        if border is not None and "border" in view.layers:
+            row = border.frame.iloc[0]
+            published = " / ".join(sorted({f"{int(p['km'])} km" for p in row["published_lengths"]}))
+            st.metric("Border, measured", f"{row['length_km']:,.0f} km", help=f"Published: {published}")
+            with st.expander(f"Why not {published}?"):
+                st.write(row["length_note"])
 
-def _timeline_chart(events: pd.DataFrame, start: dt.date, end: dt.date) -> alt.LayerChart:
-    """Every event on a time axis, shaped and coloured as on the map; the window shaded."""
-    table = events_table(events)
+
+# --- Timeline and table -----------------------------------------------------------------
+WINDOW_DATA = "window"  # the named dataset of the timeline's window band
+
+
+@st.cache_resource(show_spinner=False)
+def timeline_spec() -> dict:
+    """Every event on a time axis, shaped and coloured as on the map, with a window band.
+
+    Built and validated once; a window only sets the band's dataset (the chart library's own
+    validation would otherwise take most of a slider move).
+    """
+    table = events_table(prepared_layers()[0]["events"].frame)
     kinds = list(pal.KIND_MARKERS)
     actors = list(pal.ACTOR_LABELS.values())
     dots = alt.Chart(table).mark_point(filled=True, size=80, stroke="black", strokeWidth=0.6).encode(
@@ -193,22 +293,28 @@ def _timeline_chart(events: pd.DataFrame, start: dt.date, end: dt.date) -> alt.L
             legend=alt.Legend(title="Actor", orient="bottom")),
         tooltip=["date:N", "kind:N", "place:N", "actor:N"],
     )
-    band = pd.DataFrame({"start": [pd.Timestamp(start)],
-                         "end": [pd.Timestamp(end) + pd.Timedelta(days=1)]})
-    shade = alt.Chart(band).mark_rect(opacity=0.2, color=pal.BLUE).encode(x="start:T", x2="end:T")
+    band = alt.Chart(alt.NamedData(name=WINDOW_DATA))
+    shade = band.mark_rect(opacity=0.2, color=pal.BLUE).encode(x="start:T", x2="end:T")
     # Edges drawn as rules, so a one-week window stays visible on an eight-year axis.
-    edges = alt.Chart(band).mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="start:T") + \
-        alt.Chart(band).mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="end:T")
-    return (shade + edges + dots).properties(height=220)
+    edges = (band.mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="start:T")
+             + band.mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="end:T"))
+    return (shade + edges + dots).properties(height=220).to_dict()
 
 
-# --- Timeline and table -----------------------------------------------------------------
-if "events" in prepared:
-    all_events = prepared["events"].frame
+def timeline_for(start: dt.date, end: dt.date) -> dict:
+    """The timeline spec with the window [start, end] shaded (whole days)."""
+    spec = timeline_spec()
+    band = [{"start": start.isoformat(), "end": (end + dt.timedelta(days=1)).isoformat()}]
+    return {**spec, "datasets": {**spec.get("datasets", {}), WINDOW_DATA: band}}
+
+
+def timeline_and_table(view: View) -> None:
+    """The timeline with the window shaded, and the window's events as a downloadable table."""
+    if "events" not in prepared:
+        return
     table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
     st.subheader(TEXT["timeline_heading"])
-    st.altair_chart(_timeline_chart(all_events, view.start, view.end), width="stretch")
-
+    st.vega_lite_chart(timeline_for(view.start, view.end), width="stretch")
     st.subheader(f"{TEXT['events_heading']} ({len(table)})")
     st.dataframe(table, width="stretch", hide_index=True)
     stem = f"border-atlas-events-{view.start}-{view.end}"
@@ -218,13 +324,75 @@ if "events" in prepared:
     c2.download_button("Download GeoJSON", geojson_bytes, file_name=f"{stem}.geojson",
                        mime="application/geo+json", width="stretch")
 
+
+def _imported_shown() -> dict | None:
+    """This session's import, if there is one and its layer is switched on."""
+    imported = st.session_state.get("imported")
+    return imported if imported is not None and st.session_state.get("layer_imported") else None
+
+
+def imported_section(view: View) -> None:
+    """The imported events in the window: a table (first rows) and every one as CSV/GeoJSON."""
+    imported = _imported_shown()
+    if imported is None:
+        return
+    events = imported["result"].events
+    shown = events[in_window(events, "imported", view.start, view.end)]
+    st.subheader(f"{TEXT['imported_heading']} ({len(shown):,})")
+    note = f"From {imported['name']}, as imported: not checked by the atlas's editors."
+    if len(shown) > IMPORTED_TABLE_ROWS:
+        note += f" The first {IMPORTED_TABLE_ROWS:,} are listed; the downloads hold all {len(shown):,}."
+    st.caption(note)
+    st.dataframe(imported_table(shown.head(IMPORTED_TABLE_ROWS)), width="stretch", hide_index=True)
+    stem = f"imported-events-{view.start}-{view.end}"
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Download CSV", lambda: events_csv(shown), file_name=f"{stem}.csv",
+                       mime="text/csv", width="stretch", key="imported_csv")
+    c2.download_button("Download GeoJSON", lambda: events_geojson(shown), file_name=f"{stem}.geojson",
+                       mime="application/geo+json", width="stretch", key="imported_geojson")
+
+
+# --- The explorer: everything the window drives, rerun on its own -----------------------
+@st.fragment
+def explorer() -> None:
+    """Date controls, map, legend, timeline and table.
+
+    A fragment: moving the window reruns only this part of the page, not the sidebar or the
+    export panel (which read the window from the session state when they are used).
+    """
+    date_controls()
+    view = _current_view()
+    st.query_params.from_dict(view.to_query())  # the URL always reopens this view
+    map_and_legend(view)
+    timeline_and_table(view)
+    imported_section(view)
+    # Play: move the window a day at a time until the end of the atlas.
+    if st.session_state.playing:
+        if view.end >= _date_range()[1]:
+            st.session_state.playing = False
+        else:
+            time.sleep(PLAY_STEP_SECONDS)
+            _shift(1)
+            st.rerun(scope="fragment")
+
+
+explorer()
+view = _current_view()
+
 # --- Export: the same view as a publication figure --------------------------------------
 @st.cache_data(show_spinner="Drawing the figure…", max_entries=32)
 def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greyscale: bool,
-                label_lang: str) -> bytes:
-    """The figure's bytes (deterministic, so one cache serves every user)."""
+                label_lang: str, import_id: str | None = None, _imported: dict | None = None) -> bytes:
+    """The figure's bytes (deterministic, so one cache serves every user).
+
+    With a session's import, ``import_id`` (the upload's own id, known only to that session)
+    keys the cache, so no other session can be served a figure drawn with it.
+    """
+    events = _imported["result"].events if _imported else None
+    label = _imported["name"] if _imported else None
     return render_figure(view, preset=preset, fmt=fmt, dpi=dpi, title=title or None,
-                         greyscale=greyscale, label_lang=label_lang)
+                         greyscale=greyscale, label_lang=label_lang, imported=events,
+                         imported_label=label)
 
 
 with st.expander("Export a map for publication", expanded=False):
@@ -242,24 +410,21 @@ with st.expander("Export a map for publication", expanded=False):
     greyscale = st.checkbox("Greyscale", key="export_grey")
     # The offline basemap is always used for print: tiles need the network and suit no journal.
     print_view = view.with_(basemap="offline")
+    imported = _imported_shown()
+    import_id = imported["file_id"] if imported else None
+    if imported:
+        st.caption(f"Your imported events ({imported['name']}) are drawn too, under the atlas's own.")
     if st.button("Draw figure", key="export_draw"):
         try:
-            preview = figure_file(print_view, preset, "png", 110, title, greyscale, label_lang)
-            data = figure_file(print_view, preset, fmt, dpi, title, greyscale, label_lang)
+            common = {"title": title, "greyscale": greyscale, "label_lang": label_lang,
+                      "import_id": import_id, "_imported": imported}
+            preview = figure_file(print_view, preset, "png", 110, **common)
+            data = figure_file(print_view, preset, fmt, dpi, **common)
         except BorderAtlasError as exc:
             st.error(f"The figure could not be drawn: {exc}")
         else:
-            st.image(preview, caption="Preview (110 dpi)")
+            st.image(preview, caption=f"Preview (110 dpi) of {view.start} to {view.end}")
             st.download_button(f"Download {fmt.upper()}", data,
                                file_name=f"border-atlas-{view.start}-{view.end}.{fmt}",
                                mime={"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml",
                                      "tiff": "image/tiff"}[fmt], key="export_download")
-
-# --- Play: move the window a day at a time until the end of the atlas -------------------
-if st.session_state.playing:
-    if view.end >= ATLAS_END:
-        st.session_state.playing = False
-    else:
-        time.sleep(PLAY_STEP_SECONDS)
-        _shift(1)
-        st.rerun()

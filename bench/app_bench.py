@@ -2,8 +2,12 @@
 
 Prints, for the atlas app and for bench/naive_app.py: server start to first map drawn,
 page load to map drawn, slider move to map updated (median of 20 moves) and the bytes sent
-to the browser for the default view. Run by hand (`make bench`); machines are shared and
-noisy, so read the medians and the ratios, not single numbers.
+to the browser for the default view (as sent: compressed where the server compresses).
+Bytes are split into Streamlit's own frontend (its /static/ bundle, the same for any
+Streamlit app) and the rest (websocket, map component, the app's files). A bare Streamlit
+page with only the same slider and one line of text (bench/bare_app.py) is measured in the
+same run as the floor the framework sets. Run by hand (`make bench`); machines are shared
+and noisy, so read the medians and the ratios, not single numbers.
 """
 
 from __future__ import annotations
@@ -36,22 +40,24 @@ def measure(app: Path, marker_selector: str, browser) -> dict[str, float]:
     with streamlit_server(app=app) as url:
         t_up = time.perf_counter()
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        received = {"ws": 0, "http": 0}
+        received = {"ws": 0, "framework": 0, "app": 0}
         page.on("websocket", lambda ws: ws.on(
             "framereceived", lambda payload: received.__setitem__("ws", received["ws"] + len(payload))))
 
-        def on_response(resp):
-            with contextlib.suppress(Exception):  # redirects and aborted requests have no body
-                received["http"] += len(resp.body())
+        def on_finished(request):
+            with contextlib.suppress(Exception):  # a request the page aborted has no sizes
+                sizes = request.sizes()
+                n = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                part = "framework" if request.url.startswith(f"{url}/static/") else "app"
+                received[part] += n
 
-        page.on("response", on_response)
+        page.on("requestfinished", on_finished)
         t_load = time.perf_counter()
         page.goto(url)
         frame = map_frame(page, marker_selector, timeout=60)
         t_drawn = time.perf_counter()
         time.sleep(2.0)  # let the page settle before counting bytes and moving the slider
-        bytes_default = received["ws"] + received["http"]
-        ws_default = received["ws"]
+        sent = dict(received)
         thumb = page.locator('[data-testid="stSlider"] input[type="range"]').nth(0)
         moves = []
         for i in range(MOVES):
@@ -78,8 +84,10 @@ def measure(app: Path, marker_selector: str, browser) -> dict[str, float]:
         "server start alone (s)": t_up - t_start,
         "slider move to map updated, median of 20 (ms)": statistics.median(moves) * 1000,
         "slider move, max (ms)": max(moves) * 1000,
-        "bytes to browser, default view (KB)": bytes_default / 1024,
-        "of which websocket (KB)": ws_default / 1024,
+        "bytes to browser, default view (KB)": sum(sent.values()) / 1024,
+        "  Streamlit's own frontend (KB)": sent["framework"] / 1024,
+        "  the app's: websocket, component, files (KB)": (sent["ws"] + sent["app"]) / 1024,
+        "  of which websocket (KB)": sent["ws"] / 1024,
     }
 
 
@@ -90,16 +98,17 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         atlas = measure(ROOT / "app.py", ".ba-marker", browser)
         with tempfile.TemporaryDirectory() as tmp:
-            # Streamlit serves ./static beside the script: give the baseline the same assets.
-            naive_app = Path(tmp) / "naive_app.py"
-            shutil.copy(ROOT / "bench" / "naive_app.py", naive_app)
+            # Streamlit serves ./static beside the script: give the baselines the same assets.
             (Path(tmp) / "static").symlink_to(ROOT / "static")
-            naive = measure(naive_app, "path.leaflet-interactive", browser)
+            for name in ("naive_app.py", "bare_app.py"):
+                shutil.copy(ROOT / "bench" / name, Path(tmp) / name)
+            naive = measure(Path(tmp) / "naive_app.py", "path.leaflet-interactive", browser)
+            bare = measure(Path(tmp) / "bare_app.py", ".ba-bare-day", browser)
         browser.close()
-    print(f"{'measure':48s} {'atlas':>10s} {'naive':>10s} {'naive/atlas':>12s}")
+    print(f"{'measure':48s} {'atlas':>10s} {'naive':>10s} {'naive/atlas':>12s} {'bare page':>10s}")
     for key in atlas:
-        a, n = atlas[key], naive[key]
-        print(f"{key:48s} {a:10.2f} {n:10.2f} {n / a if a else float('nan'):12.2f}")
+        a, n, b = atlas[key], naive[key], bare[key]
+        print(f"{key:48s} {a:10.2f} {n:10.2f} {n / a if a else float('nan'):12.2f} {b:10.2f}")
 
 
 if __name__ == "__main__":

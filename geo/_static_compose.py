@@ -7,6 +7,7 @@ labels are placed last, around everything else.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from matplotlib.artist import Artist
@@ -17,6 +18,7 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+import geopandas as gpd
 import shapely
 from pyproj import CRS
 
@@ -35,9 +37,11 @@ from geo._static_layers import (
 from geo._static_output import ExportError
 from geo._static_spec import MM, FigureInfo, FigureSpec, check_pixels
 from geo._static_style import paint
-from geo.assemble import assemble
+from geo.assemble import assemble, window
 from geo.view import View
+from layers import LayerSpec
 from layers import palette as pal
+from layers.imported import IMPORTED, ORIGIN_NAMES, imported_legend
 
 LAYOUT_DPI = 300  # labels are placed at this resolution, whatever the output's
 
@@ -56,10 +60,24 @@ FONT = {"title": 8.5, "legend": 6.0, "legend_small": 5.5, "source": 5.4, "gratic
         "scale": 5.6}
 
 
-def compose(view: View, spec: FigureSpec) -> Figure:
-    """Lay out and draw the figure of ``view`` (call within the renderer's rcParams)."""
+def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
+            imported_label: str | None = None) -> Figure:
+    """Lay out and draw the figure of ``view`` (call within the renderer's rcParams).
+
+    ``imported`` events in the view's window are drawn as one more layer, under the
+    atlas's own events; they never widen the default extent (one row far away would
+    shrink the region to nothing), and ``imported_label`` names their file in the sources.
+    """
     frames = assemble(view.layers, view.start, view.end)
     extent = view.extent or default_extent(frames)
+    extra: tuple[LayerSpec, ...] = ()
+    credit = None
+    shown = _in_window(view, imported)
+    if shown is not None:
+        frames[IMPORTED.name] = shown
+        extra = (replace(IMPORTED, legend=imported_legend(shown["kind"].unique(),
+                                                          shown["actor"].unique())),)
+        credit = imported_label or _origin_names(shown)
     crs = map_crs(extent)
     want = project_box(extent, crs)
 
@@ -70,7 +88,7 @@ def compose(view: View, spec: FigureSpec) -> Figure:
     side = width >= SIDE_LEGEND_MIN_WIDTH and (spec.height is None or spec.height / width < 0.9)
 
     # Measure what surrounds the map first; the map gets the rest.
-    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale)
+    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale, extra=extra)
     if side:
         legend = furniture.add_legend(fig, groups, ncol=1, fontsize=FONT["legend"])
         legend_w, legend_h = _size_mm(legend, renderer) if legend is not None else (0.0, 0.0)
@@ -93,7 +111,8 @@ def compose(view: View, spec: FigureSpec) -> Figure:
     # then rewritten and hung from the same top (a longer last version eats into the margin).
     source = furniture.add_text_block(fig, "", x=0, y=0, fontsize=FONT["source"], va="top")
     events_near = _inside(frames.get("events"), extent)
-    source.set_text(_wrapped_source(view, _publishers(events_near), width, source, renderer))
+    source.set_text(_wrapped_source(view, _publishers(events_near), credit, width, source,
+                                    renderer))
     source_h = _size_mm(source, renderer)[1]
 
     aspect = (want[3] - want[1]) / (want[2] - want[0])
@@ -138,7 +157,7 @@ def compose(view: View, spec: FigureSpec) -> Figure:
     tolerance_m = (box[2] - box[0]) / map_w * 0.1  # 0.1 mm on paper
     clip_box = _grow(box, 0.02)  # cut edges fall outside the frame
     drawn: dict[str, DrawnLayer] = {}
-    for layer in drawing_order(view.layers):
+    for layer in drawing_order(view.layers, extra):
         drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], crs,
                                        box if layer.geometry == "point" else clip_box,
                                        greyscale=spec.greyscale, tolerance_m=tolerance_m)
@@ -156,13 +175,15 @@ def compose(view: View, spec: FigureSpec) -> Figure:
     if title is not None:
         title.set_position(frac(MARGIN, height - MARGIN))
     events = drawn.get("events")
-    source.set_text(_wrapped_source(view, _publishers(events.frame if events else None), width,
-                                    source, renderer))
+    source.set_text(_wrapped_source(view, _publishers(events.frame if events else None), credit,
+                                    width, source, renderer))
     source.set_position(frac(MARGIN, MARGIN + source_h))
 
     obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow)]
     obstacles.append(inset.get_window_extent(renderer))
-    points = [(p.x, p.y, p.size_pt) for d in drawn.values() for p in d.points]
+    # Imported markers are background to the labels: there can be 100,000 of them.
+    points = [(p.x, p.y, p.size_pt) for name, d in drawn.items() if name != IMPORTED.name
+              for p in d.points]
     obstacles += labels.point_boxes(ax, points)
     placed = labels.place_labels(ax, _label_candidates(view, spec, drawn, box), obstacles, renderer,
                                  halo="white")
@@ -269,9 +290,9 @@ def _label_candidates(view: View, spec: FigureSpec, drawn: dict[str, DrawnLayer]
     return out
 
 
-def _wrapped_source(view: View, publishers: list[str], width: float, text: Text,
-                    renderer: Any) -> str:
-    raw = furniture.source_line(view.layers, publishers)
+def _wrapped_source(view: View, publishers: list[str], imported: str | None, width: float,
+                    text: Text, renderer: Any) -> str:
+    raw = furniture.source_line(view.layers, publishers, imported=imported)
     room = width - 2 * MARGIN
     size = FONT["source"]
     wrapped = furniture.wrap_text(raw, width_mm=room, fontsize=size)
@@ -281,6 +302,20 @@ def _wrapped_source(view: View, publishers: list[str], width: float, text: Text,
             break
         wrapped = furniture.wrap_text(raw, width_mm=room * shrink, fontsize=size)
     return wrapped
+
+
+def _in_window(view: View, imported: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The imported events in the view's date window; None when there are none."""
+    if imported is None or imported.empty:
+        return None
+    shown = window(IMPORTED.name, view.start, view.end, imported)
+    return None if shown.empty else shown
+
+
+def _origin_names(frame: gpd.GeoDataFrame) -> str:
+    """'ACLED export': what the imported events came from, when no file name is given."""
+    origins = frame["origin"].astype(str).unique() if "origin" in frame else []
+    return " and ".join(sorted({ORIGIN_NAMES.get(o, o) for o in origins})) or "a file"
 
 
 def _inside(frame: Any, extent: Box) -> Any:

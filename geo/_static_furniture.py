@@ -35,13 +35,14 @@ from geo._static_layers import (
     GEOD,
     Box,
     draw_polygons,
+    drawing_order,
     fit_box,
     lonlat_to_map,
     map_to_lonlat,
     projected_layer,
 )
 from geo._static_style import add_halo, line_kwargs, marker_kwargs, paint, patch_kwargs
-from layers import SPECS, LegendEntry, Style
+from layers import SPECS, LayerSpec, LegendEntry, Style
 from layers import palette as pal
 
 # Lengths a scale bar may have, in km: round numbers a reader halves in their head.
@@ -352,12 +353,15 @@ def legend_handle(entry: LegendEntry, *, greyscale: bool) -> Artist:
     return Patch(**patch_kwargs(entry.style, greyscale=greyscale))
 
 
-def legend_groups(layers: Iterable[str], *, greyscale: bool) -> list[list[LegendItem]]:
-    """One group per shown layer with legend entries, top layer first, each under its title."""
-    shown = set(layers)
+def legend_groups(layers: Iterable[str], *, greyscale: bool,
+                  extra: Iterable[LayerSpec] = ()) -> list[list[LegendItem]]:
+    """One group per shown layer with legend entries, top layer first, each under its title.
+
+    ``extra`` are layers drawn besides the shipped ones (an import), placed by their z.
+    """
     groups = []
-    for name, spec in reversed(SPECS.items()):
-        if name not in shown or not spec.legend:
+    for spec in drawing_order(layers, extra)[::-1]:
+        if not spec.legend:
             continue
         # "Provinces: Sistan and Baluchestan, Balochistan" -> "Provinces": the entries say the rest.
         header = spec.title.split(":")[0].strip()
@@ -424,8 +428,12 @@ def _flush_headers(legend: Legend, items: Sequence[LegendItem]) -> None:
 
 # -- title and sources -----------------------------------------------------------------------
 
-def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publishers: int = 6) -> str:
-    """Credits for what the figure draws, the event sources, and the boundary disclaimer."""
+def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publishers: int = 6,
+                imported: str | None = None) -> str:
+    """Credits for what the figure draws, the event sources, and the boundary disclaimer.
+
+    ``imported`` names the file of imported events drawn on the map, if any.
+    """
     shown = set(layers) | {"context"}  # the locator inset always draws Natural Earth countries
     credits: list[str] = []
     for name in SPECS:
@@ -444,6 +452,8 @@ def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publish
     if others:
         text += " Sources of " + " and ".join(others) + ": see " + ", ".join(
             f"data/{n}.geojson" for n in others) + "."
+    if imported:
+        text += f" Imported events: {imported} (not checked by the atlas)."
     return text + " " + DISCLAIMER
 
 

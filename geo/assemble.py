@@ -16,6 +16,7 @@ from geo.io import load_layer
 TIME_FIELDS: dict[str, tuple[str, str | None]] = {
     "events": ("date", "end_date"),
     "crossings": ("opened", None),
+    "imported": ("date", "end_date"),  # a user's events (layers.imported), not a shipped layer
 }
 
 

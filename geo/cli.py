@@ -3,7 +3,8 @@
 Every option is also a recipe key (``--width-mm`` is ``width_mm``), so a command line and a
 recipe file go through the same checks; options given on the command line win over the
 recipe's. A bad value ends the command with one line on stderr and exit status 2, and
-leaves no file behind.
+leaves no file behind. ``--events FILE`` imports a user's events (``geo.importers``), says
+on stderr what the import kept, and draws them under the atlas's own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from geo.importers import ImportResult
 
 PROG = "border-atlas"
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -27,6 +31,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``border-atlas`` (its ``--help`` is the command's manual)."""
+    from geo._import_types import fmt_size
+    from geo.importers import DEFAULT_MAX_BYTES
     from geo.static import FORMATS, SIZE_PRESETS
     from geo.view import LAYER_NAMES, PRESETS
 
@@ -43,12 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
             f"  {PROG} export --start 2024-01-16 --end 2024-01-18 --layers border,provinces,events \\\n"
             "      --preset double-column --format pdf --out fig1.pdf\n"
             f"  {PROG} export figure1.toml            # redraw from a recipe\n"
-            f"  {PROG} export --window crisis-week --greyscale --out fig1.tif --write-recipe fig1.toml\n\n"
+            f"  {PROG} export --window crisis-week --greyscale --out fig1.tif --write-recipe fig1.toml\n"
+            f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n\n"
             "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
-            "(window, start, end, layers, extent, preset, width_mm, height_mm, format, dpi, title,\n"
-            "greyscale, label_lang, out); 'out' is relative to the recipe's folder.\n\n"
+            "(window, start, end, layers, extent, events, preset, width_mm, height_mm, format, dpi,\n"
+            "title, greyscale, label_lang, out); 'events' and 'out' are relative to the recipe's\n"
+            "folder.\n\n"
             "exit status: 0 when the file was written; 2 on any error (one line on stderr),\n"
-            "in which case no file is written or changed."
+            "in which case no file is written or changed. With --events, a line on stderr also\n"
+            "tells how many rows of the file were imported and why any were skipped."
         ),
     )
     export.add_argument("recipe", nargs="?", type=Path, metavar="RECIPE",
@@ -64,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--extent", metavar="LON_MIN,LAT_MIN,LON_MAX,LAT_MAX",
                       help="map area in degrees (default: the two provinces plus a margin; "
                       "events outside it are not drawn)")
+    when.add_argument("--events", metavar="FILE",
+                      help="also draw the events of FILE, an ACLED or UCDP GED CSV export, "
+                      f"GeoJSON or GeoPackage (up to {fmt_size(DEFAULT_MAX_BYTES)}): those in the "
+                      "date window and on the map, under the atlas's own, without labels, "
+                      "credited as not checked by the atlas")
     size = export.add_argument_group("size and format")
     size.add_argument("--preset", metavar="NAME",
                       help="figure size: " + ", ".join(
@@ -94,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 # Command-line options and the recipe keys they set.
 _OPTION_KEYS = {
     "window": "window", "start": "start", "end": "end", "layers": "layers", "extent": "extent",
-    "preset": "preset", "width_mm": "width_mm", "height_mm": "height_mm", "format": "format",
-    "dpi": "dpi", "title": "title", "greyscale": "greyscale", "label_lang": "label_lang",
+    "events": "events", "preset": "preset", "width_mm": "width_mm", "height_mm": "height_mm",
+    "format": "format", "dpi": "dpi", "title": "title", "greyscale": "greyscale",
+    "label_lang": "label_lang",
 }
 
 
@@ -141,7 +156,10 @@ def _export(args: argparse.Namespace) -> int:
             from geo._static_output import check_writable
 
             check_writable(args.write_recipe)
-        written = export_figure(recipe.view, recipe.figure, recipe.out)
+        imported = _import_events(recipe.events) if recipe.events is not None else None
+        written = export_figure(recipe.view, recipe.figure, recipe.out,
+                                imported=imported.events if imported else None,
+                                imported_label=imported.filename if imported else None)
         if args.write_recipe is not None:
             write_recipe(recipe, args.write_recipe)
     except BorderAtlasError as exc:
@@ -153,6 +171,19 @@ def _export(args: argparse.Namespace) -> int:
     width, fmt = recipe.figure.width, recipe.figure.fmt
     print(f"wrote {written} ({fmt}, {width:g} mm wide)")
     return EXIT_OK
+
+
+def _import_events(path: Path) -> ImportResult:
+    """Import the events file, saying on stderr what was kept; BorderAtlasError if it cannot be."""
+    from geo._errors import BorderAtlasError
+    from geo.importers import EventImportError, import_events
+
+    try:
+        result = import_events(path)
+    except EventImportError as exc:
+        raise BorderAtlasError(f"events: {exc}") from None
+    print(f"{PROG}: imported {result.filename}: {result.summary()}", file=sys.stderr)
+    return result
 
 
 def _locate(message: str, recipe: Path | None, given: set[str]) -> str:

@@ -1,8 +1,9 @@
 """Figure recipes: a small TOML file that says how to redraw a figure, key by key.
 
-A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``) and a figure
-(``preset``, ``width_mm``, ``height_mm``, ``format``, ``dpi``, ``title``, ``greyscale``,
-``label_lang``) and where to write it (``out``, relative to the recipe's own folder).
+A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``), an optional
+file of events to import and draw (``events``), a figure (``preset``, ``width_mm``,
+``height_mm``, ``format``, ``dpi``, ``title``, ``greyscale``, ``label_lang``) and where to
+write it (``out``). ``events`` and ``out`` are relative to the recipe's own folder.
 ``border-atlas export recipe.toml`` draws it; ``dumps_recipe`` writes one back, so a figure
 and the file that made it can travel together.
 """
@@ -29,6 +30,7 @@ KEYS: dict[str, str] = {
     "end": "a date (YYYY-MM-DD)",
     "layers": "a list of layer names",
     "extent": "four numbers: lon_min, lat_min, lon_max, lat_max",
+    "events": "a file path (an ACLED or UCDP GED CSV, GeoJSON or GeoPackage)",
     "preset": "a size preset name",
     "width_mm": "a number of millimetres",
     "height_mm": "a number of millimetres",
@@ -53,6 +55,7 @@ class Recipe:
     figure: FigureSpec
     out: Path | None = None
     window: str | None = None  # the named date window the dates came from, if any
+    events: Path | None = None  # a file of events to import and draw (geo.importers)
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -62,7 +65,7 @@ def load_recipe(path: str | Path) -> Recipe:
 
 
 def read_recipe_table(path: str | Path) -> dict[str, Any]:
-    """The recipe's table as written, with ``out`` made relative to the recipe's folder."""
+    """The recipe's table as written, with ``out`` and ``events`` made relative to its folder."""
     path = Path(path)
     label = f"recipe {path}"
     try:
@@ -79,9 +82,10 @@ def read_recipe_table(path: str | Path) -> dict[str, Any]:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(f"{label}: not valid TOML: {exc}") from None
-    out = table.get("out")
-    if isinstance(out, str) and out and not Path(out).is_absolute():
-        table["out"] = str(path.parent / out)
+    for key in ("out", "events"):
+        value = table.get(key)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            table[key] = str(path.parent / value)
     return table
 
 
@@ -141,11 +145,13 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         greyscale=_flag(data, "greyscale", source),
         label_lang=_text(data, "label_lang", source) or "en",
     )
-    return Recipe(view=view, figure=figure, out=out, window=window)
+    events = _text(data, "events", source)
+    return Recipe(view=view, figure=figure, out=out, window=window,
+                  events=Path(events) if events else None)
 
 
 def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> str:
-    """The recipe as TOML text; ``out`` is written relative to ``relative_to`` when it can be."""
+    """The recipe as TOML text; paths are written relative to ``relative_to`` when they can be."""
     lines = ["# Border Atlas figure recipe: `border-atlas export <this file>` redraws the figure."]
     view, fig = recipe.view, recipe.figure
     if recipe.window is not None and PRESETS.get(recipe.window) == (view.start, view.end):
@@ -155,6 +161,8 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
     lines.append(f"layers = {_toml(list(view.layers))}")
     if view.extent is not None:
         lines.append(f"extent = {_toml(list(view.extent))}")
+    if recipe.events is not None:
+        lines.append(f"events = {_toml(_path_text(recipe.events, relative_to))}")
     lines.append(f"preset = {_toml(fig.preset)}")
     for key in ("width_mm", "height_mm"):
         if getattr(fig, key) is not None:
@@ -164,18 +172,22 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
         lines.append(f"title = {_toml(fig.title)}")
     lines += [f"greyscale = {_toml(fig.greyscale)}", f"label_lang = {_toml(fig.label_lang)}"]
     if recipe.out is not None:
-        out = recipe.out
-        if relative_to is not None:
-            try:
-                out = out.resolve().relative_to(Path(relative_to).resolve())
-            except ValueError:
-                out = out.resolve()
-        lines.append(f"out = {_toml(out.as_posix())}")
+        lines.append(f"out = {_toml(_path_text(recipe.out, relative_to))}")
     return "\n".join(lines) + "\n"
 
 
+def _path_text(path: Path, relative_to: str | Path | None) -> str:
+    """``path`` relative to ``relative_to`` if inside it, else absolute; as is without one."""
+    if relative_to is not None:
+        try:
+            path = path.resolve().relative_to(Path(relative_to).resolve())
+        except ValueError:
+            path = path.resolve()
+    return path.as_posix()
+
+
 def write_recipe(recipe: Recipe, path: str | Path) -> Path:
-    """Write the recipe to ``path`` (whole or not at all), ``out`` relative to its folder."""
+    """Write the recipe to ``path`` (whole or not at all), with paths relative to its folder."""
     path = Path(path)
     return write_atomic(dumps_recipe(recipe, relative_to=path.parent).encode("utf-8"), path)
 

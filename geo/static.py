@@ -3,7 +3,8 @@
 ``build_figure`` lays out and draws a matplotlib Figure (map, legend, scale bar, north arrow,
 locator inset, graticule, labels, sources); ``render_figure`` turns it into a file's bytes;
 ``export_figure`` writes them to disk whole or not at all. Every layer is drawn from its spec
-in ``layers/``, the same specs the web map uses, so both show the same thing for a view.
+in ``layers/``, the same specs the web map uses, so both show the same thing for a view;
+events imported by ``geo.importers.import_events`` can be drawn with them.
 
 The figure always draws the offline vector basemap: tile basemaps need the network, and
 their licences and resolution do not suit print.
@@ -16,6 +17,8 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+
+import geopandas as gpd
 
 from geo._static_compose import compose
 from geo._static_output import (
@@ -55,7 +58,9 @@ def figure_info(fig: Figure) -> FigureInfo:
     return info
 
 
-def build_figure(view: View, spec: FigureSpec | None = None) -> Figure:
+def build_figure(view: View, spec: FigureSpec | None = None, *,
+                 imported: gpd.GeoDataFrame | None = None,
+                 imported_label: str | None = None) -> Figure:
     """Draw ``view`` as a publication figure.
 
     Parameters
@@ -65,6 +70,14 @@ def build_figure(view: View, spec: FigureSpec | None = None) -> Figure:
         extent the map shows the two provinces and the shown features near them.
     spec
         Size, format and presentation; ``FigureSpec()`` by default.
+    imported
+        Events imported from a file (``ImportResult.events``). Those in the view's date
+        window are drawn under the atlas's own events, shape by kind and colour by actor
+        (``layers.imported``), without labels, with a legend block of the kinds and actors
+        in the window; they never widen the map (events outside it are left out).
+    imported_label
+        What the source line calls the imported file, e.g. its name; by default what it
+        was (e.g. "ACLED export").
 
     Returns
     -------
@@ -74,15 +87,18 @@ def build_figure(view: View, spec: FigureSpec | None = None) -> Figure:
     """
     spec = spec or FigureSpec()
     with mpl.rc_context(RC):
-        return compose(view, spec)
+        return compose(view, spec, imported=imported, imported_label=imported_label)
 
 
 def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: float | None = None,
                   height_mm: float | None = None, fmt: str = "png", dpi: int = 300,
-                  title: str | None = None, greyscale: bool = False, label_lang: str = "en") -> bytes:
+                  title: str | None = None, greyscale: bool = False, label_lang: str = "en",
+                  imported: gpd.GeoDataFrame | None = None,
+                  imported_label: str | None = None) -> bytes:
     """``view`` as the bytes of a figure file; see ``FigureSpec`` for the options.
 
-    The same view and options always give the same bytes.
+    ``imported`` and ``imported_label`` are as for ``build_figure``. The same view, events
+    and options always give the same bytes.
 
     Raises
     ------
@@ -91,12 +107,13 @@ def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: fl
     """
     spec = FigureSpec(preset=preset, width_mm=width_mm, height_mm=height_mm, fmt=fmt, dpi=dpi,
                       title=title, greyscale=greyscale, label_lang=label_lang)
-    return figure_spec_bytes(view, spec)
+    return figure_spec_bytes(view, spec, imported=imported, imported_label=imported_label)
 
 
-def figure_spec_bytes(view: View, spec: FigureSpec) -> bytes:
+def figure_spec_bytes(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
+                      imported_label: str | None = None) -> bytes:
     """``render_figure`` taking a ready ``FigureSpec``."""
-    fig = build_figure(view, spec)
+    fig = build_figure(view, spec, imported=imported, imported_label=imported_label)
     try:
         with mpl.rc_context(RC):
             return figure_bytes(fig, spec.fmt, spec.dpi)
@@ -104,14 +121,18 @@ def figure_spec_bytes(view: View, spec: FigureSpec) -> bytes:
         fig.clear()  # break the artist cycles now rather than at the next collection
 
 
-def export_figure(view: View, spec: FigureSpec, out: str | Path) -> Path:
+def export_figure(view: View, spec: FigureSpec, out: str | Path, *,
+                  imported: gpd.GeoDataFrame | None = None,
+                  imported_label: str | None = None) -> Path:
     """Render and write the figure to ``out``; an existing file is replaced only when done.
 
-    ``spec.fmt`` must agree with the suffix of ``out`` (ExportError otherwise).
+    ``spec.fmt`` must agree with the suffix of ``out`` (ExportError otherwise); see
+    ``build_figure`` for ``imported`` and ``imported_label``.
     """
     format_for(out, spec.fmt)
     check_writable(out)  # fail before the work, not after it
-    return write_atomic(figure_spec_bytes(view, spec), out)
+    return write_atomic(figure_spec_bytes(view, spec, imported=imported,
+                                          imported_label=imported_label), out)
 
 
 __all__ = [

@@ -199,11 +199,16 @@ def base_map(basemap: str = "offline", *, asset_base: str = ASSET_BASE) -> foliu
     m.default_js = [
         ("leaflet", f"{asset_base}/vendor/leaflet/leaflet.js"),
         ("jquery", f"{asset_base}/vendor/jquery/jquery.min.js"),
+        ("markercluster", f"{asset_base}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        ("leaflet_heat", f"{asset_base}/vendor/leaflet.heat/leaflet-heat.js"),
         ("border_atlas", f"{asset_base}/atlas/atlas.js"),
+        ("border_atlas_imported", f"{asset_base}/atlas/imported.js"),
     ]
     m.default_css = [
         ("leaflet_css", f"{asset_base}/vendor/leaflet/leaflet.css"),
+        ("markercluster_css", f"{asset_base}/vendor/leaflet.markercluster/MarkerCluster.css"),
         ("border_atlas_css", f"{asset_base}/atlas/atlas.css"),
+        ("border_atlas_imported_css", f"{asset_base}/atlas/imported.css"),
     ]
     provider = BASEMAPS[basemap][1]
     if provider is not None:

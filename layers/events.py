@@ -7,7 +7,7 @@ site is drawn with a circle of its precision radius.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from html import escape
 from typing import Any
 
@@ -85,21 +85,25 @@ def _tooltip(p: Mapping[str, Any]) -> str:
 
 
 def kind_and_actor_legend(kind_markers: Mapping[str, str], *, size: float = 11,
-                          actor_fill_opacity: float = 1.0) -> tuple[LegendEntry, ...]:
-    """Legend entries for event-like layers: one per kind (shape), one per actor (colour)."""
+                          actor_fill_opacity: float = 1.0,
+                          actors: Collection[str] | None = None) -> tuple[LegendEntry, ...]:
+    """Legend entries for event-like layers: one per kind (shape), one per actor (colour).
+
+    ``actors`` limits the actor entries to those groups (all of them by default).
+    """
     kinds = tuple(
         LegendEntry(f"Kind: {kind.replace('-', ' ')}",
                     Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=size),
                     "point")
         for kind, marker in kind_markers.items()
     )
-    actors = tuple(
+    colours = tuple(
         LegendEntry(f"Actor: {pal.ACTOR_LABELS[g]}",
                     Style(color=pal.BLACK, fill=c, fill_opacity=actor_fill_opacity, marker="circle",
                           size=size), "point")
-        for g, c in pal.ACTOR_COLORS.items()
+        for g, c in pal.ACTOR_COLORS.items() if actors is None or g in actors
     )
-    return kinds + actors
+    return kinds + colours
 
 
 EVENTS = LayerSpec(

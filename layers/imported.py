@@ -14,14 +14,14 @@ Not in ``layers.SPECS``: that registry is the shipped data layers. The app passe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from html import escape
 from typing import Any
 
 from layers import palette as pal
 from layers._popup import fmt_date, fmt_precision, fmt_range, missing, table_html
-from layers._spec import LayerSpec, Style
+from layers._spec import LayerSpec, LegendEntry, Style
 from layers.events import actor_group, kind_and_actor_legend
 
 # What happened -> marker: the curated kinds' shapes, plus the two only imports have.
@@ -66,6 +66,20 @@ def _style(p: Mapping[str, Any]) -> Style:
     return Style(color=pal.BLACK, weight=0.75, fill=pal.ACTOR_COLORS[_group(p.get("actor"))],
                  fill_opacity=0.85, marker=KIND_MARKERS.get(kind, "dot"),
                  size=9 if kind in ("strike", "bombing") else 7)
+
+
+def imported_legend(kinds: Iterable[Any] | None = None,
+                    actors: Iterable[Any] | None = None) -> tuple[LegendEntry, ...]:
+    """Legend entries of the given kinds and actors (e.g. those on a map; all by default).
+
+    A kind without a shape of its own is drawn as "other", so it brings that entry.
+    """
+    markers = KIND_MARKERS
+    if kinds is not None:
+        shown = {k if k in KIND_MARKERS else "other" for k in map(str, kinds)}
+        markers = {k: m for k, m in KIND_MARKERS.items() if k in shown}
+    groups = None if actors is None else {_group(a) for a in actors}
+    return kind_and_actor_legend(markers, size=9, actor_fill_opacity=0.85, actors=groups)
 
 
 def linked_text_html(text: Any) -> str:
@@ -149,7 +163,7 @@ IMPORTED = LayerSpec(
     description="Events from an imported ACLED, UCDP or GeoJSON file: shape by kind, colour by "
     "actor, as the atlas's own events; not checked by the atlas's editors.",
     style_of=_style,
-    legend=kind_and_actor_legend(KIND_MARKERS, size=9, actor_fill_opacity=0.85),
+    legend=imported_legend(),
     tooltip_of=_tooltip,
     popup_of=_popup,
     date_field="date",

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -34,9 +35,14 @@ def streamlit_server(timeout: float = 60.0, app: Path = ROOT / "app.py") -> Iter
     cmd = [sys.executable, "-m", "streamlit", "run", str(app),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    # The log goes to a file, not a pipe: a chatty server never blocks on a full pipe.
+    with tempfile.TemporaryFile() as log:
+        yield from _serve(cmd, log, f"http://127.0.0.1:{port}/", timeout)
+
+
+def _serve(cmd: list[str], log, url: str, timeout: float) -> Iterator[str]:
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -46,7 +52,8 @@ def streamlit_server(timeout: float = 60.0, app: Path = ROOT / "app.py") -> Iter
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                    log.seek(0)
+                    out = log.read().decode(errors="replace")
                     raise RuntimeError(f"streamlit did not start:\n{out}") from None
                 time.sleep(0.1)
         yield url
@@ -68,3 +75,36 @@ def map_frame(page, selector: str = ".ba-marker", timeout: float = 30.0):
                     return frame
         time.sleep(0.05)
     raise AssertionError(f"map never drew {selector!r}")
+
+
+def needs_chromium() -> None:
+    """Skip without Debian's chromium; fail in CI, where .ci/run must have installed it."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+
+
+def wait_for(predicate, timeout: float = 15.0, what: str = "condition"):
+    """``predicate()``'s first truthy value, polled until ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def click_until(frame, selector: str, changed, tries: int = 10) -> bool:
+    """Click until ``changed()``: a click that lands while the map is still settling is lost."""
+    for _ in range(tries):
+        frame.click(selector)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            if changed():
+                return True
+            time.sleep(0.05)
+    raise AssertionError(f"clicking {selector} changed nothing")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import geo
+from tests._server import CHROMIUM, CHROMIUM_ARGS, needs_chromium, streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +16,23 @@ def layers():
 @pytest.fixture(scope="session")
 def border_line(layers):
     return layers["border"].geometry.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app in a real Streamlit server (one per test module)."""
+    needs_chromium()
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright."""
+    needs_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 
-from tests._server import CHROMIUM, CHROMIUM_ARGS, LOCAL_PREFIXES, map_frame, streamlit_server
+from tests._server import LOCAL_PREFIXES, click_until, map_frame, wait_for
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 IRAN_STRIKE = "2024-01-16-iran-strike-panjgur"
 PAKISTAN_STRIKE = "2024-01-18-pakistan-strike-saravan"
-
-
-def _needs_chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def server():
-    _needs_chromium()
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _needs_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
@@ -57,26 +31,6 @@ def _marker_ids(frame) -> set[str]:
     return set(frame.eval_on_selector_all(".ba-marker", "els => els.map(e => e.getAttribute('data-id'))"))
 
 
-def _wait_for(predicate, timeout=15.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _click_until(frame, selector, changed, tries=10):
-    """Click until ``changed()``: a click that lands while the map is still settling is lost."""
-    for _ in range(tries):
-        frame.click(selector)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            if changed():
-                return True
-            time.sleep(0.05)
-    raise AssertionError(f"clicking {selector} changed nothing")
 
 
 def _window_thumbs(page):
@@ -89,13 +43,13 @@ def test_map_draws_offline_with_both_strikes_and_no_errors(session):
     page, url, requests, errors = session
     page.goto(url)
     frame = map_frame(page)
-    ids = _wait_for(lambda: _marker_ids(frame) >= {IRAN_STRIKE, PAKISTAN_STRIKE} and _marker_ids(frame),
+    ids = wait_for(lambda: _marker_ids(frame) >= {IRAN_STRIKE, PAKISTAN_STRIKE} and _marker_ids(frame),
                     what="both strike markers")
     assert IRAN_STRIKE in ids and PAKISTAN_STRIKE in ids
     # Fetched undated layers stack in drawing order, below the dated ones, whichever fetch
     # completes first: the opaque context must never cover the provinces or the border.
     order = ["context", "provinces", "routes", "border"]
-    _wait_for(lambda: all(frame.evaluate(f"document.querySelectorAll('.leaflet-baStatic_{n}-pane path').length")
+    wait_for(lambda: all(frame.evaluate(f"document.querySelectorAll('.leaflet-baStatic_{n}-pane path').length")
                           for n in order), what="static layers")
     z = [frame.evaluate(f"+map_div.getPane('baStatic_{n}').style.zIndex") for n in order]
     assert z == sorted(z) and z[-1] < frame.evaluate("+getComputedStyle(map_div.getPane('overlayPane')).zIndex")
@@ -114,10 +68,10 @@ def test_slider_move_hides_strike_and_keeps_zoom(session):
     page, url, _, errors = session
     page.goto(url + "?start=2024-01-15&end=2024-01-22")
     frame = map_frame(page)
-    _wait_for(lambda: IRAN_STRIKE in _marker_ids(frame), what="the 16 January strike")
+    wait_for(lambda: IRAN_STRIKE in _marker_ids(frame), what="the 16 January strike")
     zoom = frame.evaluate("map_div.getZoom()")
     for _ in range(2):  # zoom in as a user does: click, and wait for the animation
-        zoom = _click_until(frame, ".leaflet-control-zoom-in",
+        zoom = click_until(frame, ".leaflet-control-zoom-in",
                             lambda z=zoom: frame.evaluate("map_div.getZoom()") > z)
         zoom = frame.evaluate("map_div.getZoom()")
     center = frame.evaluate("[map_div.getCenter().lat, map_div.getCenter().lng]")
@@ -125,7 +79,7 @@ def test_slider_move_hides_strike_and_keeps_zoom(session):
     start_thumb.focus()
     start_thumb.press("ArrowRight")
     start_thumb.press("ArrowRight")  # window now starts 17 January: Iran's strike is out
-    _wait_for(lambda: IRAN_STRIKE not in _marker_ids(frame), what="the 16 January strike to leave")
+    wait_for(lambda: IRAN_STRIKE not in _marker_ids(frame), what="the 16 January strike to leave")
     assert PAKISTAN_STRIKE in _marker_ids(frame)
     assert frame.evaluate("map_div.getZoom()") == zoom, "the slider move must not reset the zoom"
     after = frame.evaluate("[map_div.getCenter().lat, map_div.getCenter().lng]")
@@ -138,8 +92,8 @@ def test_popup_shows_sources_and_footnotes(session):
     page, url, _, _ = session
     page.goto(url + "?start=2024-01-16&end=2024-01-16&layers=border,events")
     frame = map_frame(page)
-    _wait_for(lambda: IRAN_STRIKE in _marker_ids(frame), what="the 16 January strike")
-    _click_until(frame, f'.ba-marker[data-id="{IRAN_STRIKE}"]', lambda: frame.query_selector(".ba-popup"))
+    wait_for(lambda: IRAN_STRIKE in _marker_ids(frame), what="the 16 January strike")
+    click_until(frame, f'.ba-marker[data-id="{IRAN_STRIKE}"]', lambda: frame.query_selector(".ba-popup"))
     popup = frame.query_selector(".ba-popup")
     text = popup.inner_text()
     assert "2024-01-16" in text and "killed" in text and "Distance to border" in text

@@ -1,0 +1,103 @@
+"""Imports in headless Chromium: hostile text runs nothing, and one user's upload stays theirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests._server import map_frame, wait_for
+from tests.test_import import acled_row, to_csv
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+VIEWPORT = {"width": 1400, "height": 1000}
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+# Each payload would set a flag (or open a dialog) if the browser ever ran it.
+PAYLOADS = {
+    "actor1": '<img src=x onerror="window.top.__baPwned=1">',
+    "location": "<script>window.top.__baPwned=2</script>",
+    "notes": '<svg onload="alert(3)"></svg> "quoted" & <b>bold</b>',
+    "source": 'javascript:alert(4) <a href="javascript:alert(5)">link</a>',
+}
+
+
+def _hostile_csv(tmp_path: Path) -> Path:
+    rows = [acled_row(event_id_cnty="PAK7001", **PAYLOADS),
+            acled_row(event_id_cnty="PAK7002", event_date="18 January 2024", location="Turbat",
+                      latitude="26.0", longitude="63.05")]
+    path = tmp_path / "hostile-export.csv"
+    path.write_bytes(to_csv(rows))
+    return path
+
+
+def _page(browser, server, *, context=None):
+    page = context.new_page() if context else browser.new_page(viewport=VIEWPORT)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server)
+    map_frame(page, ".ba-marker", timeout=60)
+    return page, dialogs
+
+
+def _flags(page) -> list:
+    return [f.evaluate("() => window.__baPwned === undefined ? null : window.__baPwned")
+            for f in page.frames]
+
+
+def test_hostile_upload_runs_nothing_and_shows_its_text_as_text(server, browser, tmp_path):
+    page, dialogs = _page(browser, server)
+    page.set_input_files(UPLOAD_INPUT, str(_hostile_csv(tmp_path)))
+    frame = wait_for(lambda: next((f for f in page.frames if f.query_selector(".ba-imported")), None),
+                     timeout=60, what="imported markers on the map")
+    assert len(frame.query_selector_all(".ba-imported")) == 2
+    wait_for(lambda: page.get_by_text("2 rows read, 2 imported").count(), what="import summary")
+
+    # Open the hostile event's popup (a DOM click: the marker may sit under the atlas's own).
+    def popup_text() -> str:
+        return frame.query_selector(".leaflet-popup-content") and frame.inner_text(".leaflet-popup-content")
+
+    def hostile_popup() -> str:
+        text = popup_text()
+        return text if text and "PAK7001" in text else ""
+
+    for i in range(2):
+        frame.dispatch_event(f".ba-imported >> nth={i}", "click")
+        try:
+            popups = wait_for(hostile_popup, timeout=3, what="the hostile event's popup")
+            break
+        except AssertionError:
+            continue
+    assert PAYLOADS["actor1"] in popups
+    assert "<script>" in popups and '<svg onload="alert(3)">' in popups and "<b>bold</b>" in popups
+    # No element the payloads describe was created, and no link runs script.
+    for f in page.frames:
+        assert f.query_selector('img[src="x"], svg[onload]') is None
+        hrefs = f.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+    page.wait_for_timeout(500)
+    assert dialogs == [] and set(_flags(page)) == {None}
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "import-popup.png"))
+    page.close()
+
+
+def test_an_upload_is_seen_only_in_its_own_session(server, browser, tmp_path):
+    mine_ctx, other_ctx = browser.new_context(viewport=VIEWPORT), browser.new_context(viewport=VIEWPORT)
+    try:
+        mine, _ = _page(browser, server, context=mine_ctx)
+        mine.set_input_files(UPLOAD_INPUT, str(_hostile_csv(tmp_path)))
+        wait_for(lambda: any(f.query_selector(".ba-imported") for f in mine.frames), timeout=60,
+                 what="imported markers in the uploading session")
+
+        other, _ = _page(browser, server, context=other_ctx)
+        other.wait_for_timeout(1500)
+        frame = map_frame(other, ".ba-marker")
+        assert frame.query_selector_all(".ba-imported") == []
+        assert other.get_by_text("hostile-export.csv").count() == 0
+        assert other.get_by_text("Imported events in the window").count() == 0
+        # The first session still has its events after the second one came and went.
+        assert any(f.query_selector(".ba-imported") for f in mine.frames)
+    finally:
+        mine_ctx.close()
+        other_ctx.close()
