@@ -30,7 +30,7 @@ lint: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m geo.build
 
-## vendor: re-fetch Leaflet and jQuery from npm into static/vendor/ (they are committed)
+## vendor: re-fetch Leaflet, its plugins and jQuery from npm into static/vendor/ (they are committed)
 vendor: $(STAMP)
 	$(BIN)/python -m geo.build.vendor
 
@@ -39,6 +39,9 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/app_bench.py
 	$(BIN)/python bench/export_bench.py
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/webimport_bench.py
+	$(BIN)/python bench/import_app_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build *.egg-info

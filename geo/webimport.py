@@ -14,7 +14,9 @@ date window is a numpy mask over them:
   says so and asks for a narrower window to see markers.
 
 Every text comes from a user's file: the HTML is escaped by the layer spec, and the JSON is
-made safe to sit inside an HTML ``<script>`` (no ``<``, ``>`` or ``&`` left in it).
+made safe to sit inside an HTML ``<script>`` (no ``<``, ``>`` or ``&`` left in it) and inside
+a Jinja template (no ``{{``, ``{%`` or ``{#``; folium compiles rendered scripts as templates,
+and this layer's script is not even compiled: see ``ImportedLayer.render``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -32,19 +35,20 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
 from jinja2 import Template
 
 import geopandas as gpd
 import shapely
 
-from layers._spec import LayerSpec
+from geo.webmap import ScriptLayer, script_safe
+from layers._spec import LayerSpec, LegendEntry
 from layers.imported import IMPORTED
 
-# Markers above this many would cost more to send and cluster than a slider move allows
-# (bench/webimport_bench.py: 3,000 markers with their popups are ~2.5 MB of JSON and about
-# 50 ms in Python once their popups are cached, 0.3 s the first time; the browser clusters
-# them in about 0.2 s); beyond it the window is drawn as density.
+# Beyond this many events a window is drawn as density. Measured on 2,881 markers
+# (bench/webimport_bench.py and a Streamlit page in headless Chromium, 2 shared cores): ~1 MB
+# of JSON, 35 ms in Python once their popups are cached (0.33 s the first time), 20 ms for
+# streamlit-folium to render, ~0.13 s for the browser to cluster them; slider move to map
+# updated 0.30-0.35 s median (0.55 s on a busier machine), under the 0.5 s the app allows.
 MARKER_CAP = 3_000
 # The density grid starts at ~1 km squares and doubles until it has at most this many
 # occupied cells (~25 bytes each in the payload).
@@ -52,7 +56,8 @@ DENSITY_STEP_DEG = 0.01
 DENSITY_MAX_CELLS = 8_000
 # The fields ``IMPORTED.style_of`` looks at: a style is computed once per distinct pair.
 STYLE_FIELDS = ("kind", "actor")
-# Popup HTML is kept for at most this many rows (~1 KB each); the oldest go first.
+# Popups are kept for at most this many rows (~2-3 KB each: 53-83 MB measured when full);
+# the oldest go first.
 POPUP_CACHE_ROWS = 30_000
 TEMPLATE_SAMPLE = 200  # popups built to tell their shared markup from their values
 COORD_DECIMALS = 5  # ~1 m
@@ -80,7 +85,6 @@ class PreparedImport:
     spec: LayerSpec = IMPORTED
     _html: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _template: frozenset[str] | None = field(default=None, repr=False)
-    _runs: dict[str, str] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -102,13 +106,16 @@ class PreparedImport:
         shared strings, its values apart (see ``split_html``).
         """
         with self._lock:
+            cached = self._html
             if self._template is None:  # the popups' markup, from a sample across the file
                 sample = np.unique(np.linspace(0, len(self) - 1, min(len(self), TEMPLATE_SAMPLE)).astype(int))
-                self._template = html_template([p for _, p in self._build(sample.tolist())])
-            cached = self._html
+                built = self._build(sample.tolist())
+                self._template = html_template([p for _, p in built])
+                for i, (tooltip, popup) in zip(sample.tolist(), built, strict=True):
+                    cached[i] = (tooltip, split_html(popup, self._template))
             todo = list(dict.fromkeys(int(i) for i in rows if int(i) not in cached))
             for i, (tooltip, popup) in zip(todo, self._build(todo) if todo else [], strict=True):
-                cached[i] = (tooltip, split_html(popup, self._template, self._runs))
+                cached[i] = (tooltip, split_html(popup, self._template))
             if len(cached) > POPUP_CACHE_ROWS:  # drop the oldest entries, not those in use
                 keep = set(int(i) for i in rows)
                 for key in list(cached)[: len(cached) - POPUP_CACHE_ROWS]:
@@ -170,9 +177,9 @@ def _styles(frame: pd.DataFrame, spec: LayerSpec,
     styles: dict[str, int] = {}
     per_key = np.empty(len(keys), dtype=np.int32)
     for j, key in enumerate(keys.tolist()):
-        props = {}
+        props, rest = {}, key
         for name, values, size in reversed(uniques):
-            key, code = divmod(key, size)
+            rest, code = divmod(rest, size)
             value = values[code]
             props[name] = None if value is None or (isinstance(value, float) and np.isnan(value)) else value
         text = json.dumps(_style_json(spec.style_of(props)), sort_keys=True)
@@ -182,7 +189,11 @@ def _styles(frame: pd.DataFrame, spec: LayerSpec,
 
 def prepare_imported(frame: gpd.GeoDataFrame, spec: LayerSpec = IMPORTED, *,
                      style_fields: Sequence[str] = STYLE_FIELDS) -> PreparedImport:
-    """Arrays for drawing any window of an import (do once per upload; ~0.1 s for 100,000 rows)."""
+    """Arrays for drawing any window of an import (do once per upload; ~15 ms for 100,000 rows).
+
+    Nothing HTML is built here: popups are built for the rows a window shows, when it shows
+    them (``PreparedImport.html_of``).
+    """
     geoms = np.asarray(frame.geometry.values)
     lon = np.round(shapely.get_x(geoms), COORD_DECIMALS) if len(geoms) else np.zeros(0)
     lat = np.round(shapely.get_y(geoms), COORD_DECIMALS) if len(geoms) else np.zeros(0)
@@ -198,10 +209,8 @@ def prepare_imported(frame: gpd.GeoDataFrame, spec: LayerSpec = IMPORTED, *,
 
 
 def script_json(data: Any) -> str:
-    """JSON that is safe inside an HTML <script>: no '<', '>' or '&', no line separators."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    """JSON that is safe inside an HTML <script> and a Jinja template (``webmap.script_safe``)."""
+    return script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -214,12 +223,11 @@ def html_template(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(p for p, n in seen.items() if n >= max(2, (len(texts) + 1) // 2))
 
 
-def split_html(text: str, template: frozenset[str],
-               runs: dict[str, str] | None = None) -> tuple[str, ...]:
+def split_html(text: str, template: frozenset[str]) -> tuple[str, ...]:
     """``text`` in segments: each run of template pieces joined into one, each value alone.
 
-    ``"".join`` of the segments is ``text``. ``runs`` shares one string per distinct run
-    across calls (a few dozen per popup layout), so cached popups hold little but values.
+    ``"".join`` of the segments is ``text``. Segments are interned, so the popups a
+    ``PreparedImport`` keeps share one copy of each run of markup and each repeated value.
     """
     out: list[str] = []
     run: list[str] = []
@@ -230,13 +238,11 @@ def split_html(text: str, template: frozenset[str],
             run.append(piece)
             continue
         if run:
-            joined = "".join(run)
-            out.append(joined if runs is None else runs.setdefault(joined, joined))
+            out.append(sys.intern("".join(run)))
             run = []
-        out.append(piece)
+        out.append(sys.intern(piece))
     if run:
-        joined = "".join(run)
-        out.append(joined if runs is None else runs.setdefault(joined, joined))
+        out.append(sys.intern("".join(run)))
     return tuple(out)
 
 
@@ -295,7 +301,7 @@ def heat_options(lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
             "gradient": {str(k): v for k, v in HEAT_GRADIENT.items()}}
 
 
-class ImportedLayer(MacroElement):
+class ImportedLayer(ScriptLayer):
     """Imported events drawn by static/atlas/imported.js (BorderAtlas.imported)."""
 
     _template = Template(
@@ -305,9 +311,8 @@ class ImportedLayer(MacroElement):
     )
 
     def __init__(self, data: str) -> None:
-        super().__init__()
+        super().__init__(data)
         self._name = "ImportedLayer"
-        self.data = data
 
 
 def imported_data(prepared: PreparedImport, start: dt.date, end: dt.date, *,
@@ -343,8 +348,10 @@ def imported_layer(prepared: PreparedImport, start: dt.date, end: dt.date, *,
     return ImportedLayer(text), dataclasses.replace(shown, payload_bytes=len(text.encode("utf-8")))
 
 
-def legend_html(shown: ImportedShown | None, spec: LayerSpec = IMPORTED) -> str:
-    """The imported layer's legend block: its kinds and actors, or the density ramp."""
+def legend_html(shown: ImportedShown | None, spec: LayerSpec = IMPORTED,
+                entries: Sequence[LegendEntry] | None = None) -> str:
+    """The imported layer's legend: its kinds and actors (``entries``, by default all of the
+    spec's) and the cluster symbol, or the density ramp when the window is drawn as density."""
     from geo.webmap import swatch_svg
 
     if shown is not None and shown.drawn_as == "density":
@@ -360,7 +367,8 @@ def legend_html(shown: ImportedShown | None, spec: LayerSpec = IMPORTED) -> str:
                    '<circle cx="14" cy="8" r="7" fill="#ffffff" stroke="#37474f" stroke-width="2"/>'
                    '<text x="14" y="11" font-size="8" text-anchor="middle" fill="#263238">9</text></svg>')
         rows = "".join(f'<div class="ba-legend-row">{swatch_svg(e.style, e.geometry)}'
-                       f"<span>{escape(e.label)}</span></div>" for e in spec.legend)
+                       f"<span>{escape(e.label)}</span></div>"
+                       for e in (spec.legend if entries is None else entries))
         rows += (f'<div class="ba-legend-row">{cluster}<span>Cluster of nearby imported events '
                  "(click to zoom in)</span></div>")
     return (f'<div class="ba-legend"><div class="ba-legend-block"><b>{escape(spec.title)}</b>'

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 import folium
 import numpy as np
 import xyzservices.providers as xyz
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 import geopandas as gpd
@@ -105,8 +106,8 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
 
 
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
-    return json.dumps({"type": "Feature", "geometry": geometry, "properties": props},
-                      ensure_ascii=False, separators=(",", ":"))
+    return script_safe(json.dumps({"type": "Feature", "geometry": geometry, "properties": props},
+                                  ensure_ascii=False, separators=(",", ":")))
 
 
 def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tuple[str, int]:
@@ -174,7 +175,54 @@ class StaticLayers(MacroElement):
         self.layers = [list(item) for item in layers]
 
 
-class DataLayer(MacroElement):
+_TEMPLATE_OPENING = re.compile(r"\{(?=[{%#])")  # never a JSON brace: those meet '"' or '}'
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text made safe inside an HTML <script> and a Jinja template.
+
+    No '<', '>' or '&' (nothing can close the script or open a comment), no line
+    separators, and no '{{', '{%' or '{#' (folium compiles a rendered script again as a
+    Jinja template): each is written as a JSON escape, which JavaScript reads as the same
+    text. Only valid inside JSON strings, which is the only place these can occur in JSON.
+    """
+    text = (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return _TEMPLATE_OPENING.sub(r"\\u007b", text)
+
+
+class _Text(Element):
+    """Text put into a page as it is, never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class ScriptLayer(MacroElement):
+    """A layer whose script carries data (``self.data``, JSON made safe by ``script_safe``).
+
+    Rendered like a MacroElement, except that the script goes into the page as text: folium
+    would otherwise compile it again as a template, where text from a file could be code.
+    """
+
+    def __init__(self, data: str) -> None:
+        super().__init__()
+        self.data = data
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "render the map this layer is on"
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_Text(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class DataLayer(ScriptLayer):
     """A pre-serialised GeoJSON layer drawn by static/atlas/atlas.js (BorderAtlas.layer)."""
 
     _template = Template(
@@ -184,17 +232,18 @@ class DataLayer(MacroElement):
     )
 
     def __init__(self, data: str) -> None:
-        super().__init__()
+        super().__init__(data)
         self._name = "DataLayer"
-        self.data = data
 
 
 def base_map(basemap: str = "offline", *, asset_base: str = ASSET_BASE) -> folium.Map:
     """The map without data layers: view, scale, tiles (online basemaps only), local assets."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    # minZoom/maxZoom as Leaflet spells them: folium passes its min_zoom/max_zoom only to a
+    # tile layer, and the offline map has none.
     m = folium.Map(location=(28.0, 62.6), zoom_start=6, tiles=None, control_scale=True,
-                   min_zoom=3, max_zoom=14, world_copy_jump=False)
+                   world_copy_jump=False, minZoom=3, maxZoom=14)
     # Every script and stylesheet comes from the app itself (vendored from npm).
     m.default_js = [
         ("leaflet", f"{asset_base}/vendor/leaflet/leaflet.js"),

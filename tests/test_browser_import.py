@@ -51,6 +51,7 @@ def test_hostile_upload_runs_nothing_and_shows_its_text_as_text(server, browser,
     frame = wait_for(lambda: next((f for f in page.frames if f.query_selector(".ba-imported")), None),
                      timeout=60, what="imported markers on the map")
     assert len(frame.query_selector_all(".ba-imported")) == 2
+    assert frame.get_attribute("[data-ba-imported]", "data-ba-imported") == "markers:2"
     wait_for(lambda: page.get_by_text("2 rows read, 2 imported").count(), what="import summary")
 
     # Open the hostile event's popup (a DOM click: the marker may sit under the atlas's own).
