@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-import altair as alt
 import folium
 import pandas as pd
 import streamlit as st
@@ -16,6 +15,7 @@ from geo.assemble import in_window, shipped_layer, window
 from geo.importers import EventImportError, import_events
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table, imported_table
+from geo.timeline import timeline_svg
 from geo.view import (
     ATLAS_END,
     ATLAS_START,
@@ -26,7 +26,6 @@ from geo.view import (
     view_from_query,
 )
 from layers import SPECS
-from layers import palette as pal
 from layers.imported import IMPORTED
 
 # --- Labels, ranges and help text (one place) -------------------------------------------
@@ -269,52 +268,19 @@ def map_and_legend(view: View) -> None:
 
 
 # --- Timeline and table -----------------------------------------------------------------
-WINDOW_DATA = "window"  # the named dataset of the timeline's window band
-
-
-@st.cache_resource(show_spinner=False)
-def timeline_spec() -> dict:
-    """Every event on a time axis, shaped and coloured as on the map, with a window band.
-
-    Built and validated once; a window only sets the band's dataset (the chart library's own
-    validation would otherwise take most of a slider move).
-    """
-    table = events_table(prepared_layers()[0]["events"].frame)
-    kinds = list(pal.KIND_MARKERS)
-    actors = list(pal.ACTOR_LABELS.values())
-    dots = alt.Chart(table).mark_point(filled=True, size=80, stroke="black", strokeWidth=0.6).encode(
-        x=alt.X("date:T", title=None,
-                scale=alt.Scale(domain=[ATLAS_START.isoformat(), ATLAS_END.isoformat()])),
-        y=alt.Y("kind:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds)),
-        shape=alt.Shape("kind:N", legend=None, scale=alt.Scale(
-            domain=kinds, range=[pal.VEGA_SHAPES[pal.KIND_MARKERS[k]] for k in kinds])),
-        color=alt.Color("actor group:N", scale=alt.Scale(
-            domain=actors, range=[pal.ACTOR_COLORS[g] for g in pal.ACTOR_LABELS]),
-            legend=alt.Legend(title="Actor", orient="bottom")),
-        tooltip=["date:N", "kind:N", "place:N", "actor:N"],
-    )
-    band = alt.Chart(alt.NamedData(name=WINDOW_DATA))
-    shade = band.mark_rect(opacity=0.2, color=pal.BLUE).encode(x="start:T", x2="end:T")
-    # Edges drawn as rules, so a one-week window stays visible on an eight-year axis.
-    edges = (band.mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="start:T")
-             + band.mark_rule(color=pal.BLUE, strokeWidth=1.5).encode(x="end:T"))
-    return (shade + edges + dots).properties(height=220).to_dict()
-
-
-def timeline_for(start: dt.date, end: dt.date) -> dict:
-    """The timeline spec with the window [start, end] shaded (whole days)."""
-    spec = timeline_spec()
-    band = [{"start": start.isoformat(), "end": (end + dt.timedelta(days=1)).isoformat()}]
-    return {**spec, "datasets": {**spec.get("datasets", {}), WINDOW_DATA: band}}
-
-
 def timeline_and_table(view: View) -> None:
     """The timeline with the window shaded, and the window's events as a downloadable table."""
     if "events" not in prepared:
         return
     table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
     st.subheader(TEXT["timeline_heading"])
-    st.vega_lite_chart(timeline_for(view.start, view.end), width="stretch")
+    lo, hi = _date_range()
+    events = prepared["events"].frame
+    st.markdown(timeline_svg(events, view.start, view.end, domain=(lo, hi)), unsafe_allow_html=True)
+    if (view.start, view.end) != (lo, hi):
+        st.caption(f"The window, {view.start:%d %b %Y} to {view.end:%d %b %Y}, in detail")
+        st.markdown(timeline_svg(events, view.start, view.end, domain=(view.start, view.end),
+                                 band=False), unsafe_allow_html=True)
     st.subheader(f"{TEXT['events_heading']} ({len(table)})")
     st.dataframe(table, width="stretch", hide_index=True)
     stem = f"border-atlas-events-{view.start}-{view.end}"

@@ -39,6 +39,14 @@ def measure(app: Path, marker_selector: str, browser) -> dict[str, float]:
     t_start = time.perf_counter()
     with streamlit_server(app=app) as url:
         t_up = time.perf_counter()
+        # The first visitor of a fresh server also waits for its one-time loading: that is
+        # "server start to first map drawn". A later visitor, with a cold browser cache, is
+        # "page load to map drawn".
+        first = browser.new_page(viewport={"width": 1400, "height": 1000})
+        first.goto(url)
+        map_frame(first, marker_selector, timeout=60)
+        t_first = time.perf_counter()
+        first.context.close()
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         received = {"ws": 0, "framework": 0, "app": 0}
         page.on("websocket", lambda ws: ws.on(
@@ -48,7 +56,7 @@ def measure(app: Path, marker_selector: str, browser) -> dict[str, float]:
             with contextlib.suppress(Exception):  # a request the page aborted has no sizes
                 sizes = request.sizes()
                 n = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-                part = "framework" if request.url.startswith(f"{url}/static/") else "app"
+                part = "framework" if request.url.startswith(url.rstrip("/") + "/static/") else "app"
                 received[part] += n
 
         page.on("requestfinished", on_finished)
@@ -79,7 +87,7 @@ def measure(app: Path, marker_selector: str, browser) -> dict[str, float]:
             time.sleep(0.3)
         page.close()
     return {
-        "server start to first map drawn (s)": t_drawn - t_start,
+        "server start to first map drawn (s)": t_first - t_start,
         "page load to map drawn (s)": t_drawn - t_load,
         "server start alone (s)": t_up - t_start,
         "slider move to map updated, median of 20 (ms)": statistics.median(moves) * 1000,

@@ -289,7 +289,7 @@ def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
     return [group], counts
 
 
-_SVG_SHAPES = {
+SVG_SHAPES = {
     "circle": '<circle cx="8" cy="8" r="6"/>',
     "dot": '<circle cx="8" cy="8" r="3"/>',
     "triangle": '<polygon points="8,1.5 14.5,14 1.5,14"/>',
@@ -311,7 +311,7 @@ def swatch_svg(style: Any, geometry: str) -> str:
     if geometry == "point":
         fill = escape(style.fill or "#ffffff")
         body = (f'<g transform="translate(6,0)" fill="{fill}" stroke="{stroke}" '
-                f'stroke-width="{style.weight}">{_SVG_SHAPES.get(style.marker or "circle")}</g>')
+                f'stroke-width="{style.weight}">{SVG_SHAPES.get(style.marker or "circle")}</g>')
     elif geometry == "line":
         body = (f'<line x1="1" y1="8" x2="27" y2="8" stroke="{stroke}" stroke-width="{style.weight}"'
                 f'{_SVG_DASH[style.dash]} stroke-opacity="{style.opacity}"/>')
