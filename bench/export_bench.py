@@ -11,10 +11,7 @@ are shared and noisy, so read medians and ratios, not single numbers.
 from __future__ import annotations
 
 import io
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +21,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
+from _timing import median_time  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -35,14 +33,6 @@ RUNS = 7
 BUDGET_S = 1.5
 MM = 1 / 25.4
 
-
-def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def naive(view: View, size_mm: tuple[float, float], fmt: str) -> bytes:
@@ -72,8 +62,8 @@ def main() -> int:
     print(f"{'figure':<26}{'atlas (s)':>11}{'plain .plot() (s)':>19}{'ratio':>8}{'budget':>10}")
     ok = True
     for label, fmt in (("PNG, 300 dpi, double col.", "png"), ("PDF, double column", "pdf")):
-        atlas = median_time(lambda fmt=fmt: render_figure(view, fmt=fmt, dpi=300))
-        plain = median_time(lambda fmt=fmt: naive(view, size_mm, fmt))
+        atlas = median_time(lambda fmt=fmt: render_figure(view, fmt=fmt, dpi=300), runs=RUNS)
+        plain = median_time(lambda fmt=fmt: naive(view, size_mm, fmt), runs=RUNS)
         within = atlas <= BUDGET_S
         ok &= within
         print(f"{label:<26}{atlas:>11.3f}{plain:>19.3f}{atlas / plain:>8.2f}"

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +26,8 @@ import shapely
 from pyproj import Transformer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+from _timing import median_time
 
 import geo
 from geo._import_layouts import ACLED_COLUMNS, UCDP_COLUMNS
@@ -138,14 +137,6 @@ def naive_import(path: Path, border: shapely.LineString, limit: int) -> list[dic
             out.append({"date": date, "lon": lon, "lat": lat, "km": metres / 1000})
     return out
 
-
-def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

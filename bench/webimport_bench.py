@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import resource
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import folium  # noqa: E402
 import numpy as np  # noqa: E402
+from _timing import median_time  # noqa: E402
 from import_bench import acled_frame  # noqa: E402
 
 from geo import webimport, webmap  # noqa: E402
@@ -51,14 +50,6 @@ WINDOWS = {
     "one week": (dt.date(2024, 1, 10), dt.date(2024, 1, 16)),
 }
 
-
-def median_time(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def peak_rss_mb() -> float:
