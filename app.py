@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
-from geo.assemble import in_window, shipped_layer, window
+from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table, imported_table
@@ -302,8 +302,8 @@ def imported_section(view: View) -> None:
     imported = _imported_shown()
     if imported is None:
         return
-    events = imported["result"].events
-    shown = events[in_window(events, "imported", view.start, view.end)]
+    layer = imported["layer"]  # its day numbers give the window without re-reading dates
+    shown = layer.frame[layer.mask(view.start, view.end)]
     st.subheader(f"{TEXT['imported_heading']} ({len(shown):,})")
     note = f"From {imported['name']}, as imported: not checked by the atlas's editors."
     if len(shown) > IMPORTED_TABLE_ROWS:

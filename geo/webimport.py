@@ -16,7 +16,7 @@ date window is a numpy mask over them:
 Every text comes from a user's file: the HTML is escaped by the layer spec, and the JSON is
 made safe to sit inside an HTML ``<script>`` (no ``<``, ``>`` or ``&`` left in it) and inside
 a Jinja template (no ``{{``, ``{%`` or ``{#``; folium compiles rendered scripts as templates,
-and this layer's script is not even compiled: see ``ImportedLayer.render``).
+and this layer's script is not even compiled: see ``webmap.ScriptLayer.render``).
 """
 
 from __future__ import annotations
@@ -30,12 +30,10 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from jinja2 import Template
 
 import geopandas as gpd
 import shapely
@@ -301,18 +299,9 @@ def heat_options(lon: np.ndarray, lat: np.ndarray) -> dict[str, Any]:
             "gradient": {str(k): v for k, v in HEAT_GRADIENT.items()}}
 
 
-class ImportedLayer(ScriptLayer):
+def ImportedLayer(data: str) -> ScriptLayer:
     """Imported events drawn by static/atlas/imported.js (BorderAtlas.imported)."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = BorderAtlas.imported({{ this.data }}).addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, data: str) -> None:
-        super().__init__(data)
-        self._name = "ImportedLayer"
+    return ScriptLayer("imported", data)
 
 
 def imported_data(prepared: PreparedImport, start: dt.date, end: dt.date, *,
@@ -337,7 +326,7 @@ def imported_data(prepared: PreparedImport, start: dt.date, end: dt.date, *,
 
 
 def imported_layer(prepared: PreparedImport, start: dt.date, end: dt.date, *,
-                   marker_cap: int = MARKER_CAP) -> tuple[ImportedLayer, ImportedShown]:
+                   marker_cap: int = MARKER_CAP) -> tuple[ScriptLayer, ImportedShown]:
     """The map element of an import's window: add it to the data feature group.
 
     At most ``marker_cap`` events in the window: clustered markers with tooltips and
@@ -352,7 +341,7 @@ def legend_html(shown: ImportedShown | None, spec: LayerSpec = IMPORTED,
                 entries: Sequence[LegendEntry] | None = None) -> str:
     """The imported layer's legend: its kinds and actors (``entries``, by default all of the
     spec's) and the cluster symbol, or the density ramp when the window is drawn as density."""
-    from geo.webmap import swatch_svg
+    from geo.webmap import legend_block, legend_row, swatch_svg
 
     if shown is not None and shown.drawn_as == "density":
         ramp = ('<svg width="28" height="16" viewBox="0 0 28 16" aria-hidden="true">'
@@ -360,17 +349,13 @@ def legend_html(shown: ImportedShown | None, spec: LayerSpec = IMPORTED,
                 + "".join(f'<stop offset="{o}" stop-color="{c}"/>' for o, c in HEAT_GRADIENT.items())
                 + '</linearGradient></defs><rect x="1" y="3" width="26" height="10" '
                 'fill="url(#ba-heat-ramp)"/></svg>')
-        rows = (f'<div class="ba-legend-row">{ramp}<span>Density: few to many events '
-                f"({shown.in_window:,} in the window)</span></div>")
+        rows = [legend_row(ramp, f"Density: few to many events ({shown.in_window:,} in the window)")]
     else:
         cluster = ('<svg width="28" height="16" viewBox="0 0 28 16" aria-hidden="true">'
                    '<circle cx="14" cy="8" r="7" fill="#ffffff" stroke="#37474f" stroke-width="2"/>'
                    '<text x="14" y="11" font-size="8" text-anchor="middle" fill="#263238">9</text></svg>')
-        rows = "".join(f'<div class="ba-legend-row">{swatch_svg(e.style, e.geometry)}'
-                       f"<span>{escape(e.label)}</span></div>"
-                       for e in (spec.legend if entries is None else entries))
-        rows += (f'<div class="ba-legend-row">{cluster}<span>Cluster of nearby imported events '
-                 "(click to zoom in)</span></div>")
-    return (f'<div class="ba-legend"><div class="ba-legend-block"><b>{escape(spec.title)}</b>'
-            f"{rows}</div></div>")
+        rows = [legend_row(swatch_svg(e.style, e.geometry), e.label)
+                for e in (spec.legend if entries is None else entries)]
+        rows.append(legend_row(cluster, "Cluster of nearby imported events (click to zoom in)"))
+    return f'<div class="ba-legend">{legend_block(spec.title, rows)}</div>'
 

@@ -203,14 +203,24 @@ class _Text(Element):
 
 
 class ScriptLayer(MacroElement):
-    """A layer whose script carries data (``self.data``, JSON made safe by ``script_safe``).
+    """A layer drawn by ``BorderAtlas.<function>(data)`` (static/atlas/*.js).
 
-    Rendered like a MacroElement, except that the script goes into the page as text: folium
-    would otherwise compile it again as a template, where text from a file could be code.
+    ``data`` is JSON made safe by ``script_safe``. Rendered like a MacroElement, except
+    that the script goes into the page as text: folium would otherwise compile it again as
+    a template, where text from a file could be code.
     """
 
-    def __init__(self, data: str) -> None:
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = BorderAtlas.{{ this.function }}({{ this.data }})"
+        ".addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, function: str, data: str) -> None:
         super().__init__()
+        self._name = f"BorderAtlas_{function}"
+        self.function = function
         self.data = data
 
     def render(self, **kwargs: Any) -> None:
@@ -222,18 +232,9 @@ class ScriptLayer(MacroElement):
             child.render(**kwargs)
 
 
-class DataLayer(ScriptLayer):
+def DataLayer(data: str) -> ScriptLayer:
     """A pre-serialised GeoJSON layer drawn by static/atlas/atlas.js (BorderAtlas.layer)."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = BorderAtlas.layer({{ this.data }}).addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, data: str) -> None:
-        super().__init__(data)
-        self._name = "DataLayer"
+    return ScriptLayer("layer", data)
 
 
 def base_map(basemap: str = "offline", *, asset_base: str = ASSET_BASE) -> folium.Map:
@@ -272,7 +273,7 @@ def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
     """One feature group per shown layer, in drawing order, and the count shown of each."""
     counts: dict[str, int] = {}
     static: list[tuple[str, str]] = []
-    dated: list[DataLayer] = []
+    dated: list[ScriptLayer] = []
     for name in SPECS:  # SPECS is in drawing order
         if name not in layers or name not in prepared:
             continue
@@ -322,20 +323,25 @@ def swatch_svg(style: Any, geometry: str) -> str:
     return f'<svg width="28" height="16" viewBox="0 0 28 16" aria-hidden="true">{body}</svg>'
 
 
-def legend_html(layers: Sequence[str]) -> str:
-    """The legend of the shown layers, from the same specs the map draws with."""
+def legend_row(swatch: str, label: str) -> str:
+    """One legend line: a swatch (SVG markup) and its label (escaped here)."""
     from html import escape
 
-    blocks = []
-    for name, spec in SPECS.items():
-        if name not in layers or not spec.legend:
-            continue
-        rows = "".join(
-            f'<div class="ba-legend-row">{swatch_svg(e.style, e.geometry)}'
-            f"<span>{escape(e.label)}</span></div>"
-            for e in spec.legend
-        )
-        blocks.append(f'<div class="ba-legend-block"><b>{escape(spec.title)}</b>{rows}</div>')
+    return f'<div class="ba-legend-row">{swatch}<span>{escape(label)}</span></div>'
+
+
+def legend_block(title: str, rows: Sequence[str]) -> str:
+    """A titled group of legend lines."""
+    from html import escape
+
+    return f'<div class="ba-legend-block"><b>{escape(title)}</b>{"".join(rows)}</div>'
+
+
+def legend_html(layers: Sequence[str]) -> str:
+    """The legend of the shown layers, from the same specs the map draws with."""
+    blocks = [legend_block(spec.title, [legend_row(swatch_svg(e.style, e.geometry), e.label)
+                                        for e in spec.legend])
+              for name, spec in SPECS.items() if name in layers and spec.legend]
     return '<div class="ba-legend">' + "".join(blocks) + "</div>"
 
 
