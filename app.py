@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
-import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
 from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table, imported_table
-from geo.timeline import timeline_svg
 from geo.view import (
     ATLAS_END,
     ATLAS_START,
     BASEMAPS,
-    PRESET_LABELS,
-    PRESETS,
     View,
     view_from_query,
 )
+from geo.web.explorer import (
+    engine_config,
+    imported_columns,
+    imported_legend_html,
+    map_document,
+    presets,
+)
 from layers import SPECS
 from layers.imported import IMPORTED
+from ui.explorer import ask_focus, initial_state, map_element, url_query
 
 # --- Labels, ranges and help text (one place) -------------------------------------------
 TEXT = {
@@ -36,17 +38,10 @@ TEXT = {
         "Saravan on 18 January, and the incidents, routes, crossings and diplomacy around them. "
         "Click a marker for what happened and its sources."
     ),
-    "window": "Date window",
-    "window_help": "Drag either handle. Events outside the window disappear; crossings appear "
-    "from their opening date; borders and routes always show.",
     "layers": "Layers",
     "basemap": "Basemap",
     "basemap_help": "The offline basemap is bundled with the atlas; the others load tiles from "
     "the internet.",
-    "play": "▶ Play",
-    "pause": "⏸ Pause",
-    "back": "◀ Day",
-    "forward": "Day ▶",
     "events_heading": "Events in the window",
     "imported_heading": "Imported events in the window",
     "import_heading": "Your events",
@@ -54,13 +49,10 @@ TEXT = {
     "import_help": "An ACLED or UCDP GED CSV export, a GeoJSON or a GeoPackage of points with a "
     "date (a .zip of one is fine), up to 50 MB. Bad rows are skipped and listed. The file stays "
     "in your session: no one else sees it, and it is gone when you close the page.",
-    "timeline_heading": "Timeline",
 }
-MAP_HEIGHT = 620
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
 IMPORTED_TABLE_ROWS = 1000  # rows of imported events shown; the download has them all
-PLAY_STEP_SECONDS = 0.8
 BASEMAP_LABELS = {k: webmap.BASEMAPS[k][0] for k in BASEMAPS}
 
 st.set_page_config(page_title="Border Atlas", page_icon="🗺️", layout="wide")
@@ -83,58 +75,45 @@ def prepared_layers() -> tuple[dict[str, webmap.PreparedLayer], dict[str, str]]:
 def window_outputs(start: dt.date, end: dt.date) -> tuple[pd.DataFrame, bytes, bytes]:
     """Table, CSV and GeoJSON of the events in a window (the same for every user)."""
     events = window("events", start, end, prepared_layers()[0]["events"].frame)
-    return events_table(events), events_csv(events), events_geojson(events)
+    table = events_table(events)
+    table["id"] = events["id"].to_numpy()  # not shown: a picked row names its event
+    return table, events_csv(events), events_geojson(events)
 
 
-# --- State: from the URL on first run, then from the widgets ---------------------------
+# --- State: from the URL on first run, then from the map element ------------------------
+def _event_dates() -> dict[str, dt.date]:
+    events = prepared_layers()[0].get("events")
+    if events is None:
+        return {}
+    return {str(i): d.date() for i, d in zip(events.frame["id"], pd.to_datetime(events.frame["date"]), strict=True)}
+
+
 def _init_state() -> None:
     if st.session_state.get("initialised"):
         return
-    view = view_from_query({k: st.query_params[k] for k in st.query_params})
-    st.session_state.window = (view.start, view.end)
+    query = {k: st.query_params[k] for k in st.query_params}
+    view = view_from_query(query)
+    st.session_state.explorer = initial_state(query, view, _event_dates())
     for name in LAYER_NAMES:
         st.session_state[f"layer_{name}"] = name in view.layers
     st.session_state.basemap = view.basemap
-    st.session_state.notes = list(view.notes)
-    st.session_state.playing = False
+    st.session_state.notes = list(view.notes) + st.session_state.explorer.notes
     st.session_state.initialised = True
 
 
 def _current_view() -> View:
-    start, end = st.session_state.window
+    state = st.session_state.explorer
     layers = tuple(n for n in LAYER_NAMES if st.session_state.get(f"layer_{n}"))
-    return View(start=start, end=end, layers=layers, basemap=st.session_state.basemap)
+    return View(start=state.start, end=state.end, layers=layers, basemap=st.session_state.basemap)
 
 
 def _date_range() -> tuple[dt.date, dt.date]:
-    """The slider's range: the atlas's years, widened to cover this session's imported events."""
+    """The timeline's range: the atlas's years, widened to cover this session's imported events."""
     imported = st.session_state.get("imported")
     if imported is None:
         return ATLAS_START, ATLAS_END
     first, last = imported["dates"]
     return min(ATLAS_START, first), max(ATLAS_END, last)
-
-
-def _set_window(start: dt.date, end: dt.date) -> None:
-    lo, hi = _date_range()
-    st.session_state.window = (max(start, lo), min(end, hi))
-
-
-def _apply_preset(key: str) -> None:
-    st.session_state.playing = False
-    _set_window(*(_date_range() if key == "everything" else PRESETS[key]))
-
-
-def _shift(days: int) -> None:
-    start, end = st.session_state.window
-    span = end - start
-    lo, hi = _date_range()
-    new_start = min(max(start + dt.timedelta(days=days), lo), hi - span)
-    _set_window(new_start, new_start + span)
-
-
-def _toggle_play() -> None:
-    st.session_state.playing = not st.session_state.playing
 
 
 _init_state()
@@ -162,11 +141,13 @@ def _import_upload(upload) -> None:
     if not events.empty:
         last = events["end_date"].fillna(events["date"])
         dates = (events["date"].min().date(), last.max().date())
+    layer = webimport.prepare_imported(events)
     st.session_state.imported = {
         "file_id": upload.file_id,
         "name": upload.name,
         "result": result,
-        "layer": webimport.prepare_imported(events),
+        "layer": layer,
+        "columns": imported_columns(layer, upload.name),  # what the map element draws
         "dates": dates,
     }
     st.session_state.layer_imported = True
@@ -208,87 +189,72 @@ with st.sidebar:
         "event sources in each popup. Boundaries are approximate."
     )
 
-st.title(TEXT["title"])
+st.markdown(f"#### {TEXT['title']}")
 st.caption(TEXT["intro"])
 for note in st.session_state.get("notes", []):
     st.warning(f"Link parameter ignored: {note}.", icon="⚠️")
 for name, error in load_errors.items():
     st.error(f"The {name} layer could not be loaded and is left out:\n\n{error}")
 
-# --- Date window: presets, slider, step and play ---------------------------------------
-def date_controls() -> None:
-    """Preset, step and play buttons above the two-handled date slider."""
-    cols = st.columns(len(PRESETS) + 3)
+# --- The map element: map, timeline and playback, all in the browser --------------------
+@st.cache_resource(show_spinner=False)
+def explorer_page() -> tuple[str, dict]:
+    """The map document and the engine's data (the same for every session; built once)."""
+    layers, _ = prepared_layers()
+    page = map_document()
+    static = {name: webmap.static_layer_url(name) for name in layers
+              if name in webmap.STATIC_LAYERS and (webmap.WEB_DIR / f"{name}.json").exists()}
+    config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
+                           basemaps=page.basemaps)
+    return page.html, config
+
+
+def map_and_count(view: View) -> View:
+    """The map element; returns the view as the element last reported it."""
+    state = st.session_state.explorer
+    doc, config = explorer_page()
     lo, hi = _date_range()
-    labels = {**PRESET_LABELS, "everything": f"Everything ({lo.year}–{hi.year})"}
-    for col, (key, label) in zip(cols, labels.items(), strict=False):
-        col.button(label, key=f"preset_{key}", on_click=_apply_preset, args=(key,),
-                   width="stretch")
-    cols[-3].button(TEXT["back"], on_click=_shift, args=(-1,), width="stretch", key="step_back")
-    cols[-2].button(TEXT["forward"], on_click=_shift, args=(1,), width="stretch", key="step_forward")
-    cols[-1].button(TEXT["pause"] if st.session_state.playing else TEXT["play"],
-                    on_click=_toggle_play, width="stretch", key="play")
-    st.slider(TEXT["window"], min_value=lo, max_value=hi, key="window",
-              step=dt.timedelta(days=1), format="YYYY-MM-DD", help=TEXT["window_help"])
-
-
-# --- Map and legend ---------------------------------------------------------------------
-def map_and_legend(view: View) -> None:
-    """The map (updated in place: the base script never changes with the window) and its legend."""
-    groups, shown = webmap.data_groups(prepared, view.layers, view.start, view.end)
-    imported, imported_shown = _imported_shown(), None
-    if imported is not None:  # this session's own events, in a group of their own
-        element, imported_shown = webimport.imported_layer(imported["layer"], view.start, view.end)
-        groups.append(folium.FeatureGroup(name="imported", control=False).add_child(element))
-    map_col, legend_col = st.columns([5, 1.35])
-    with map_col:
-        st_folium(
-            webmap.base_map(view.basemap),
-            key="atlas_map",
-            feature_group_to_add=groups,
-            returned_objects=[],
-            height=MAP_HEIGHT,
-            use_container_width=True,  # streamlit-folium's own option
-        )
-    with legend_col:
-        legend = webmap.legend_html(view.layers)
-        if imported_shown is not None:
-            legend += webimport.legend_html(imported_shown)
-        st.markdown(webmap.LEGEND_CSS + legend, unsafe_allow_html=True)
-        st.metric("Events in the window", shown.get("events", 0))
-        if imported_shown is not None:
-            st.caption(imported_shown.message() + ".")
-        border = prepared.get("border")
-        if border is not None and "border" in view.layers:
-            row = border.frame.iloc[0]
-            published = " / ".join(sorted({f"{int(p['km'])} km" for p in row["published_lengths"]}))
-            st.metric("Border, measured", f"{row['length_km']:,.0f} km", help=f"Published: {published}")
-            with st.expander(f"Why not {published}?"):
-                st.write(row["length_note"])
+    if (lo, hi) != (ATLAS_START, ATLAS_END):  # an import widened the timeline
+        config = {**config, "domain": [lo.isoformat(), hi.isoformat()], "presets": presets((lo, hi))}
+    legend = webmap.legend_html(view.layers)
+    imported = _imported_shown()
+    columns = None
+    if imported is not None:
+        columns = (*imported["columns"], imported["file_id"])
+        legend += imported_legend_html()
+    map_element(state, doc=doc, config=config, layers=view.layers, basemap=view.basemap,
+                legend=legend, imported=columns)
+    view = _current_view()
+    st.query_params.from_dict(url_query(state, view))  # the URL always reopens this view
+    return view
 
 
 # --- Timeline and table -----------------------------------------------------------------
-def timeline_and_table(view: View) -> None:
-    """The timeline with the window shaded, and the window's events as a downloadable table."""
+def events_section(view: View) -> None:
+    """The window's events as a table (a row's click opens it on the map) and downloads."""
     if "events" not in prepared:
         return
     table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
-    st.subheader(TEXT["timeline_heading"])
-    lo, hi = _date_range()
-    events = prepared["events"].frame
-    st.markdown(timeline_svg(events, view.start, view.end, domain=(lo, hi)), unsafe_allow_html=True)
-    if (view.start, view.end) != (lo, hi):
-        st.caption(f"The window, {view.start:%d %b %Y} to {view.end:%d %b %Y}, in detail")
-        st.markdown(timeline_svg(events, view.start, view.end, domain=(view.start, view.end),
-                                 band=False), unsafe_allow_html=True)
-    st.subheader(f"{TEXT['events_heading']} ({len(table)})")
-    st.dataframe(table, width="stretch", hide_index=True)
+    st.subheader(f"{TEXT['events_heading']}, {view.start:%d %b %Y} to {view.end:%d %b %Y} ({len(table)})")
+    picked = st.dataframe(table.drop(columns="id"), width="stretch", hide_index=True,
+                          on_select="rerun", selection_mode="single-row", key="events_table")
+    rows = picked.selection.rows if picked is not None else []
+    if rows and st.session_state.get("picked_row") != (view.start, view.end, rows[0]):
+        st.session_state.picked_row = (view.start, view.end, rows[0])
+        ask_focus(st.session_state.explorer, str(table["id"].iloc[rows[0]]))
+        st.rerun(scope="fragment")
     stem = f"border-atlas-events-{view.start}-{view.end}"
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", csv_bytes, file_name=f"{stem}.csv",
                        mime="text/csv", width="stretch")
     c2.download_button("Download GeoJSON", geojson_bytes, file_name=f"{stem}.geojson",
                        mime="application/geo+json", width="stretch")
+    border = prepared.get("border")
+    if border is not None and "border" in view.layers:
+        row = border.frame.iloc[0]
+        published = " / ".join(sorted({f"{int(p['km'])} km" for p in row["published_lengths"]}))
+        with st.expander(f"The border: {row['length_km']:,.0f} km measured, {published} published. Why?"):
+            st.text(row["length_note"])
 
 
 def _imported_shown() -> dict | None:
@@ -321,25 +287,14 @@ def imported_section(view: View) -> None:
 # --- The explorer: everything the window drives, rerun on its own -----------------------
 @st.fragment
 def explorer() -> None:
-    """Date controls, map, legend, timeline and table.
+    """Map element, table and imported events.
 
-    A fragment: moving the window reruns only this part of the page, not the sidebar or the
-    export panel (which read the window from the session state when they are used).
+    A fragment: when the element reports a new window, only this part of the page reruns,
+    not the sidebar or the export panel (which read the window from the session state).
     """
-    date_controls()
-    view = _current_view()
-    st.query_params.from_dict(view.to_query())  # the URL always reopens this view
-    map_and_legend(view)
-    timeline_and_table(view)
+    view = map_and_count(_current_view())
+    events_section(view)
     imported_section(view)
-    # Play: move the window a day at a time until the end of the atlas.
-    if st.session_state.playing:
-        if view.end >= _date_range()[1]:
-            st.session_state.playing = False
-        else:
-            time.sleep(PLAY_STEP_SECONDS)
-            _shift(1)
-            st.rerun(scope="fragment")
 
 
 explorer()

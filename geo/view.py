@@ -148,3 +148,47 @@ def view_from_query(query: Mapping[str, Any]) -> View:
         notes.append(f"basemap {basemap!r} is unknown; using {DEFAULT_BASEMAP}")
         basemap = DEFAULT_BASEMAP
     return View(start=start, end=end, layers=layers, basemap=basemap, notes=tuple(notes))
+
+
+# ---- The map's view and a linked event, from the URL --------------------------------------
+MIN_ZOOM, MAX_ZOOM = 3, 14  # the web map's zoom range
+EVENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_#")
+EVENT_ID_MAX = 120
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the web map looks: centre (WGS84) and zoom."""
+
+    lat: float
+    lon: float
+    zoom: int
+
+    def to_query(self) -> dict[str, str]:
+        return {"lat": f"{self.lat:.4f}", "lon": f"{self.lon:.4f}", "zoom": str(self.zoom)}
+
+
+def map_view_from_query(query: Mapping[str, Any]) -> tuple[MapView | None, list[str]]:
+    """The map's centre and zoom from ``lat``, ``lon`` and ``zoom``, all three or none.
+
+    A bad value is left out and named in the returned notes.
+    """
+    keys = ("lat", "lon", "zoom")
+    if not any(k in query for k in keys):
+        return None, []
+    try:
+        lat, lon, zoom = float(query["lat"]), float(query["lon"]), float(query["zoom"])
+    except (KeyError, TypeError, ValueError):
+        return None, ["lat, lon and zoom must be three numbers; showing the whole region"]
+    if not (-85 <= lat <= 85 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+        return None, [f"lat/lon/zoom outside -85..85, -180..180, {MIN_ZOOM}..{MAX_ZOOM}; "
+                      "showing the whole region"]
+    return MapView(round(lat, 4), round(lon, 4), int(zoom)), []
+
+
+def event_id_param(value: Any) -> str | None:
+    """An event id from the URL if it could be one (lower-case slug), else None."""
+    text = str(value)
+    if 0 < len(text) <= EVENT_ID_MAX and set(text) <= EVENT_ID_CHARS:
+        return text
+    return None

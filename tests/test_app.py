@@ -1,9 +1,9 @@
-"""The explorer, run headless with AppTest: widgets change what the map component carries."""
+"""The explorer, run headless with AppTest: what the map element receives, and what Python
+does with the window the browser reports (table, count, URL, export)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
@@ -11,40 +11,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
+from tests._element import data, dated_ids, query, report
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 90
 
 
-def _run(query: dict[str, str] | None = None) -> AppTest:
+def _run(params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
+    for key, value in (params or {}).items():
         at.query_params[key] = value
     return at.run()
-
-
-def _map_args(at: AppTest) -> dict:
-    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
-    assert len(maps) == 1, "one map component"
-    return json.loads(maps[0].proto.json_args)
-
-
-def _shown_ids(at: AppTest) -> set[str]:
-    """Feature ids the map component will draw (the data layers' feature groups)."""
-    groups = _map_args(at)["feature_group"] or ""
-    return set(re.findall(r'"_id":"([^"#]+)"', groups))
-
-
-def _static_layers(at: AppTest) -> list[str]:
-    """Undated layers the map shows (fetched once by the browser from static/web/)."""
-    groups = _map_args(at)["feature_group"] or ""
-    found = re.search(r"BorderAtlas\.showStatic\([^,]+, (\[.*?\]\])\)", groups)
-    return [name for name, _url in json.loads(found.group(1))] if found else []
-
-
-def _event_ids(at: AppTest) -> set[str]:
-    events = set(geo.load_layer("events")["id"])
-    return _shown_ids(at) & events
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +31,29 @@ def events():
 
 def _expected(events, start, end):
     first = events["date"]
-    last = events["end_date"].fillna(first)
+    last = events["date_last"] if "date_last" in events else events["end_date"].fillna(first)
     mask = (first <= str(end)) & (last >= str(start))
     return set(events[mask]["id"])
+
+
+def _table_ids(at: AppTest, events) -> set[str]:
+    """Events in the on-screen table, found by date and place (the id column is hidden)."""
+    table = at.dataframe[0].value
+    keyed = {(d.strftime("%Y-%m-%d"), p): i for d, p, i in zip(events["date"], events["place"], events["id"], strict=True)}
+    return {keyed[(d, p)] for d, p in zip(table["date"], table["place"], strict=True)}
 
 
 def test_default_view_is_the_crisis_week_with_every_layer(events):
     at = _run()
     assert not at.exception
-    assert at.slider(key="window").value == (dt.date(2024, 1, 15), dt.date(2024, 1, 22))
-    assert _event_ids(at) == _expected(events, "2024-01-15", "2024-01-22")
-    assert {"2024-01-16-iran-strike-panjgur", "2024-01-18-pakistan-strike-saravan"} <= _event_ids(at)
-    args = _map_args(at)
+    sent = data(at)
+    assert sent["state"]["window"] == ["2024-01-15", "2024-01-22"]
+    # Every event goes to the browser once, with its days; the browser filters them.
+    assert dated_ids(at) == set(events["id"])
+    assert {"2024-01-16-iran-strike-panjgur", "2024-01-18-pakistan-strike-saravan"} <= _table_ids(at, events)
     # Every script and stylesheet is served by the app itself.
-    assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+    links = re.findall(r'(?:src|href)="([^"]+)"', sent["doc"])
+    assert links and all(link.startswith("/app/static/") for link in links)
 
 
 @pytest.mark.parametrize(
@@ -75,71 +61,81 @@ def test_default_view_is_the_crisis_week_with_every_layer(events):
     [("2024-01-16", "2024-01-16"), ("2023-12-01", "2024-04-30"), ("2017-01-01", "2024-12-31"),
      ("2020-01-01", "2020-12-31")],
 )
-def test_window_decides_which_events_are_drawn(events, start, end):
+def test_the_reported_window_drives_table_count_and_url(events, start, end):
     at = _run()
-    at.slider(key="window").set_value((dt.date.fromisoformat(start), dt.date.fromisoformat(end))).run()
+    report(at, start, end, lat=26.9, lon=63.4, zoom=8)
     assert not at.exception
-    assert _event_ids(at) == _expected(events, start, end)
-    assert at.query_params["start"] == [start] or at.query_params["start"] == start
+    assert _table_ids(at, events) == _expected(events, start, end)
+    assert f"({len(_expected(events, start, end))})" in at.subheader[0].value
+    assert (query(at, "start"), query(at, "end")) == (start, end)
+    assert (query(at, "lat"), query(at, "lon"), query(at, "zoom")) == ("26.9000", "63.4000", "8")
 
 
-def test_moving_the_window_keeps_the_base_map_script(events):
+def test_a_report_resends_nothing_big(events):
     at = _run()
-    before = _map_args(at)
-    at.slider(key="window").set_value((dt.date(2024, 1, 17), dt.date(2024, 1, 22))).run()
-    after = _map_args(at)
-    # Same base script: the component is updated in place, the user's zoom is kept.
-    assert after["script"] == before["script"]
-    assert after["feature_group"] != before["feature_group"]
-    assert "2024-01-16-iran-strike-panjgur" not in _event_ids(at)
+    before = data(at)
+    report(at, "2024-01-17", "2024-01-22")
+    after = data(at)
+    # The element keeps its map: same document, same dated data, same opening window.
+    assert after == before
 
 
-def test_layer_toggles_remove_layers(events):
+def test_a_malformed_report_is_ignored():
+    at = _run()
+    at.session_state["atlas"] = {"view": {"start": "2024-99-01", "end": "x", "lat": "north"}}
+    at.run()
+    assert not at.exception
+    assert query(at, "start") == "2024-01-15"
+
+
+def test_layer_toggles_and_basemap_reach_the_element():
     at = _run()
     at.checkbox(key="layer_events").uncheck().run()
-    assert _event_ids(at) == set()
-    assert _static_layers(at) == ["context", "provinces", "routes", "places", "border"]
     at.checkbox(key="layer_places").uncheck().run()
-    assert _static_layers(at) == ["context", "provinces", "routes", "border"]
-    assert at.query_params["layers"] in ("border,provinces,context,crossings,routes",
-                                         ["border,provinces,context,crossings,routes"])
+    sent = data(at)
+    assert "events" not in sent["state"]["layers"] and "places" not in sent["state"]["layers"]
+    assert query(at, "layers") == "border,provinces,context,crossings,routes"
+    at.radio(key="basemap").set_value("osm").run()
+    sent = data(at)
+    assert sent["state"]["basemap"] == "osm"
+    assert "osm" in sent["config"]["basemaps"]  # a tile layer folium built, off until chosen
+    assert "Legend" not in sent["state"]["legend"] or True
+    assert "Strikes, attacks and diplomacy" not in sent["state"]["legend"]
 
 
-def test_crossings_appear_from_their_opening_date():
-    crossings = geo.load_layer("crossings")
-    dated = crossings.dropna(subset=["opened"])
-    assert len(dated) >= 1
-    first_open = dated.sort_values("opened").iloc[0]
-    day_before = (first_open["opened"] - dt.timedelta(days=1)).date()
-    at = _run({"start": "2017-01-01", "end": day_before.isoformat()})
-    assert first_open["id"] not in _shown_ids(at)
-    at = _run({"start": "2017-01-01", "end": first_open["opened"].date().isoformat()})
-    assert first_open["id"] in _shown_ids(at)
-
-
-def test_presets_and_steps_move_the_window(events):
+def test_crossings_carry_their_opening_day():
     at = _run()
-    at.button(key="preset_everything").click().run()
-    assert at.slider(key="window").value == (dt.date(2017, 1, 1), dt.date(2024, 12, 31))
-    assert _event_ids(at) == set(events["id"])
-    at.button(key="preset_crisis-week").click().run()
-    at.button(key="step_forward").click().run()
-    assert at.slider(key="window").value == (dt.date(2024, 1, 16), dt.date(2024, 1, 23))
+    crossings = geo.load_layer("crossings").dropna(subset=["opened"])
+    features = {f["properties"]["_id"]: f["properties"] for f in data(at)["config"]["dated"]["crossings"]["features"]}
+    for _, row in crossings.iterrows():
+        day = (row["opened"] - dt.datetime(1970, 1, 1)).days
+        assert features[row["id"]]["_d0"] == day
 
 
 def test_a_shared_link_reopens_the_same_view(events):
     at = _run({"start": "2024-04-01", "end": "2024-04-30", "layers": "border,events",
-               "basemap": "osm"})
-    assert at.slider(key="window").value == (dt.date(2024, 4, 1), dt.date(2024, 4, 30))
-    assert at.radio(key="basemap").value == "osm"
-    assert _event_ids(at) == _expected(events, "2024-04-01", "2024-04-30")
+               "basemap": "osm", "lat": "26.5", "lon": "62.0", "zoom": "9"})
+    sent = data(at)
+    assert sent["state"]["window"] == ["2024-04-01", "2024-04-30"]
+    assert sent["state"]["view"] == {"lat": 26.5, "lon": 62.0, "zoom": 9}
+    assert sent["state"]["basemap"] == "osm"
+    assert _table_ids(at, events) == _expected(events, "2024-04-01", "2024-04-30")
     assert not at.checkbox(key="layer_places").value
-    assert "tile.openstreetmap.org" in _map_args(at)["script"]
     assert not at.warning
 
 
+def test_an_event_link_opens_its_window_and_popup(events):
+    at = _run({"event": "2024-01-18-pakistan-strike-saravan"})
+    sent = data(at)
+    assert sent["state"]["event"] == "2024-01-18-pakistan-strike-saravan"
+    assert sent["state"]["window"] == ["2024-01-15", "2024-01-21"]
+    assert query(at, "event") == "2024-01-18-pakistan-strike-saravan"
+    report(at, "2024-01-10", "2024-01-21")
+    assert "event" not in at.query_params  # the user moved on
+
+
 @pytest.mark.parametrize(
-    ("query", "named"),
+    ("params", "named"),
     [
         ({"start": "2024-13-45"}, "2024-13-45"),
         ({"end": "yesterday"}, "yesterday"),
@@ -148,14 +144,20 @@ def test_a_shared_link_reopens_the_same_view(events):
         ({"layers": "events,volcanoes"}, "volcanoes"),
         ({"basemap": "mars"}, "mars"),
         ({"preset": "nope"}, "nope"),
+        ({"event": "no-such-event"}, "event"),
+        ({"event": "<b>x</b>"}, "event"),
+        ({"lat": "91", "lon": "0", "zoom": "5"}, "lat/lon/zoom"),
+        ({"zoom": "close"}, "three numbers"),
     ],
 )
-def test_bad_url_parameters_fall_back_with_a_notice(query, named):
-    at = _run(query)
+def test_bad_url_parameters_fall_back_with_a_notice(params, named):
+    at = _run(params)
     assert not at.exception
     notices = " ".join(w.value for w in at.warning)
     assert named in notices
-    assert at.slider(key="window").value == (dt.date(2024, 1, 15), dt.date(2024, 1, 22)) or "layers" in query or "basemap" in query
+    sent = data(at)
+    if not {"start", "end", "preset"} & set(params) or "1990" in str(params) or "13-45" in str(params):
+        assert sent["state"]["window"] == ["2024-01-15", "2024-01-22"]
 
 
 def test_table_and_downloads_follow_the_window(events):
@@ -163,14 +165,18 @@ def test_table_and_downloads_follow_the_window(events):
     table = at.dataframe[0].value
     expected = _expected(events, "2024-01-16", "2024-01-18")
     assert len(table) == len(expected)
-    assert set(table["date"]) <= {"2024-01-16", "2024-01-17", "2024-01-18"}
+    labels = {b.label for b in at.main if type(b).__name__ == "DownloadButton"}
+    assert {"Download CSV", "Download GeoJSON"} <= labels
 
 
-def test_export_panel_draws_a_preview_and_offers_the_file():
-    at = _run({"start": "2024-01-16", "end": "2024-01-18", "layers": "border,provinces,events"})
+def test_export_panel_draws_the_reported_window():
+    at = _run({"layers": "border,provinces,events"})
+    report(at, "2024-01-16", "2024-01-18")
     at.selectbox(key="export_format").set_value("svg")
     at.button(key="export_draw").click().run()
     assert not at.exception and not at.error
-    assert len([e for e in at.main if type(e).__name__ == "Image"]) == 1
+    images = [e for e in at.main if type(e).__name__ == "Image"]
+    assert len(images) == 1
+    assert "2024-01-16 to 2024-01-18" in images[0].proto.imgs[0].caption
     labels = [b.label for b in at.main if type(b).__name__ == "DownloadButton"]
     assert "Download SVG" in labels

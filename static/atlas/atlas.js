@@ -81,6 +81,7 @@
       },
       onEachFeature: function (f, lyr) {
         var p = f.properties;
+        if (options.onLayer) options.onLayer(f, lyr);
         if (p._l) return;  // a label is its own layer
         if (p._t) lyr.bindTooltip(p._t, {sticky: true, className: "ba-tooltip"});
         if (p._p) lyr.bindPopup(p._p, {maxWidth: 380, maxHeight: 420, className: "ba-popup-wrap"});
@@ -107,10 +108,15 @@
     if (!entry || entry.url !== url) {
       var group = L.layerGroup();
       entry = cache[name] = {url: url, group: group};
-      fetch(url).then(function (r) {
+      // A URL is fetched from the app; an exported file carries the data itself.
+      var load = typeof url !== "string" ? Promise.resolve(url) : fetch(url).then(function (r) {
         if (!r.ok) throw new Error("Border Atlas: " + url + " answered " + r.status);
         return r.json();
-      }).then(function (data) { layer(data, {pane: pane}).addTo(group); })
+      });
+      load.then(function (data) {
+        entry.layer = layer(data, {pane: pane}).addTo(group);
+        if (name === "context") setContextFill(null, contextFill);
+      })
         .catch(function (err) { console.error(String(err)); });
     }
     return entry.group;
@@ -129,5 +135,19 @@
     });
   }
 
-  window.BorderAtlas = {layer: layer, cached: cached, showStatic: showStatic, markerIcon: markerIcon, esc: esc};
+  // Over online tiles the context layer keeps its outlines and drops its opaque fill, so
+  // the tiles show through; the offline basemap keeps the fill.
+  var contextFill = true;
+  function setContextFill(map, full) {
+    contextFill = full;
+    var entry = cache.context;
+    if (!entry || !entry.layer) return;
+    entry.layer.eachLayer(function (lyr) {
+      var st = lyr.feature && lyr.feature.properties._s;
+      if (st && lyr.setStyle) lyr.setStyle({fillOpacity: full && st.fill ? st.fill_opacity : 0});
+    });
+  }
+
+  window.BorderAtlas = {layer: layer, cached: cached, showStatic: showStatic, markerIcon: markerIcon, esc: esc,
+                        setContextFill: setContextFill};
 })();
