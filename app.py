@@ -28,7 +28,7 @@ from geo.web.explorer import (
 )
 from layers import SPECS
 from layers.imported import IMPORTED
-from ui.explorer import ask_focus, initial_state, map_element, url_query
+from ui.explorer import ask_focus, initial_state, map_element
 
 # --- Labels, ranges and help text (one place) -------------------------------------------
 TEXT = {
@@ -224,9 +224,7 @@ def map_and_count(view: View) -> View:
         legend += imported_legend_html()
     map_element(state, doc=doc, config=config, layers=view.layers, basemap=view.basemap,
                 legend=legend, imported=columns)
-    view = _current_view()
-    st.query_params.from_dict(url_query(state, view))  # the URL always reopens this view
-    return view
+    return _current_view()
 
 
 # --- Timeline and table -----------------------------------------------------------------

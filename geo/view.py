@@ -164,9 +164,6 @@ class MapView:
     lon: float
     zoom: int
 
-    def to_query(self) -> dict[str, str]:
-        return {"lat": f"{self.lat:.4f}", "lon": f"{self.lon:.4f}", "zoom": str(self.zoom)}
-
 
 def map_view_from_query(query: Mapping[str, Any]) -> tuple[MapView | None, list[str]]:
     """The map's centre and zoom from ``lat``, ``lon`` and ``zoom``, all three or none.

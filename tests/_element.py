@@ -41,8 +41,3 @@ def report(at: AppTest, start: str, end: str, lat: float = 27.5, lon: float = 62
 def dated_ids(at: AppTest, layer: str = "events") -> set[str]:
     features = data(at)["config"]["dated"][layer]["features"]
     return {f["properties"]["_id"] for f in features if "#" not in f["properties"]["_id"]}
-
-
-def query(at: AppTest, name: str) -> str:
-    value = at.query_params[name]
-    return value[0] if isinstance(value, list) else value

@@ -1,18 +1,22 @@
-"""The explorer in headless Chromium: draws offline, the slider moves time, the view survives."""
+"""The explorer in headless Chromium, used as a person would: the map draws offline, the
+timeline is brushed with the mouse and stepped with keys, Play runs and stops, the first click
+opens a popup, and links (to a view, to one event) reopen what they name."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from tests._server import LOCAL_PREFIXES, click_until, map_frame, wait_for
+from tests._server import LOCAL_PREFIXES, map_frame, wait_for
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 IRAN_STRIKE = "2024-01-16-iran-strike-panjgur"
 PAKISTAN_STRIKE = "2024-01-18-pakistan-strike-saravan"
+ENGINE = "BorderAtlasEngine"
 
 
 @pytest.fixture()
@@ -27,35 +31,46 @@ def session(server, browser):
     page.close()
 
 
-def _marker_ids(frame) -> set[str]:
+def open_map(page, url: str):
+    page.goto(url)
+    frame = map_frame(page, "html[data-ba-ready]")
+    frame.on("console", lambda m: None)
+    return frame
+
+
+def marker_ids(frame) -> set[str]:
     return set(frame.eval_on_selector_all(".ba-marker", "els => els.map(e => e.getAttribute('data-id'))"))
 
 
+def window_of(frame) -> tuple[str, str]:
+    return tuple(frame.evaluate(f"{ENGINE}.window()"))
 
 
-def _window_thumbs(page):
-    thumbs = page.locator('[data-testid="stSlider"] input[type="range"]')
-    assert thumbs.count() == 2, "the date window has two handles"
-    return thumbs
+def address(page) -> str:
+    """The address bar now (``page.url`` is only refreshed when Playwright talks to the page)."""
+    return page.evaluate("location.href")
+
+
+def no_exception_on_page(page) -> bool:
+    return page.locator('[data-testid="stException"]').count() == 0
 
 
 def test_map_draws_offline_with_both_strikes_and_no_errors(session):
     page, url, requests, errors = session
-    page.goto(url)
-    frame = map_frame(page)
-    ids = wait_for(lambda: _marker_ids(frame) >= {IRAN_STRIKE, PAKISTAN_STRIKE} and _marker_ids(frame),
-                    what="both strike markers")
+    frame = open_map(page, url)
+    ids = wait_for(lambda: marker_ids(frame) >= {IRAN_STRIKE, PAKISTAN_STRIKE} and marker_ids(frame),
+                   what="both strike markers")
     assert IRAN_STRIKE in ids and PAKISTAN_STRIKE in ids
-    # Fetched undated layers stack in drawing order, below the dated ones, whichever fetch
-    # completes first: the opaque context must never cover the provinces or the border.
+    # Undated layers stack in drawing order below the dated ones, whichever loads first.
     order = ["context", "provinces", "routes", "border"]
     wait_for(lambda: all(frame.evaluate(f"document.querySelectorAll('.leaflet-baStatic_{n}-pane path').length")
-                          for n in order), what="static layers")
-    z = [frame.evaluate(f"+map_div.getPane('baStatic_{n}').style.zIndex") for n in order]
-    assert z == sorted(z) and z[-1] < frame.evaluate("+getComputedStyle(map_div.getPane('overlayPane')).zIndex")
-    assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane path[stroke-dasharray]').length") > 0
-    label = frame.inner_text(".ba-label")
-    assert "measured" in label and "909 km" in label
+                         for n in order), what="static layers")
+    z = [frame.evaluate(f"+{ENGINE}.state.map.getPane('baStatic_{n}').style.zIndex") for n in order]
+    assert z == sorted(z)
+    assert "measured" in frame.inner_text(".ba-label") and "909 km" in frame.inner_text(".ba-label")
+    # The map is above the fold: its top edge within the first screen, most of it visible.
+    box = page.locator("iframe.ba-frame").bounding_box()
+    assert box["y"] < 400
     time.sleep(0.5)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "explorer.png"))
@@ -64,50 +79,141 @@ def test_map_draws_offline_with_both_strikes_and_no_errors(session):
     assert errors == [], errors
 
 
-def test_slider_move_hides_strike_and_keeps_zoom(session):
+def _drag(page, frame, from_day: str, to_day: str) -> None:
+    """Press on the track at one day and let go at another (both in the axis shown)."""
+    x0 = frame.evaluate(f"{ENGINE}.dayX({ENGINE}.dayOf('{from_day}') + 0.5)")
+    x1 = frame.evaluate(f"{ENGINE}.dayX({ENGINE}.dayOf('{to_day}') + 0.5)")
+    track = frame.locator(".ba-tl-track").bounding_box()  # in the page's coordinates
+    y = track["y"] + 30
+    page.mouse.move(track["x"] + x0, y)
+    page.mouse.down()
+    for k in range(1, 9):
+        page.mouse.move(track["x"] + x0 + (x1 - x0) * k / 8, y)
+    page.mouse.up()
+
+
+def test_brushing_a_one_week_window_with_the_mouse(session):
     page, url, _, errors = session
-    page.goto(url + "?start=2024-01-15&end=2024-01-22")
-    frame = map_frame(page)
-    wait_for(lambda: IRAN_STRIKE in _marker_ids(frame), what="the 16 January strike")
-    zoom = frame.evaluate("map_div.getZoom()")
-    for _ in range(2):  # zoom in as a user does: click, and wait for the animation
-        zoom = click_until(frame, ".leaflet-control-zoom-in",
-                            lambda z=zoom: frame.evaluate("map_div.getZoom()") > z)
-        zoom = frame.evaluate("map_div.getZoom()")
-    center = frame.evaluate("[map_div.getCenter().lat, map_div.getCenter().lng]")
-    start_thumb = _window_thumbs(page).nth(0)
-    start_thumb.focus()
-    start_thumb.press("ArrowRight")
-    start_thumb.press("ArrowRight")  # window now starts 17 January: Iran's strike is out
-    wait_for(lambda: IRAN_STRIKE not in _marker_ids(frame), what="the 16 January strike to leave")
-    assert PAKISTAN_STRIKE in _marker_ids(frame)
-    assert frame.evaluate("map_div.getZoom()") == zoom, "the slider move must not reset the zoom"
-    after = frame.evaluate("[map_div.getCenter().lat, map_div.getCenter().lng]")
-    assert after == pytest.approx(center, abs=1e-6)
-    assert "start=2024-01-17" in page.url  # the view is in the URL
+    frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22")
+    wait_for(lambda: IRAN_STRIKE in marker_ids(frame), what="the 16 January strike")
+    # A week drawn on empty time after the window, from day to day.
+    _drag(page, frame, "2024-01-23", "2024-01-29")
+    assert window_of(frame) == ("2024-01-23", "2024-01-29")
+    assert IRAN_STRIKE not in marker_ids(frame) and PAKISTAN_STRIKE not in marker_ids(frame)
+    # Drag inside the window pans it; Python hears it once the user lets go.
+    _drag(page, frame, "2024-01-26", "2024-01-13")
+    assert window_of(frame) == ("2024-01-10", "2024-01-16")
+    assert IRAN_STRIKE in marker_ids(frame)
+    wait_for(lambda: "start=2024-01-10" in address(page) and "end=2024-01-16" in address(page),
+             what="the URL to follow the window")
+    wait_for(lambda: "2024-01-10 to" in page.locator("h3").first.inner_text() or
+             "10 Jan 2024 to 16 Jan 2024" in page.locator("h3").first.inner_text(), what="the table heading")
+    assert errors == [] and no_exception_on_page(page), errors
+
+
+def test_keyboard_moves_the_window_a_day_or_a_week(session):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22")
+    frame.focus(".ba-tl-brush")
+    frame.press(".ba-tl-brush", "ArrowRight")
+    assert window_of(frame) == ("2024-01-16", "2024-01-23")
+    frame.press(".ba-tl-brush", "Shift+ArrowRight")
+    assert window_of(frame) == ("2024-01-23", "2024-01-30")
+    frame.press(".ba-tl-handle >> nth=0", "ArrowLeft")  # the start handle alone
+    assert window_of(frame) == ("2024-01-22", "2024-01-30")
+    assert frame.get_attribute(".ba-tl-handle >> nth=0", "aria-valuetext") == "22 Jan 2024"
+    assert frame.get_attribute(".ba-tl-brush", "role") == "slider"
+    wait_for(lambda: "start=2024-01-22" in address(page), what="the URL after the keys")
     assert errors == [], errors
 
 
-def test_popup_shows_sources_and_footnotes(session):
-    page, url, _, _ = session
-    page.goto(url + "?start=2024-01-16&end=2024-01-16&layers=border,events")
-    frame = map_frame(page)
-    wait_for(lambda: IRAN_STRIKE in _marker_ids(frame), what="the 16 January strike")
-    click_until(frame, f'.ba-marker[data-id="{IRAN_STRIKE}"]', lambda: frame.query_selector(".ba-popup"))
-    popup = frame.query_selector(".ba-popup")
+def test_play_moves_the_window_and_stops_at_the_end(session):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2024-12-10&end=2024-12-16")
+    domain_end = frame.evaluate(f"{ENGINE}.isoOf({ENGINE}.state.domain[1])")
+    frame.select_option('select[aria-label="Playback speed"]', "7")
+    frame.click(".ba-tl-playbtn")
+    assert frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "true"
+    wait_for(lambda: window_of(frame)[1] > "2024-12-18", what="play to move the window")
+    wait_for(lambda: frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false", timeout=20,
+             what="play to stop at the end")
+    start, end = window_of(frame)
+    assert end == domain_end and start == "2024-12-25"  # same 7-day span, at the end
+    wait_for(lambda: f"end={domain_end}" in address(page), what="the URL when play stops")
+    assert errors == [] and no_exception_on_page(page), errors
+
+
+def test_the_first_click_on_a_marker_opens_its_popup(session):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2024-01-16&end=2024-01-16&layers=border,events")
+    wait_for(lambda: IRAN_STRIKE in marker_ids(frame), what="the 16 January strike")
+    time.sleep(0.8)  # let the first map render settle, as a person would
+    scroll = page.evaluate("window.scrollY")
+    box = frame.locator(f'.ba-marker[data-id="{IRAN_STRIKE}"]').bounding_box()  # page coordinates
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    popup = wait_for(lambda: frame.query_selector(".ba-popup"), timeout=3, what="a popup after one click")
+    assert page.evaluate("window.scrollY") == scroll, "the click must not scroll the page"
     text = popup.inner_text()
-    assert "2024-01-16" in text and "killed" in text and "Distance to border" in text
-    assert "Pakistani side" in text and "footnotes" in text
+    assert "16 Jan" in text or "2024-01-16" in text
+    assert "Pakistani side" in text
     links = popup.eval_on_selector_all(".ba-sources a", "els => els.map(e => e.href)")
     assert links and all(h.startswith("http") for h in links)
+    link = frame.input_value(".ba-link input")
+    assert link.endswith(f"?event={IRAN_STRIKE}")
+    assert errors == [], errors
+
+
+def test_an_event_link_opens_its_popup_in_a_fresh_browser(session, browser):
+    page, url, _, errors = session
+    frame = open_map(page, url + f"?event={PAKISTAN_STRIKE}")
+    popup = wait_for(lambda: frame.query_selector(".ba-popup"), what="the linked event's popup")
+    assert "Saravan" in popup.inner_text()
+    start, end = window_of(frame)
+    assert start <= "2024-01-18" <= end
+    assert frame.evaluate(f"{ENGINE}.state.map.getZoom()") >= 8
+    assert errors == [], errors
+
+
+def test_a_link_reopens_the_window_centre_and_zoom(session, browser):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22")
+    frame.evaluate(f"{ENGINE}.state.map.setView([26.8, 62.9], 9, {{animate: false}})")
+    frame.press(".ba-tl-brush", "ArrowLeft")
+    wait_for(lambda: "zoom=9" in address(page) and "start=2024-01-14" in address(page), what="the URL with the view")
+    link = address(page)
+    other = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        frame2 = open_map(other, link)
+        assert window_of(frame2) == ("2024-01-14", "2024-01-21")
+        assert frame2.evaluate(f"{ENGINE}.state.map.getZoom()") == 9
+        centre = frame2.evaluate(f"[{ENGINE}.state.map.getCenter().lat, {ENGINE}.state.map.getCenter().lng]")
+        assert centre == pytest.approx([26.8, 62.9], abs=1e-3)
+        # At 1280x720 the map still starts on the first screen.
+        assert other.locator("iframe.ba-frame").bounding_box()["y"] < 360
+    finally:
+        other.close()
+    assert errors == [], errors
 
 
 def test_bad_url_parameter_falls_back_with_a_notice(session):
     page, url, _, errors = session
-    page.goto(url + "?start=2024-02-30&layers=events,volcanoes&basemap=mars")
-    map_frame(page)
+    open_map(page, url + "?start=2024-02-30&layers=events,volcanoes&basemap=mars")
     warnings = page.locator('[data-testid="stAlert"]').all_inner_texts()
     joined = " ".join(warnings)
     assert "2024-02-30" in joined and "volcanoes" in joined and "mars" in joined
-    assert page.locator('[data-testid="stException"]').count() == 0
+    assert no_exception_on_page(page)
     assert errors == [], errors
+
+
+def test_switching_basemap_keeps_the_view_and_lets_tiles_show(session):
+    page, url, requests, errors = session
+    frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22")
+    frame.evaluate(f"{ENGINE}.state.map.setView([27.0, 63.0], 8, {{animate: false}})")
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
+    page.get_by_text("OpenStreetMap (online)").click()
+    wait_for(lambda: frame.evaluate("document.documentElement.dataset.baBasemap") == "osm", what="the basemap")
+    assert frame.evaluate(f"{ENGINE}.state.map.getZoom()") == 8
+    # Over tiles the context layer keeps its outlines but not its fill.
+    opacities = frame.eval_on_selector_all(".leaflet-baStatic_context-pane path", "els => els.map(e => e.getAttribute('fill-opacity'))")
+    assert opacities and all(o in ("0", None) for o in opacities)
+    assert any("tile.openstreetmap.org" in u for u in requests)

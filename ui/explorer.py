@@ -5,6 +5,11 @@ The element is a Streamlit Custom Components v2 element whose JavaScript is the 
 own (static/atlas/explorer.js hosting the folium map document with static/atlas/engine.js).
 Moving the window costs no server round trip: the browser reports the window, centre and
 zoom once the user lets go, and only then does this part of the page rerun.
+
+The page owns the URL: the element writes the view into it (history.replaceState) the moment
+the user lets go, and Python reads it only when a session starts. A URL written by Python
+from the rerun that a report causes reaches the address bar one rerun late, overwriting the
+newer one the page has; one writer avoids that race.
 """
 
 from __future__ import annotations
@@ -38,7 +43,6 @@ class ExplorerState:
     start: dt.date
     end: dt.date
     map_view: MapView | None = None
-    event: str | None = None  # the event the URL linked to, until the user moves on
     focus: dict[str, Any] | None = None  # an event to open, asked from a row of the table
     notes: list[str] = field(default_factory=list)
 
@@ -61,7 +65,7 @@ def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.d
                "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon,
                                                       "zoom": map_view.zoom},
                "event": event}
-    return ExplorerState(initial=initial, start=start, end=end, map_view=map_view, event=event, notes=notes)
+    return ExplorerState(initial=initial, start=start, end=end, map_view=map_view, notes=notes)
 
 
 def ask_focus(state: ExplorerState, event_id: str) -> None:
@@ -84,7 +88,6 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
     changed = (start, end, map_view) != (state.start, state.end, state.map_view)
     if changed:
         state.start, state.end, state.map_view = start, end, map_view
-        state.event = None  # the user has moved on from the linked event
     return changed
 
 
@@ -105,13 +108,3 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
     result = _mount(key=key, data=data, default={"view": None}, on_view_change=lambda: None,
                     height=MAP_HEIGHT + TIMELINE_HEIGHT)
     return _read_report(state, result.get("view") if hasattr(result, "get") else result.view)
-
-
-def url_query(state: ExplorerState, view: View) -> dict[str, str]:
-    """The URL parameters that reopen this view: window, layers, basemap, centre and zoom."""
-    query = view.to_query()
-    if state.map_view is not None:
-        query.update(state.map_view.to_query())
-    if state.event:
-        query["event"] = state.event
-    return query

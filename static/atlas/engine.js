@@ -113,11 +113,14 @@
     return base + (base.indexOf("?") >= 0 ? "&" : "?") + "event=" + encodeURIComponent(id);
   }
 
+  // The popup's content becomes a node once: the spec's HTML (built and escaped by Python)
+  // and, under it, the event's own link with a copy button.
   function decoratePopup(item) {
     var popup = item.layer.getPopup();
-    var root = popup && popup.getElement();
-    if (!root || root.querySelector(".ba-link")) return;
-    var box = el("div", {"class": "ba-link"});
+    if (!popup || item.popupNode) return;
+    var node = el("div", {});
+    node.innerHTML = item.feature.properties._p;
+    var box = el("div", {"class": "ba-link"}, node);
     var button = el("button", {type: "button", text: "Copy link to this event"}, box);
     var field = el("input", {type: "text", readonly: "readonly", "aria-label": "Link to this event",
                              value: eventLink(item.id)}, box);
@@ -128,9 +131,8 @@
         navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
       } else { document.execCommand("copy"); done(); }
     });
-    var content = root.querySelector(".leaflet-popup-content");
-    (content || root).appendChild(box);
-    popup.update();
+    item.popupNode = node;
+    popup.setContent(node);
   }
 
   function focusEvent(id, opts) {
@@ -800,6 +802,7 @@
     attach: attach, configure: configure, ready: function () { return !!attached; },
     start: start, update: update, setWindow: setWindow, focusEvent: focusEvent,
     window: function () { return [isoOf(S.win[0]), isoOf(S.win[1])]; },
+    dayX: function (day) { return xOf(day); },  // where a day is on the track (px): for tests
     state: S, dayOf: dayOf, isoOf: isoOf,
     set onCommit(fn) { S.onCommit = fn; }, get onCommit() { return S.onCommit; }
   };

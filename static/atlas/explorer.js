@@ -5,7 +5,22 @@
  * hands the engine what changed (layers, basemap, imported events, an event to open). The
  * engine tells Python the window, centre and zoom when the user lets go: one rerun per
  * gesture, none per frame.
+ *
+ * The page owns the address bar: this module writes the view into it (window, layers,
+ * basemap, centre, zoom) so a copied URL reopens what is on screen. Python reads the URL only
+ * when a session starts.
  */
+
+const URL_KEYS = ["start", "end", "layers", "basemap", "lat", "lon", "zoom"];
+
+function writeUrl(values, dropEvent) {
+  const params = new URLSearchParams(window.location.search);
+  params.delete("preset");
+  if (dropEvent) params.delete("event");
+  URL_KEYS.forEach((k) => { if (values[k] != null) params.set(k, String(values[k])); });
+  const next = "?" + params.toString();
+  if (next !== window.location.search) window.history.replaceState(window.history.state, "", next);
+}
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   let frame = parentElement.querySelector("iframe.ba-frame");
@@ -26,10 +41,14 @@ export default function (component) {
     const win = frame.contentWindow;
     const engine = win && win.BorderAtlasEngine;
     if (!engine || !engine.ready()) return false;
-    engine.onCommit = (view) => setStateValue("view", view);
+    engine.onCommit = (view) => {
+      writeUrl(view, true);
+      setStateValue("view", view);
+    };
     engine.configure(config);
     return true;
   };
+  writeUrl({layers: data.state.layers.join(","), basemap: data.state.basemap}, false);
   if (!deliver()) {
     const timer = setInterval(() => { if (deliver()) clearInterval(timer); }, 30);
   }
