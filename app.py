@@ -222,7 +222,8 @@ def map_and_count(view: View) -> View:
     if imported is not None:
         columns = (*imported["columns"], imported["file_id"])
         legend += imported_legend_html()
-    map_element(state, doc=doc, config=config, layers=view.layers, basemap=view.basemap,
+    shown = view.layers + (("imported",) if imported is not None else ())
+    map_element(state, doc=doc, config=config, layers=shown, basemap=view.basemap,
                 legend=legend, imported=columns)
     return _current_view()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
+
+from tests._element import arrow_blobs, data, report
 
 from tests.test_import import acled_row, to_csv
 
@@ -23,21 +25,19 @@ def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at.run()
 
 
-def _map_script(at: AppTest) -> str:
-    maps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
-    assert len(maps) == 1, "one map component"
-    return json.loads(maps[0].proto.json_args)["feature_group"] or ""
+def _imported_table(at: AppTest):
+    """The imported events the map element received (an Arrow table), or None."""
+    blobs = arrow_blobs(at)
+    ref = data(at).get("imported")
+    if not ref:
+        return None
+    key = ref["__streamlit_arrow_ref__"] if isinstance(ref, dict) else ref
+    blob = blobs[key]
+    return pa.ipc.open_stream(getattr(blob, "data", blob)).read_all()
 
 
-def _imported_points(at: AppTest) -> list[list]:
-    """The imported markers the map will draw (empty when none are sent)."""
-    script = _map_script(at)
-    marker = "BorderAtlas.imported("
-    if marker not in script:
-        return []
-    start = script.index(marker) + len(marker)
-    data, _ = json.JSONDecoder().raw_decode(script[start:])
-    return data.get("points", [])
+def _imported_heading(at: AppTest) -> str | None:
+    return next((h.value for h in at.subheader if h.value.startswith("Imported events")), None)
 
 
 def _rows() -> list[dict[str, str]]:
@@ -57,8 +57,8 @@ def test_upload_shows_summary_skipped_rows_map_and_table():
     assert summary == ["4 rows read, 3 imported, 1 skipped: 1 impossible date"]
     problems = " ".join(c.value for c in at.sidebar.code)
     assert "row 4: impossible date" in problems and "31 February 2024" in problems
-    # The default window (crisis week) holds two of the three imported events.
-    assert len(_imported_points(at)) == 2
+    # Every imported event goes to the browser once; the default window (crisis week) holds two.
+    assert _imported_table(at).num_rows == 3
     assert "Imported events in the window (2)" in [h.value for h in at.subheader]
     table = [d.value for d in at.main if type(d).__name__ == "Dataframe"][-1]
     assert sorted(table["id"]) == ["PAK9001", "PAK9002"]
@@ -67,20 +67,21 @@ def test_upload_shows_summary_skipped_rows_map_and_table():
 
 def test_imported_events_follow_the_window_and_the_toggle():
     at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
-    at.slider(key="window").set_value((at.session_state.window[0].replace(month=3, day=1),
-                                       at.session_state.window[0].replace(month=3, day=31))).run()
-    assert len(_imported_points(at)) == 1
+    report(at, "2024-03-01", "2024-03-31")
+    assert _imported_heading(at) == "Imported events in the window (1)"
+    assert "imported" in data(at)["state"]["layers"]
     at.sidebar.checkbox(key="layer_imported").uncheck().run()
-    assert _imported_points(at) == []
-    assert not any("Imported events" in h.value for h in at.subheader)
+    assert "imported" not in data(at)["state"]["layers"]
+    assert _imported_heading(at) is None
 
 
-def test_hostile_text_reaches_the_map_only_escaped():
+def test_hostile_text_reaches_the_browser_only_as_data():
     at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
-    script = _map_script(at)
-    assert "BorderAtlas.imported(" in script
+    table = _imported_table(at)
+    assert HOSTILE in table.column("actor").to_pylist()  # drawn by the page as text
+    sent = data(at)
     for raw in ("<img", "<script>alert", "onerror=alert(1)>"):
-        assert raw not in script
+        assert raw not in sent["doc"] and raw not in str(sent["config"]) and raw not in str(sent["state"])
 
 
 def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
@@ -88,30 +89,30 @@ def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
     errors = [e.value for e in at.sidebar.error]
     assert len(errors) == 1 and "broken.csv" in errors[0]
     assert not at.exception
-    assert _imported_points(at) == []
-    assert "Events in the window (10)" in [h.value for h in at.subheader]  # the atlas is unharmed
+    assert _imported_table(at) is None
+    assert any(h.value.startswith("Events in the window") and h.value.endswith("(10)") for h in at.subheader)
 
 
 def test_one_sessions_upload_never_reaches_another_session():
     mine = _upload(_fresh(), "private.csv", to_csv(_rows()))
-    assert len(_imported_points(mine)) == 2
+    assert _imported_table(mine).num_rows == 3
     other = _fresh()  # a second user, same server process (shared caches)
-    assert _imported_points(other) == []
-    assert "private.csv" not in _map_script(other)
+    assert _imported_table(other) is None
+    assert "private.csv" not in str(data(other))
     assert "imported" not in other.session_state
-    assert not any("Imported" in h.value for h in other.subheader)
+    assert _imported_heading(other) is None
     other.button(key="export_draw").click().run()  # the other user's figure has no import in it
     assert not any("private.csv" in c.value for c in other.caption)
-    assert len(_imported_points(mine.run())) == 2  # and the first user still has theirs
+    assert _imported_table(mine.run()).num_rows == 3  # and the first user still has theirs
 
 
-def test_imported_dates_beyond_the_atlas_widen_the_slider():
+def test_imported_dates_beyond_the_atlas_widen_the_timeline():
     rows = [acled_row(event_id_cnty="PAK9100", event_date="03 February 2025")]
     at = _upload(_fresh(), "later.csv", to_csv(rows))
-    at.button(key="preset_everything").click().run()  # everything: now up to the last imported day
-    start, end = at.session_state.window
-    assert end.isoformat() == "2025-02-03"
-    assert len(_imported_points(at)) == 1
+    sent = data(at)
+    assert sent["config"]["domain"][1] == "2025-02-03"
+    everything = next(p for p in sent["config"]["presets"] if p["key"] == "everything")
+    assert everything["end"] == "2025-02-03" and everything["label"].endswith("–2025)")
 
 
 def test_export_draws_the_imported_events():

@@ -39,7 +39,7 @@ VENDOR_CSS = ("vendor/leaflet/leaflet.css",)
 # Imported text sent to the browser per event, and its label in the popup. Long texts
 # (summaries, notes) stay on the server: they are in the table and the downloads.
 IMPORTED_FIELDS = (("what", "What"), ("actor", "Actor"), ("target", "Target"), ("place", "Place"),
-                   ("killed", "Killed"), ("source", "Source"), ("ref", "Imported from"))
+                   ("killed", "Killed"), ("source", "Source"), ("ref", "Imported from"), ("id", "Id"))
 IMPORTED_TEXT_CHARS = 120
 
 
@@ -219,6 +219,7 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
         "killed": _short(killed.replace("", pd.NA)),
         "source": _short(col("source")),
         "ref": _short(ref),
+        "id": col("id").astype("string"),
     })
     from geo.webimport import HEAT_GRADIENT
 
