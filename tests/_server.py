@@ -29,20 +29,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0, app: Path = ROOT / "app.py") -> Iterator[str]:
-    """Run `streamlit run <app>` on 127.0.0.1 and yield its URL; stop it afterwards."""
+def streamlit_server(timeout: float = 60.0, app: Path = ROOT / "app.py", root: Path = ROOT) -> Iterator[str]:
+    """Run `streamlit run <app>` on 127.0.0.1 and yield its URL; stop it afterwards.
+
+    ``root`` is the checkout the app imports from (another one for a bench baseline).
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     # The log goes to a file, not a pipe: a chatty server never blocks on a full pipe.
     with tempfile.TemporaryFile() as log:
-        yield from _serve(cmd, log, f"http://127.0.0.1:{port}/", timeout)
+        yield from _serve(cmd, log, f"http://127.0.0.1:{port}/", timeout, root)
 
 
-def _serve(cmd: list[str], log, url: str, timeout: float) -> Iterator[str]:
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
+def _serve(cmd: list[str], log, url: str, timeout: float, root: Path = ROOT) -> Iterator[str]:
+    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(root)})
     try:
         deadline = time.monotonic() + timeout
         while True:

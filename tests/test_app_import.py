@@ -8,7 +8,6 @@ import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from tests._element import arrow_blobs, data, report
-
 from tests.test_import import acled_row, to_csv
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
