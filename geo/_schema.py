@@ -32,7 +32,7 @@ class LayerSchema:
         return tuple(f.name for f in self.fields if f.kind == DATE)
 
 
-ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR")
+ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR", "USA", "RUS")
 EVENT_KINDS = ("strike", "attack", "clash", "shoot-down", "bombing", "abduction", "diplomatic",
                "border")
 # A crossing's dated status changes (status_history entries).

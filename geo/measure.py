@@ -125,12 +125,16 @@ def border_stretch(border: LineString, a: tuple[float, float], b: tuple[float, f
     Nearest points are found in UTM 41N, like ``distance_to_border_km``; the stretch is
     returned in lon/lat with every border vertex between them.
     """
-    from shapely.ops import substring, transform
+    from shapely.ops import substring
 
-    line_m = transform(_TO_METRIC.transform, border)
+    line_m = _reproject(border, _TO_METRIC)
     ends = [line_m.project(shapely.Point(*_TO_METRIC.transform(*p))) for p in (a, b)]
     piece = substring(line_m, min(ends), max(ends))
-    return transform(_TO_LONLAT.transform, piece)
+    return _reproject(piece, _TO_LONLAT)
+
+
+def _reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
+    return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
 def farthest_km(lon: float, lat: float, line: LineString, step_km: float = 0.5) -> float:

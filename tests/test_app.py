@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
+from geo.view import ATLAS_END, ATLAS_START
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 90
@@ -54,7 +55,7 @@ def events():
 
 def _expected(events, start, end):
     first = events["date"]
-    last = events["end_date"].fillna(first)
+    last = events["date_last"]  # the one window rule: date <= end and date_last >= start
     mask = (first <= str(end)) & (last >= str(start))
     return set(events[mask]["id"])
 
@@ -120,7 +121,8 @@ def test_crossings_appear_from_their_opening_date():
 def test_presets_and_steps_move_the_window(events):
     at = _run()
     at.button(key="preset_everything").click().run()
-    assert at.slider(key="window").value == (dt.date(2017, 1, 1), dt.date(2024, 12, 31))
+    assert at.slider(key="window").value == (ATLAS_START, ATLAS_END) == (dt.date(2012, 1, 1),
+                                                                         dt.date(2025, 12, 31))
     assert _event_ids(at) == set(events["id"])
     at.button(key="preset_crisis-week").click().run()
     at.button(key="step_forward").click().run()

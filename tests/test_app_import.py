@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from geo.assemble import window
+from geo.view import PRESETS
 from tests.test_import import acled_row, to_csv
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -89,7 +91,8 @@ def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
     assert len(errors) == 1 and "broken.csv" in errors[0]
     assert not at.exception
     assert _imported_points(at) == []
-    assert "Events in the window (10)" in [h.value for h in at.subheader]  # the atlas is unharmed
+    crisis_week = len(window("events", *PRESETS["crisis-week"]))
+    assert f"Events in the window ({crisis_week})" in [h.value for h in at.subheader]  # unharmed
 
 
 def test_one_sessions_upload_never_reaches_another_session():
@@ -106,11 +109,11 @@ def test_one_sessions_upload_never_reaches_another_session():
 
 
 def test_imported_dates_beyond_the_atlas_widen_the_slider():
-    rows = [acled_row(event_id_cnty="PAK9100", event_date="03 February 2025")]
+    rows = [acled_row(event_id_cnty="PAK9100", event_date="03 February 2026")]  # after ATLAS_END
     at = _upload(_fresh(), "later.csv", to_csv(rows))
     at.button(key="preset_everything").click().run()  # everything: now up to the last imported day
     start, end = at.session_state.window
-    assert end.isoformat() == "2025-02-03"
+    assert end.isoformat() == "2026-02-03"
     assert len(_imported_points(at)) == 1
 
 

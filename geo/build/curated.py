@@ -105,13 +105,14 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
             problems.append(f"{layer}.toml: no [[{item}]] entries")
         tables[layer] = entries
     place_points: dict[Any, Any] = {}
+    crossing_points: dict[Any, Any] = {}
     for layer in ("places", "crossings", "events"):
         feats = []
         for i, entry in enumerate(tables[layer]):
             where = f"{layer}.toml entry {i} (id {entry.get('id')!r})"
             point = _point(entry, where, problems)
-            if layer == "places":
-                place_points[entry.get("id")] = point
+            if layer in ("places", "crossings"):
+                (place_points if layer == "places" else crossing_points)[entry.get("id")] = point
             props = _props(entry, sources, where, problems)
             if layer == "events":
                 _time_span(props, where, problems)
@@ -131,7 +132,9 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
         if layer == "places":
             _shared_points(feats, problems)
         if layer == "events":
-            _covers_problems(feats, place_points, stretches, border, problems)
+            named = {**{f"place:{k}": v for k, v in place_points.items()},
+                     **{f"crossing:{k}": v for k, v in crossing_points.items()}}
+            _covers_problems(feats, named, stretches, border, problems)
         out[layer] = [feature(p, props) for p, props in sorted(feats, key=_order)]
     routes = []
     for i, entry in enumerate(tables["routes"]):
@@ -231,11 +234,11 @@ def _shared_points(feats: list[tuple[Any, dict[str, Any]]], problems: list[str])
                             f"{props.get('id')!r} ({props.get('country')}) share one point")
 
 
-def _covers_problems(feats: list[tuple[Any, dict[str, Any]]], places: dict[Any, Any],
+def _covers_problems(feats: list[tuple[Any, dict[str, Any]]], named: dict[str, Any],
                      stretches: dict[str, Any], border: Any, problems: list[str]) -> None:
     """Every ``covers`` claim of an event holds: the named thing lies within its radius.
 
-    ``place:<id>``: the place's point; ``border:<stretch>``: every point of that stretch of the
+    ``place:<id>`` or ``crossing:<id>``: its point; ``border:<stretch>``: every point of that stretch of the
     atlas's own border (``[border_stretch.<stretch>]`` in base.toml: the border between the
     points nearest ``from`` and ``to``, each [lat, lon]).
     """
@@ -249,16 +252,16 @@ def _covers_problems(feats: list[tuple[Any, dict[str, Any]]], places: dict[Any, 
         radius_km = float(props.get("precision_m", 0)) / 1000
         for claim in claims:
             what, _, name = str(claim).partition(":")
-            if what == "place" and name in places:
-                far = point_distance_km((point.x, point.y), (places[name].x, places[name].y))
+            if claim in named:
+                far = point_distance_km((point.x, point.y), (named[claim].x, named[claim].y))
             elif what == "border" and name in stretches:
                 if name not in cut:
                     st = stretches[name]
                     cut[name] = border_stretch(border, tuple(st["from"][::-1]), tuple(st["to"][::-1]))
                 far = farthest_km(point.x, point.y, cut[name])
             else:
-                problems.append(f"{where}: covers {claim!r} names no place (place:<id>) or border "
-                                "stretch (border:<id> in base.toml)")
+                problems.append(f"{where}: covers {claim!r} names no place (place:<id>), crossing "
+                                "(crossing:<id>) or border stretch (border:<id> in base.toml)")
                 continue
             if far > radius_km:
                 problems.append(f"{where}: its {radius_km:g} km radius does not cover {claim} "
