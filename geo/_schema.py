@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.timespan import TIME_PRECISIONS
+
 # Field kinds understood by the validator (geo._validate).
-STR, INT, NUM, BOOL, DATE, SOURCES, STR_LIST, INT_LIST, ANY = (
+STR, INT, NUM, BOOL, DATE, SOURCES, STR_LIST, INT_LIST, ANY, HISTORY = (
     "str", "int", "number", "bool", "date", "sources", "list[str]", "list[int]", "any",
+    "status_history",
 )
 
 
@@ -29,8 +32,11 @@ class LayerSchema:
         return tuple(f.name for f in self.fields if f.kind == DATE)
 
 
-ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR")
-EVENT_KINDS = ("strike", "attack", "clash", "shoot-down", "bombing", "diplomatic")
+ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR", "USA", "RUS")
+EVENT_KINDS = ("strike", "attack", "clash", "shoot-down", "bombing", "abduction", "diplomatic",
+               "border")
+# A crossing's dated status changes (status_history entries).
+CROSSING_STATUSES = ("opened", "closed", "reopened", "approved", "inaugurated")
 
 _COMMON = (Field("id", STR), Field("sources", SOURCES))
 
@@ -97,6 +103,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("precision_m", NUM),
             Field("opened", DATE, required=False),
             Field("status", STR, required=False),
+            Field("status_history", HISTORY),
             Field("summary", STR),
         ),
     ),
@@ -107,6 +114,8 @@ SCHEMAS: dict[str, LayerSchema] = {
         + (
             Field("date", DATE),
             Field("end_date", DATE, required=False),
+            Field("time_precision", STR, choices=TIME_PRECISIONS),
+            Field("date_last", DATE),
             Field("kind", STR, choices=EVENT_KINDS),
             Field("actor", STR),
             Field("target", STR),
@@ -120,6 +129,8 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("injured_high", INT, required=False),
             Field("summary", STR),
             Field("footnotes", INT_LIST, required=False),
+            Field("paper_note", STR, required=False),
+            Field("covers", STR_LIST, required=False),
             Field("border_distance_km", NUM),
             Field("border_side", STR, required=False, choices=("IRN", "PAK")),
         ),

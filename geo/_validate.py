@@ -15,7 +15,9 @@ from geo._errors import LayerValidationError
 from geo._schema import (
     ANY,
     BOOL,
+    CROSSING_STATUSES,
     DATE,
+    HISTORY,
     INT,
     INT_LIST,
     NUM,
@@ -24,6 +26,7 @@ from geo._schema import (
     STR_LIST,
     LayerSchema,
 )
+from geo.timespan import DEFAULT_PRECISION, date_last, precision_problem
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SOURCE_KEYS = ("title", "publisher", "date", "url")
@@ -83,6 +86,8 @@ def _check_value(kind: str, value: Any) -> str | None:
         return None if ok else "is not a list of whole numbers"
     if kind == SOURCES:
         return _check_sources(value)
+    if kind == HISTORY:
+        return _check_history(value)
     if kind == ANY:
         return None
     raise ValueError(f"unknown field kind {kind!r}")
@@ -101,6 +106,28 @@ def _check_sources(value: Any) -> str | None:
             return f"source {i} date {src['date']!r} is not YYYY, YYYY-MM, YYYY-MM-DD or n.d."
         if not src["url"].startswith(("https://", "http://")):
             return f"source {i} url {src['url']!r} is not a web address"
+    return None
+
+
+def _check_history(value: Any) -> str | None:
+    """A crossing's status history: dated entries in date order, each with its sources."""
+    if not isinstance(value, list):
+        return "is not a list of {date, status, note, sources}"
+    previous = None
+    for i, entry in enumerate(value):
+        if not isinstance(entry, Mapping):
+            return f"entry {i} is not an object"
+        day = parse_date(entry.get("date"))
+        if day is None:
+            return f"entry {i} date {entry.get('date')!r} is not a date (YYYY-MM-DD)"
+        if entry.get("status") not in CROSSING_STATUSES:
+            return f"entry {i} status {entry.get('status')!r} is not one of {', '.join(CROSSING_STATUSES)}"
+        if previous is not None and day < previous:
+            return f"entry {i} ({day}) is before entry {i - 1} ({previous}): keep date order"
+        why = _check_sources(entry.get("sources"))
+        if why:
+            return f"entry {i} {why}"
+        previous = day
     return None
 
 
@@ -195,3 +222,14 @@ def _range_problems(props: Mapping[str, Any]) -> Iterable[str]:
     start, end = parse_date(props.get("date")), parse_date(props.get("end_date"))
     if start and end and end < start:
         yield f"field 'end_date' {props['end_date']} is before 'date' {props['date']}"
+    precision = props.get("time_precision")
+    if start and isinstance(precision, str):
+        why = precision_problem(start, precision)
+        if why:
+            yield why
+    last = parse_date(props.get("date_last"))
+    if start and last and not (isinstance(precision, str) and precision_problem(start, precision)):
+        expected = date_last(start, precision or DEFAULT_PRECISION, end)
+        if last != expected:
+            yield (f"field 'date_last' {props['date_last']} is not the last day of the event "
+                   f"({expected}: the later of end_date and the end of its {precision or DEFAULT_PRECISION})")

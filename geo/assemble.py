@@ -12,12 +12,17 @@ import geopandas as gpd
 from geo._schema import LAYER_NAMES
 from geo.io import load_layer
 
-# Which field places a feature in time, and its optional end (None: always shown).
+# Which field places a feature in time, and its optional end (None: a state that lasts).
+# An event's end is its date_last (geo.timespan): the later of end_date and the end of its
+# time precision (a week, a month), computed by the build.
 TIME_FIELDS: dict[str, tuple[str, str | None]] = {
-    "events": ("date", "end_date"),
+    "events": ("date", "date_last"),
     "crossings": ("opened", None),
     "imported": ("date", "end_date"),  # a user's events (layers.imported), not a shipped layer
 }
+# The column ``window`` adds to crossings: their status on the window's last day.
+WINDOW_STATUS = "window_status"
+_OPEN = ("opened", "reopened", "inaugurated")
 
 
 @cache
@@ -33,8 +38,10 @@ def shipped_layer(name: str) -> gpd.GeoDataFrame:
 def in_window(frame: gpd.GeoDataFrame, name: str, start: dt.date, end: dt.date) -> pd.Series:
     """Which features of layer ``name`` the window [start, end] shows (both days included).
 
-    An event shows if it overlaps the window; a crossing shows from its opening date (one
-    with no known date always shows); undated layers always show.
+    The one window rule: an event shows iff ``date <= end and date_last >= start`` (its
+    whole span, precision period included, meets the window; without date_last, its
+    end_date or date stands in). A crossing shows from its opening date (one with no known
+    date always shows); undated layers always show.
     """
     if name not in TIME_FIELDS or frame.empty:
         return pd.Series(True, index=frame.index)
@@ -43,15 +50,43 @@ def in_window(frame: gpd.GeoDataFrame, name: str, start: dt.date, end: dt.date) 
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     if end_field is None:  # a state that begins (opening) and lasts
         return first.isna() | (first <= hi)
-    last = pd.to_datetime(frame[end_field]).fillna(first) if end_field in frame else first
+    last = first
+    for field in (end_field, "end_date"):  # a frame built without date_last falls back
+        if field in frame:
+            last = pd.to_datetime(frame[field]).fillna(last)
+            break
     return (first <= hi) & (last >= lo)
+
+
+def crossing_status(history: object, day: dt.date) -> str | None:
+    """A crossing's status on ``day`` from its status_history: open, closed, approved or None.
+
+    The latest opened/reopened/inaugurated or closed entry on or before ``day`` decides;
+    before any of those, "approved" if an approval came first, else None (no dated status).
+    """
+    state = None
+    approved = False
+    for entry in history if isinstance(history, list | tuple) else ():
+        when = pd.Timestamp(entry["date"]).date()
+        if when > day:
+            break  # status_history is in date order (checked by the build)
+        if entry["status"] in _OPEN:
+            state = "open"
+        elif entry["status"] == "closed":
+            state = "closed"
+        elif entry["status"] == "approved":
+            approved = True
+    return state or ("approved" if approved else None)
 
 
 def window(name: str, start: dt.date, end: dt.date,
            frame: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The features of layer ``name`` shown for the window (a new frame; the source is untouched)."""
     frame = shipped_layer(name) if frame is None else frame
-    return frame[in_window(frame, name, start, end)]
+    shown = frame[in_window(frame, name, start, end)]
+    if name == "crossings" and "status_history" in shown:
+        shown = shown.assign(**{WINDOW_STATUS: [crossing_status(h, end) for h in shown["status_history"]]})
+    return shown
 
 
 def assemble(layers: tuple[str, ...], start: dt.date, end: dt.date) -> dict[str, gpd.GeoDataFrame]:

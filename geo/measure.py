@@ -117,3 +117,43 @@ def side_of_border(
     side = np.where(on_iran_side, "IRN", "PAK").astype(object)
     side[np.asarray(distance_km) > SIDE_MAX_KM] = None
     return side
+
+
+def border_stretch(border: LineString, a: tuple[float, float], b: tuple[float, float]) -> LineString:
+    """The part of ``border`` between the points nearest ``a`` and ``b`` (each lon, lat).
+
+    Nearest points are found in UTM 41N, like ``distance_to_border_km``; the stretch is
+    returned in lon/lat with every border vertex between them.
+    """
+    from shapely.ops import substring
+
+    line_m = _reproject(border, _TO_METRIC)
+    ends = [line_m.project(shapely.Point(*_TO_METRIC.transform(*p))) for p in (a, b)]
+    piece = substring(line_m, min(ends), max(ends))
+    return _reproject(piece, _TO_LONLAT)
+
+
+def _reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
+    return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def farthest_km(lon: float, lat: float, line: LineString, step_km: float = 0.5) -> float:
+    """Geodesic distance (km) from a point to the farthest point of ``line``.
+
+    The line is sampled every ``step_km`` (at most) along its length, ends included.
+    """
+    coords = np.asarray(line.coords)
+    pts = [coords[0]]
+    for (x0, y0), (x1, y1) in zip(coords[:-1], coords[1:], strict=True):
+        seg = GEOD.inv(x0, y0, x1, y1)[2] / 1000.0
+        n = max(int(np.ceil(seg / step_km)), 1)
+        for t in np.linspace(0, 1, n + 1)[1:]:
+            pts.append((x0 + (x1 - x0) * t, y0 + (y1 - y0) * t))
+    xs, ys = np.asarray(pts).T
+    _, _, dist = GEOD.inv(np.full(xs.shape, lon), np.full(ys.shape, lat), xs, ys)
+    return float(np.max(dist)) / 1000.0
+
+
+def point_distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic distance (km) between two lon, lat points."""
+    return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0

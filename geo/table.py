@@ -9,7 +9,7 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.io import dumps_collection, feature
-from layers.events import actor_group, border_text, casualties_text
+from layers.events import actor_group, border_text, casualties_text, when_text
 from layers.palette import ACTOR_LABELS
 
 
@@ -20,13 +20,14 @@ def _date(series: pd.Series) -> pd.Series:
 def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per event with the columns a reader scans: when, what, who, where, toll."""
     if events.empty:
-        return pd.DataFrame(columns=["date", "end date", "kind", "actor", "actor group", "place",
+        return pd.DataFrame(columns=["date", "end date", "when", "kind", "actor", "actor group", "place",
                                      "country", "casualties", "precision (km)", "to border",
                                      "sources"])
     records = events.drop(columns="geometry").to_dict("records")
     return pd.DataFrame({
         "date": _date(events["date"]).to_numpy(),
         "end date": _date(events["end_date"]).to_numpy() if "end_date" in events else "",
+        "when": [when_text(r) for r in records],
         "kind": events["kind"].to_numpy(),
         "actor": events["actor"].to_numpy(),
         "actor group": [ACTOR_LABELS[actor_group(a)] for a in events["actor"]],

@@ -7,16 +7,31 @@ value is reported by name, never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo._errors import BorderAtlasError
+from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES
 
-# The span the slider covers; events outside it are still listed in the data.
-ATLAS_START = dt.date(2017, 1, 1)
-ATLAS_END = dt.date(2024, 12, 31)
+
+def data_years(path: Any = None, default: tuple[int, int] = (2012, 2025)) -> tuple[dt.date, dt.date]:
+    """The span the slider covers: from 1 January of the first event's year to 31 December of
+    the year of the last day of the last event (data/events.geojson, read as plain JSON)."""
+    try:
+        text = (path or DATA_DIR / "events.geojson").read_text(encoding="utf-8")
+        props = [f["properties"] for f in json.loads(text)["features"]]
+        first = min(int(p["date"][:4]) for p in props)
+        last = max(int((p.get("date_last") or p["date"])[:4]) for p in props)
+    except (OSError, ValueError, KeyError, TypeError):  # no data yet: the atlas's planned span
+        first, last = default
+    return dt.date(first, 1, 1), dt.date(last, 12, 31)
+
+
+# The span the slider covers follows the shipped events.
+ATLAS_START, ATLAS_END = data_years()
 DEFAULT_LAYERS: tuple[str, ...] = LAYER_NAMES
 BASEMAPS = ("offline", "osm", "satellite")
 DEFAULT_BASEMAP = "offline"
@@ -30,7 +45,7 @@ PRESETS: dict[str, tuple[dt.date, dt.date]] = {
 PRESET_LABELS = {
     "crisis-week": "Crisis week (15–22 Jan 2024)",
     "dec2023-apr2024": "Dec 2023 – Apr 2024",
-    "everything": "Everything (2017–2024)",
+    "everything": f"Everything ({ATLAS_START.year}–{ATLAS_END.year})",
 }
 DEFAULT_PRESET = "crisis-week"
 

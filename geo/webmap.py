@@ -30,7 +30,7 @@ import geopandas as gpd
 import shapely
 
 from geo._paths import PROJECT_ROOT
-from geo.assemble import in_window
+from geo.assemble import WINDOW_STATUS, crossing_status, in_window
 from layers import SPECS, LayerSpec
 from layers.border import border_label
 from layers.events import PRECISION_STYLE
@@ -62,6 +62,7 @@ class PreparedLayer:
     fragments: tuple[str, ...]  # feature JSON, aligned with frame rows
     circles: tuple[str | None, ...]  # precision-circle JSON (events), aligned with frame rows
     labels: tuple[str, ...] = ()  # permanent labels, always shown with the layer
+    closed: Mapping[int, str] = dataclasses.field(default_factory=dict)  # row -> closed look
 
 
 def _props_of(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,8 +79,9 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
     grid = max(WEB_GRID_DEG, spec.web_simplify_deg / 10)
     geoms = shapely.set_precision(geoms, grid)
     fragments, circles, labels = [], [], []
+    closed: dict[int, str] = {}
     records = frame.drop(columns="geometry").to_dict("records")
-    for props, geom in zip(records, geoms, strict=True):
+    for row, (props, geom) in enumerate(zip(records, geoms, strict=True)):
         geometry = json.loads(shapely.to_geojson(geom))
         style = spec.style_of(props)
         out: dict[str, Any] = {"_id": str(props.get("id", "")), "_s": _style_json(style)}
@@ -95,6 +97,11 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
             out["_s"]["interactive"] = False
             out.pop("_t", None)
         fragments.append(_feature_json(geometry, out))
+        history = props.get("status_history")
+        if name == "crossings" and isinstance(history, list) and any(
+                e.get("status") == "closed" for e in history):  # drawn hollow while closed
+            look = spec.style_of({**props, WINDOW_STATUS: "closed"})
+            closed[row] = _feature_json(geometry, {**out, "_s": _style_json(look)})
         radius = props.get("precision_m")
         if name == "events" and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
             circles.append(_feature_json(geometry, {
@@ -102,7 +109,7 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
                 "_s": _style_json(PRECISION_STYLE, interactive=False)}))
         else:
             circles.append(None)
-    return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels))
+    return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels), closed)
 
 
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
@@ -115,7 +122,10 @@ def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tup
     mask = in_window(prepared.frame, prepared.name, start, end).to_numpy()
     idx = np.flatnonzero(mask)
     circles = [prepared.circles[i] for i in idx if prepared.circles[i]]
-    parts = circles + [prepared.fragments[i] for i in idx] + list(prepared.labels)
+    history = prepared.frame["status_history"] if prepared.closed else None
+    parts = circles + [
+        prepared.closed[i] if i in prepared.closed and crossing_status(history.iloc[i], end) == "closed"
+        else prepared.fragments[i] for i in idx] + list(prepared.labels)
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}", len(idx)
 
 
@@ -297,6 +307,8 @@ SVG_SHAPES = {
     "square": '<rect x="2.5" y="2.5" width="11" height="11"/>',
     "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
     "hexagon": '<polygon points="8,1.5 13.6,4.7 13.6,11.3 8,14.5 2.4,11.3 2.4,4.7"/>',
+    "pentagon": '<polygon points="8,1.5 14.2,6 11.8,13.5 4.2,13.5 1.8,6"/>',
+    "triangle-down": '<polygon points="1.5,2 14.5,2 8,14.5"/>',
     "star": '<polygon points="8,1 9.8,6 15,6.2 10.9,9.4 12.4,14.5 8,11.5 3.6,14.5 5.1,9.4 1,6.2 6.2,6"/>',
     "cross": '<path d="M2,4 L4,2 L8,6 L12,2 L14,4 L10,8 L14,12 L12,14 L8,10 L4,14 L2,12 L6,8 Z"/>',
 }

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 GeometryKind = Literal["point", "line", "polygon"]
-Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "dot"]
+Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "pentagon",
+                 "triangle-down", "dot"]
 Dash = Literal["solid", "dash", "dot", "dashdot"]
 
 

@@ -1,4 +1,4 @@
-"""Events layer: strikes, attacks and diplomatic steps, each a dated, sourced point.
+"""Events layer: strikes, attacks, abductions, border steps and diplomacy, each a dated, sourced point.
 
 Marker shape says what happened (kind); colour says who acted (actor group). An imprecise
 site is drawn with a circle of its precision radius.
@@ -11,6 +11,8 @@ from collections.abc import Collection, Mapping
 from html import escape
 from typing import Any
 
+from geo._validate import parse_date
+from geo.timespan import DEFAULT_PRECISION, describe_when
 from layers import palette as pal
 from layers._popup import fmt_date, fmt_precision, fmt_range, missing, sources_html, table_html
 from layers._spec import LayerSpec, LegendEntry, Style
@@ -59,12 +61,26 @@ def border_text(p: Mapping[str, Any]) -> str:
     return f"{float(dist):,.0f} km" + (f", {side}" if side else "")
 
 
+def when_text(p: Mapping[str, Any]) -> str:
+    """When an event happened, as a reader is told: a day, 'week of …', 'sometime in …',
+    with its end date when it ran longer."""
+    start = parse_date(fmt_date(p.get("date")))
+    if start is None:
+        return fmt_date(p.get("date"))
+    precision = p.get("time_precision")
+    precision = DEFAULT_PRECISION if missing(precision) else str(precision)
+    end = parse_date(fmt_date(p.get("end_date")))
+    try:
+        return describe_when(start, precision, end)
+    except ValueError:  # an unknown precision (a file not built by the atlas): say the day
+        return describe_when(start, DEFAULT_PRECISION, end)
+
+
 def _popup(p: Mapping[str, Any]) -> str:
-    start, end = fmt_date(p.get("date")), fmt_date(p.get("end_date"))
     footnotes = p.get("footnotes")
     notes = ", ".join(str(n) for n in footnotes) if isinstance(footnotes, list | tuple) and len(footnotes) else None
     rows = [
-        ("Date", f"{start} to {end}" if end and end != start else start),
+        ("Date", when_text(p)),
         ("What", str(p.get("kind", "")).replace("-", " ")),
         ("Actor", p.get("actor")),
         ("Target", p.get("target")),
@@ -75,13 +91,14 @@ def _popup(p: Mapping[str, Any]) -> str:
         ("Distance to border", border_text(p)),
         ("Summary", p.get("summary")),
         ("Paper's footnotes", notes),
+        ("Where the paper differs", p.get("paper_note")),
     ]
-    title = f"{start} — {p.get('place', '')}"
+    title = f"{when_text(p)} — {p.get('place', '')}"
     return table_html(title, rows, sources_html(p.get("sources")))
 
 
 def _tooltip(p: Mapping[str, Any]) -> str:
-    return escape(f"{fmt_date(p.get('date'))}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}")
+    return escape(f"{when_text(p)}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}")
 
 
 def kind_and_actor_legend(kind_markers: Mapping[str, str], *, size: float = 11,

@@ -42,7 +42,9 @@ KIND_MARKERS = {
     "bombing": "star",
     "clash": "cross",
     "shoot-down": "hexagon",
+    "abduction": "pentagon",
     "diplomatic": "circle",
+    "border": "triangle-down",  # crossings and markets opened or closed, fencing, trade steps
 }
 
 # matplotlib marker codes for the shapes above (the web map draws the same shapes as SVG).
@@ -54,6 +56,8 @@ MPL_MARKERS = {
     "star": "*",
     "cross": "X",
     "hexagon": "h",
+    "pentagon": "p",
+    "triangle-down": "v",
     "dot": ".",
 }
 MPL_DASHES = {"solid": "-", "dash": (0, (6, 3)), "dot": (0, (1.5, 2.5)), "dashdot": (0, (6, 2, 1.5, 2))}
@@ -68,5 +72,7 @@ VEGA_SHAPES = {
     "cross": "cross",
     "star": "M0,-1L0.24,-0.33L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.4L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.33Z",
     "hexagon": "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z",
+    "pentagon": "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z",
+    "triangle-down": "triangle-down",
     "dot": "circle",
 }

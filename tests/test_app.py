@@ -31,7 +31,7 @@ def events():
 
 def _expected(events, start, end):
     first = events["date"]
-    last = events["date_last"] if "date_last" in events else events["end_date"].fillna(first)
+    last = events["date_last"]  # the one window rule: date <= end and date_last >= start
     mask = (first <= str(end)) & (last >= str(start))
     return set(events[mask]["id"])
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from geo.assemble import window
+from geo.view import PRESETS
 from tests._element import arrow_blobs, data, report
 from tests.test_import import acled_row, to_csv
 
@@ -89,7 +91,9 @@ def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
     assert len(errors) == 1 and "broken.csv" in errors[0]
     assert not at.exception
     assert _imported_table(at) is None
-    assert any(h.value.startswith("Events in the window") and h.value.endswith("(10)") for h in at.subheader)
+    crisis_week = len(window("events", *PRESETS["crisis-week"]))
+    assert any(h.value.startswith("Events in the window") and h.value.endswith(f"({crisis_week})")
+               for h in at.subheader)  # the atlas is unharmed
 
 
 def test_one_sessions_upload_never_reaches_another_session():
@@ -106,12 +110,12 @@ def test_one_sessions_upload_never_reaches_another_session():
 
 
 def test_imported_dates_beyond_the_atlas_widen_the_timeline():
-    rows = [acled_row(event_id_cnty="PAK9100", event_date="03 February 2025")]
+    rows = [acled_row(event_id_cnty="PAK9100", event_date="03 February 2026")]  # after the atlas's end
     at = _upload(_fresh(), "later.csv", to_csv(rows))
     sent = data(at)
-    assert sent["config"]["domain"][1] == "2025-02-03"
+    assert sent["config"]["domain"][1] == "2026-02-03"
     everything = next(p for p in sent["config"]["presets"] if p["key"] == "everything")
-    assert everything["end"] == "2025-02-03" and everything["label"].endswith("–2025)")
+    assert everything["end"] == "2026-02-03" and everything["label"].endswith("–2026)")
 
 
 def test_export_draws_the_imported_events():

@@ -32,9 +32,11 @@ def main(argv: list[str] | None = None) -> int:
             from geo.build import curated
 
             border = sgeom.shape(load_layer("border").geometry.iloc[0])
-            for name, feats in curated.build(border).items():
+            built = curated.build(border)
+            for name, feats in built.items():
                 write_collection(layer_path(name), name, feats)
                 print(f"wrote {layer_path(name).relative_to(DATA_DIR.parent)} ({len(feats)} features)")
+            print(curated.coverage_report(built["events"]))
         from geo import webmap
         from geo.assemble import shipped_layer
 

@@ -3,11 +3,19 @@
 In:  data/curated/{base,places,crossings,events,routes}.toml, edited by people (SCHEMA.md);
      data/border.geojson, for each event's distance to the border and side.
 Out: features of the places, crossings, events and routes layers.
+
+Besides the schema, the build checks what the data claims about the map: every place, event
+and crossing is on the side of the border its country says (crossings: within their radius
+of the line), no two places of different countries share a point, no route has a zero-length
+leg, and every precision radius covers what its ``covers`` field names (a place, or a border
+stretch defined in base.toml).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +25,23 @@ from shapely import geometry as sgeom
 
 from geo._errors import LayerValidationError
 from geo._paths import CURATED_DIR
+from geo._validate import parse_date
 from geo.io import feature
-from geo.measure import distance_to_border_km, side_of_border
+from geo.measure import (
+    border_stretch,
+    distance_to_border_km,
+    farthest_km,
+    point_distance_km,
+    side_of_border,
+)
+from geo.timespan import DEFAULT_PRECISION, date_last, precision_problem
 
 TABLES = {"places": "place", "crossings": "crossing", "events": "event", "routes": "route"}
 # Fields that stay in the TOML (coordinates become geometry; source keys become sources).
 _NOT_PROPERTIES = {"lat", "lon", "sources", "waypoints"}
+# A crossing's status changes: [[status_change]] tables in crossings.toml.
+_STATUS_FIELDS = ("date", "status", "note")
+_OPENING = ("opened", "inaugurated")
 
 
 def load_tables(curated_dir: Path = CURATED_DIR) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -78,28 +97,44 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
     sources, tables = load_tables(curated_dir)
     problems: list[str] = []
     out: dict[str, list[dict[str, Any]]] = {}
+    changes = tables.get("crossings", {}).get("status_change", [])
+    stretches = tables.get("base", {}).get("border_stretch", {})
     for layer, item in TABLES.items():
         entries = tables.get(layer, {}).get(item, [])
         if not entries:
             problems.append(f"{layer}.toml: no [[{item}]] entries")
         tables[layer] = entries
-    place_points = {}
+    place_points: dict[Any, Any] = {}
+    crossing_points: dict[Any, Any] = {}
     for layer in ("places", "crossings", "events"):
         feats = []
         for i, entry in enumerate(tables[layer]):
             where = f"{layer}.toml entry {i} (id {entry.get('id')!r})"
             point = _point(entry, where, problems)
-            if layer == "places":
-                place_points[entry.get("id")] = point
-            feats.append((point, _props(entry, sources, where, problems)))
-        if layer == "events" and feats:
+            if layer in ("places", "crossings"):
+                (place_points if layer == "places" else crossing_points)[entry.get("id")] = point
+            props = _props(entry, sources, where, problems)
+            if layer == "events":
+                _time_span(props, where, problems)
+            feats.append((point, props))
+        if layer == "crossings":
+            _status_histories(feats, changes, sources, problems)
+        if feats:
             lon = np.array([p.x if not p.is_empty else np.nan for p, _ in feats])
             lat = np.array([p.y if not p.is_empty else np.nan for p, _ in feats])
             dist = distance_to_border_km(lon, lat, border)
             side = side_of_border(lon, lat, border, dist)
-            for (_, props), d, s in zip(feats, dist, side, strict=True):
-                props["border_distance_km"] = round(float(d), 1)
-                props["border_side"] = s
+            _side_problems(layer, feats, dist, side, problems)
+            if layer == "events":
+                for (_, props), d, s in zip(feats, dist, side, strict=True):
+                    props["border_distance_km"] = round(float(d), 1)
+                    props["border_side"] = s
+        if layer == "places":
+            _shared_points(feats, problems)
+        if layer == "events":
+            named = {**{f"place:{k}": v for k, v in place_points.items()},
+                     **{f"crossing:{k}": v for k, v in crossing_points.items()}}
+            _covers_problems(feats, named, stretches, border, problems)
         out[layer] = [feature(p, props) for p, props in sorted(feats, key=_order)]
     routes = []
     for i, entry in enumerate(tables["routes"]):
@@ -112,6 +147,9 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
         if len(waypoints) < 2:
             problems.append(f"{where}: a route needs at least two waypoints")
             continue
+        for a, b in zip(waypoints[:-1], waypoints[1:], strict=True):
+            if place_points[a].equals(place_points[b]):
+                problems.append(f"{where}: leg {a} -> {b} has zero length (the places share a point)")
         props = _props(entry, sources, where, problems)
         props["waypoints"] = list(waypoints)
         line = sgeom.LineString([place_points[w] for w in waypoints])
@@ -120,6 +158,152 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
     if problems:
         raise LayerValidationError("data/curated", problems)
     return out
+
+
+def _time_span(props: dict[str, Any], where: str, problems: list[str]) -> None:
+    """Give an event its time_precision (default day) and its computed date_last."""
+    props.setdefault("time_precision", DEFAULT_PRECISION)
+    first, end = parse_date(props.get("date")), parse_date(props.get("end_date"))
+    precision = props["time_precision"]
+    if first is None:
+        problems.append(f"{where}: date {props.get('date')!r} is not a date (YYYY-MM-DD)")
+        return
+    why = precision_problem(first, precision)
+    if why:
+        problems.append(f"{where}: {why}")
+        return
+    props["date_last"] = date_last(first, precision, end).isoformat()
+
+
+def _status_histories(feats: list[tuple[Any, dict[str, Any]]], changes: list[dict[str, Any]],
+                      sources: dict[str, Any], problems: list[str]) -> None:
+    """Attach each crossing's [[status_change]] entries, in date order, as status_history.
+
+    ``opened`` must agree with the first opened/inaugurated change; when it is missing it is
+    taken from there (the window shows a crossing from that day).
+    """
+    by_id: dict[Any, list[dict[str, Any]]] = {props.get("id"): [] for _, props in feats}
+    for i, change in enumerate(changes):
+        where = f"crossings.toml status_change {i} (crossing {change.get('crossing')!r}, {change.get('date')!r})"
+        if change.get("crossing") not in by_id:
+            problems.append(f"{where}: no [[crossing]] has that id")
+            continue
+        entry = {k: change[k] for k in _STATUS_FIELDS if k in change}
+        entry["sources"] = _cite(change.get("sources", []), sources, where, problems)
+        if not entry["sources"]:
+            problems.append(f"{where}: needs at least one source")
+        by_id[change["crossing"]].append(entry)
+    for _, props in feats:
+        history = sorted(by_id[props.get("id")], key=lambda e: (str(e.get("date")), str(e.get("status"))))
+        props["status_history"] = history
+        openings = [e["date"] for e in history if e.get("status") in _OPENING]
+        if openings and "opened" not in props:
+            props["opened"] = openings[0]
+        elif openings and props["opened"] != openings[0]:
+            problems.append(f"crossings.toml (id {props.get('id')!r}): opened {props['opened']} is not "
+                            f"the first opened/inaugurated date in its status changes ({openings[0]})")
+
+
+def _side_problems(layer: str, feats: list[tuple[Any, dict[str, Any]]], dist: np.ndarray,
+                   side: np.ndarray, problems: list[str]) -> None:
+    """Each point on the side of the border its country says; a crossing within its radius."""
+    for (_, props), d, s in zip(feats, dist, side, strict=True):
+        where = f"{layer}.toml (id {props.get('id')!r})"
+        if layer == "crossings":
+            radius_km = float(props.get("precision_m", 0)) / 1000
+            if not d <= radius_km:
+                problems.append(f"{where}: the point is {d:.1f} km from the border, beyond its "
+                                f"{radius_km:g} km radius; a crossing is on the border")
+            continue
+        country = props.get("country")
+        if country in ("IRN", "PAK") and s is not None and s != country and d > 0.001:
+            problems.append(f"{where}: country is {country} but the point is {d:.2f} km inside {s}")
+        if country in ("IRN", "PAK") and d <= 0.001:
+            problems.append(f"{where}: the point lies on the border line; put it on the {country} side")
+
+
+def _shared_points(feats: list[tuple[Any, dict[str, Any]]], problems: list[str]) -> None:
+    seen: dict[tuple[float, float], dict[str, Any]] = {}
+    for point, props in feats:
+        if point.is_empty:
+            continue
+        key = (round(point.x, 6), round(point.y, 6))
+        other = seen.setdefault(key, props)
+        if other is not props and other.get("country") != props.get("country"):
+            problems.append(f"places.toml: {other.get('id')!r} ({other.get('country')}) and "
+                            f"{props.get('id')!r} ({props.get('country')}) share one point")
+
+
+def _covers_problems(feats: list[tuple[Any, dict[str, Any]]], named: dict[str, Any],
+                     stretches: dict[str, Any], border: Any, problems: list[str]) -> None:
+    """Every ``covers`` claim of an event holds: the named thing lies within its radius.
+
+    ``place:<id>`` or ``crossing:<id>``: its point; ``border:<stretch>``: every point of that stretch of the
+    atlas's own border (``[border_stretch.<stretch>]`` in base.toml: the border between the
+    points nearest ``from`` and ``to``, each [lat, lon]).
+    """
+    cut: dict[str, Any] = {}
+    for point, props in feats:
+        claims = props.get("covers") or []
+        where = f"events.toml (id {props.get('id')!r})"
+        if not isinstance(claims, list):
+            problems.append(f"{where}: covers must be a list like [\"border:kech\", \"place:rask\"]")
+            continue
+        radius_km = float(props.get("precision_m", 0)) / 1000
+        for claim in claims:
+            what, _, name = str(claim).partition(":")
+            if claim in named:
+                far = point_distance_km((point.x, point.y), (named[claim].x, named[claim].y))
+            elif what == "border" and name in stretches:
+                if name not in cut:
+                    st = stretches[name]
+                    cut[name] = border_stretch(border, tuple(st["from"][::-1]), tuple(st["to"][::-1]))
+                far = farthest_km(point.x, point.y, cut[name])
+            else:
+                problems.append(f"{where}: covers {claim!r} names no place (place:<id>), crossing "
+                                "(crossing:<id>) or border stretch (border:<id> in base.toml)")
+                continue
+            if far > radius_km:
+                problems.append(f"{where}: its {radius_km:g} km radius does not cover {claim} "
+                                f"(which reaches {far:.1f} km from the point)")
+
+
+def coverage_report(events: list[dict[str, Any]]) -> str:
+    """Events per year, kind and side of the border, and the longest gaps between events.
+
+    A gap runs from the last day of every event so far to the first day of the next one.
+    """
+    props = [f["properties"] for f in events]
+    if not props:
+        return "coverage: no events"
+    years = Counter(p["date"][:4] for p in props)
+    kinds = Counter(p["kind"] for p in props)
+    sides = Counter(p.get("border_side") or "far (no side)" for p in props)
+    lines = [f"coverage: {len(props)} events, {min(years)}-{max(years)}",
+             "  per year: " + ", ".join(f"{y} {n}" for y, n in sorted(years.items())),
+             "  per kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
+             "  per side: " + ", ".join(f"{s} {n}" for s, n in sorted(sides.items()))]
+    gaps = event_gaps(props)
+    if gaps:
+        days, after, before = max(gaps)
+        lines.append(f"  longest gap: {days} days, {after} to {before}")
+        long_gaps = [g for g in gaps if g[0] > 365]
+        lines += [f"  gap over 12 months: {d} days, {a} to {b}" for d, a, b in sorted(long_gaps, key=lambda g: g[1])]
+    return "\n".join(lines)
+
+
+def event_gaps(props: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """(days without an event, last day before, first day after) for each gap between events."""
+    spans = sorted((dt.date.fromisoformat(p["date"]), dt.date.fromisoformat(p.get("date_last") or p["date"]))
+                   for p in props)
+    gaps = []
+    reach = spans[0][1]
+    for first, last in spans[1:]:
+        days = (first - reach).days - 1
+        if days > 0:
+            gaps.append((days, reach.isoformat(), first.isoformat()))
+        reach = max(reach, last)
+    return gaps
 
 
 def _order(item: tuple[Any, dict[str, Any]]) -> tuple[str, str]:

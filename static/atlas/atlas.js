@@ -24,6 +24,15 @@
         }
         return '<polygon points="' + pts.join(" ") + '"/>';
       }
+      case "triangle-down": return '<polygon points="' + q + ',' + q + ' ' + (s - q) + ',' + q + ' ' + h + ',' + (s - q) + '"/>';
+      case "pentagon": {
+        var pp = [];
+        for (var k = 0; k < 5; k++) {
+          var c = 2 * Math.PI / 5 * k - Math.PI / 2;
+          pp.push((h + (h - q) * Math.cos(c)).toFixed(2) + "," + (h + 0.5 * q + (h - q) * Math.sin(c)).toFixed(2));
+        }
+        return '<polygon points="' + pp.join(" ") + '"/>';
+      }
       case "star": {
         var p = [];
         for (var j = 0; j < 10; j++) {
