@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
 from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
+from geo.safe_text import plain_markdown
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table, imported_table
 from geo.timeline import timeline_svg
@@ -183,10 +184,10 @@ def import_panel() -> None:
         return
     _import_upload(upload)
     if "import_error" in st.session_state:
-        st.error(st.session_state.import_error["message"], icon="🚫")
+        st.error(plain_markdown(st.session_state.import_error["message"]), icon="🚫")
         return
     result = st.session_state.imported["result"]
-    (st.success if not result.problems else st.warning)(result.summary())
+    (st.success if not result.problems else st.warning)(plain_markdown(result.summary()))
     lines = result.problem_lines(limit=PROBLEM_LINES)
     if lines:
         with st.expander(f"Rows skipped and notes ({len(result.problems) + len(result.notes):,})"):
@@ -211,9 +212,9 @@ with st.sidebar:
 st.title(TEXT["title"])
 st.caption(TEXT["intro"])
 for note in st.session_state.get("notes", []):
-    st.warning(f"Link parameter ignored: {note}.", icon="⚠️")
+    st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
 for name, error in load_errors.items():
-    st.error(f"The {name} layer could not be loaded and is left out:\n\n{error}")
+    st.error(plain_markdown(f"The {name} layer could not be loaded and is left out:\n{error}"))
 
 # --- Date window: presets, slider, step and play ---------------------------------------
 def date_controls() -> None:
@@ -308,7 +309,7 @@ def imported_section(view: View) -> None:
     note = f"From {imported['name']}, as imported: not checked by the atlas's editors."
     if len(shown) > IMPORTED_TABLE_ROWS:
         note += f" The first {IMPORTED_TABLE_ROWS:,} are listed; the downloads hold all {len(shown):,}."
-    st.caption(note)
+    st.caption(plain_markdown(note))
     st.dataframe(imported_table(shown.head(IMPORTED_TABLE_ROWS)), width="stretch", hide_index=True)
     stem = f"imported-events-{view.start}-{view.end}"
     c1, c2, _ = st.columns([1, 1, 4])
@@ -379,7 +380,8 @@ with st.expander("Export a map for publication", expanded=False):
     imported = _imported_shown()
     import_id = imported["file_id"] if imported else None
     if imported:
-        st.caption(f"Your imported events ({imported['name']}) are drawn too, under the atlas's own.")
+        st.caption(plain_markdown(f"Your imported events ({imported['name']}) are drawn too, "
+                                  "under the atlas's own."))
     if st.button("Draw figure", key="export_draw"):
         try:
             common = {"title": title, "greyscale": greyscale, "label_lang": label_lang,
@@ -387,7 +389,7 @@ with st.expander("Export a map for publication", expanded=False):
             preview = figure_file(print_view, preset, "png", 110, **common)
             data = figure_file(print_view, preset, fmt, dpi, **common)
         except BorderAtlasError as exc:
-            st.error(f"The figure could not be drawn: {exc}")
+            st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
         else:
             st.image(preview, caption=f"Preview (110 dpi) of {view.start} to {view.end}")
             st.download_button(f"Download {fmt.upper()}", data,

@@ -13,6 +13,7 @@ from typing import Any
 
 from geo._errors import BorderAtlasError
 from geo._schema import LAYER_NAMES
+from geo.safe_text import quote
 
 # The span the slider covers; events outside it are still listed in the data.
 ATLAS_START = dt.date(2017, 1, 1)
@@ -83,7 +84,7 @@ def parse_date_param(name: str, value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ViewError(f"{name}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        raise ViewError(f"{name}: {quote(text)} is not a date (use YYYY-MM-DD)") from None
 
 
 def parse_layers_param(value: Any) -> tuple[str, ...]:
@@ -92,7 +93,7 @@ def parse_layers_param(value: Any) -> tuple[str, ...]:
     names = [n for n in names if n]
     for n in names:
         if n not in LAYER_NAMES:
-            raise ViewError(f"layers: unknown layer {n!r}; known layers: {', '.join(LAYER_NAMES)}")
+            raise ViewError(f"layers: unknown layer {quote(n)}; known layers: {', '.join(LAYER_NAMES)}")
     return tuple(n for n in LAYER_NAMES if n in names)
 
 
@@ -101,7 +102,7 @@ def check_extent(extent: Any) -> tuple[float, float, float, float]:
     try:
         x0, y0, x1, y1 = (float(v) for v in extent)
     except (TypeError, ValueError):
-        raise ViewError(f"extent: {extent!r} is not four numbers lon_min,lat_min,lon_max,lat_max") from None
+        raise ViewError(f"extent: {quote(extent)} is not four numbers lon_min,lat_min,lon_max,lat_max") from None
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
         raise ViewError(
             f"extent: {x0},{y0},{x1},{y1} is not lon_min<lon_max in [-180,180], lat_min<lat_max in [-90,90]"
@@ -122,7 +123,7 @@ def view_from_query(query: Mapping[str, Any]) -> View:
         if preset in PRESETS:
             start, end = PRESETS[preset]
         else:
-            notes.append(f"preset {preset!r} is unknown; showing the default window")
+            notes.append(f"preset {quote(preset)} is unknown; showing the default window")
     for name in ("start", "end"):
         if name in query:
             try:
@@ -145,6 +146,6 @@ def view_from_query(query: Mapping[str, Any]) -> View:
             notes.append(f"{exc}; showing the default layers")
     basemap = query.get("basemap", default.basemap)
     if basemap not in BASEMAPS:
-        notes.append(f"basemap {basemap!r} is unknown; using {DEFAULT_BASEMAP}")
+        notes.append(f"basemap {quote(basemap)} is unknown; using {DEFAULT_BASEMAP}")
         basemap = DEFAULT_BASEMAP
     return View(start=start, end=end, layers=layers, basemap=basemap, notes=tuple(notes))

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
+from tests._markdown import only_escaped, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 90
@@ -153,7 +154,7 @@ def test_a_shared_link_reopens_the_same_view(events):
 def test_bad_url_parameters_fall_back_with_a_notice(query, named):
     at = _run(query)
     assert not at.exception
-    notices = " ".join(w.value for w in at.warning)
+    notices = " ".join(shown(w.value) for w in at.warning)
     assert named in notices
     assert at.slider(key="window").value == (dt.date(2024, 1, 15), dt.date(2024, 1, 22)) or "layers" in query or "basemap" in query
 
@@ -174,3 +175,28 @@ def test_export_panel_draws_a_preview_and_offers_the_file():
     assert len([e for e in at.main if type(e).__name__ == "Image"]) == 1
     labels = [b.label for b in at.main if type(b).__name__ == "DownloadButton"]
     assert "Download SVG" in labels
+
+
+HOSTILE_QUERY = {
+    "preset": "[Session expired](http://evil.example/login)",
+    "basemap": "![](http://127.0.0.1:9/pixel.png)",
+    "layers": "$x^2$ :red[alarm] <b>bold</b> www.evil.example",
+}
+
+
+def test_url_values_are_shown_as_plain_text_never_as_markdown():
+    at = _run(HOSTILE_QUERY)
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 3
+    for notice in notices:
+        assert only_escaped(notice), notice
+    text = " ".join(shown(n) for n in notices)
+    for value in HOSTILE_QUERY.values():
+        assert value in text  # as typed
+
+
+def test_a_huge_url_value_is_cut_short_with_an_ellipsis():
+    at = _run({"preset": "A" * 100_000})
+    (notice,) = [shown(w.value) for w in at.warning]
+    assert len(notice) < 300 and "A…" in notice

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests._markdown import only_escaped, shown
 from tests.test_import import acled_row, to_csv
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -53,7 +54,7 @@ def _rows() -> list[dict[str, str]]:
 def test_upload_shows_summary_skipped_rows_map_and_table():
     at = _upload(_fresh(), "balochistan.csv", to_csv(_rows()))
     assert not at.exception and not at.error
-    summary = [w.value for w in at.sidebar.warning]
+    summary = [shown(w.value) for w in at.sidebar.warning]
     assert summary == ["4 rows read, 3 imported, 1 skipped: 1 impossible date"]
     problems = " ".join(c.value for c in at.sidebar.code)
     assert "row 4: impossible date" in problems and "31 February 2024" in problems
@@ -85,7 +86,7 @@ def test_hostile_text_reaches_the_map_only_escaped():
 
 def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
     at = _upload(_fresh(), "broken.csv", b"\x00\x01\x02 this is not a table")
-    errors = [e.value for e in at.sidebar.error]
+    errors = [shown(e.value) for e in at.sidebar.error]
     assert len(errors) == 1 and "broken.csv" in errors[0]
     assert not at.exception
     assert _imported_points(at) == []
@@ -101,7 +102,7 @@ def test_one_sessions_upload_never_reaches_another_session():
     assert "imported" not in other.session_state
     assert not any("Imported" in h.value for h in other.subheader)
     other.button(key="export_draw").click().run()  # the other user's figure has no import in it
-    assert not any("private.csv" in c.value for c in other.caption)
+    assert not any("private.csv" in shown(c.value) for c in other.caption)
     assert len(_imported_points(mine.run())) == 2  # and the first user still has theirs
 
 
@@ -119,4 +120,15 @@ def test_export_draws_the_imported_events():
     at.button(key="export_draw").click().run()
     assert not at.exception and not at.error
     assert len([e for e in at.main if type(e).__name__ == "Image"]) == 1
-    assert any("mine.csv" in c.value for c in at.caption)
+    assert any("mine.csv" in shown(c.value) for c in at.caption)
+
+
+def test_import_errors_and_file_names_are_shown_as_plain_text():
+    name = "[click](http://evil.example) $x$.csv"
+    at = _upload(_fresh(), name, b"see [a](http://evil.example),$y$,![](http://127.0.0.1:9/x.png)\n1,2,3\n")
+    (error,) = [e.value for e in at.sidebar.error]
+    assert only_escaped(error), error
+    assert shown(error).startswith(f"'{name}': not an ACLED or UCDP GED export")
+    at = _upload(_fresh(), name, to_csv(_rows()))
+    captions = [c.value for c in at.main.caption if name in shown(c.value)]
+    assert captions and all(only_escaped(c) for c in captions)
