@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
 from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
+from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table, imported_table
@@ -53,8 +54,9 @@ TEXT = {
     "import_heading": "Your events",
     "import_label": "Import an events file",
     "import_help": "An ACLED or UCDP GED CSV export, a GeoJSON or a GeoPackage of points with a "
-    "date (a .zip of one is fine), up to 50 MB. Bad rows are skipped and listed. The file stays "
-    "in your session: no one else sees it, and it is gone when you close the page.",
+    f"date (a .zip of one is fine), up to {MAX_UPLOAD_MB} MB ({MAX_IMPORT_BYTES:,} bytes). Bad "
+    "rows are skipped and listed. The file stays in your session: no one else sees it, and it "
+    "is gone when you close the page.",
     "timeline_heading": "Timeline",
 }
 MAP_HEIGHT = 620
@@ -177,7 +179,7 @@ def import_panel() -> None:
     """Upload box, what the import kept and skipped, and the layer's toggle."""
     st.header(TEXT["import_heading"])
     upload = st.file_uploader(TEXT["import_label"], type=list(UPLOAD_TYPES), key="upload",
-                              help=TEXT["import_help"])
+                              help=TEXT["import_help"], max_upload_size=MAX_UPLOAD_MB)
     if upload is None:
         st.session_state.pop("imported", None)
         st.session_state.pop("import_error", None)

@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "events outside it are not drawn)")
     when.add_argument("--events", metavar="FILE",
                       help="also draw the events of FILE, an ACLED or UCDP GED CSV export, "
-                      f"GeoJSON or GeoPackage (up to {fmt_size(DEFAULT_MAX_BYTES)}): those in the "
+                      f"GeoJSON or GeoPackage (up to {fmt_size(DEFAULT_MAX_BYTES)} ({DEFAULT_MAX_BYTES:,} "
+                      "bytes)): those in the "
                       "date window and on the map, under the atlas's own, without labels, "
                       "credited as not checked by the atlas")
     size = export.add_argument_group("size and format")

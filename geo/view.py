@@ -13,6 +13,7 @@ from typing import Any
 
 from geo._errors import BorderAtlasError
 from geo._schema import LAYER_NAMES
+from geo.limits import MIN_EXTENT_DEGREES
 from geo.safe_text import quote
 
 # The span the slider covers; events outside it are still listed in the data.
@@ -98,7 +99,8 @@ def parse_layers_param(value: Any) -> tuple[str, ...]:
 
 
 def check_extent(extent: Any) -> tuple[float, float, float, float]:
-    """lon_min, lat_min, lon_max, lat_max within WGS84 range and in order."""
+    """lon_min, lat_min, lon_max, lat_max within WGS84 range, in order and at least
+    ``MIN_EXTENT_DEGREES`` a side (smaller, the scale bar and grid cannot be drawn)."""
     try:
         x0, y0, x1, y1 = (float(v) for v in extent)
     except (TypeError, ValueError):
@@ -107,6 +109,9 @@ def check_extent(extent: Any) -> tuple[float, float, float, float]:
         raise ViewError(
             f"extent: {x0},{y0},{x1},{y1} is not lon_min<lon_max in [-180,180], lat_min<lat_max in [-90,90]"
         )
+    if min(x1 - x0, y1 - y0) < MIN_EXTENT_DEGREES:
+        raise ViewError(f"extent: {x0},{y0},{x1},{y1} is {x1 - x0:.3g}° by {y1 - y0:.3g}°, "
+                        f"smaller than the minimum of {MIN_EXTENT_DEGREES:g}° a side (about 1 km)")
     return (x0, y0, x1, y1)
 
 

@@ -200,3 +200,47 @@ def test_a_huge_url_value_is_cut_short_with_an_ellipsis():
     at = _run({"preset": "A" * 100_000})
     (notice,) = [shown(w.value) for w in at.warning]
     assert len(notice) < 300 and "A…" in notice
+
+
+def _clear_layer_caches() -> None:
+    """Forget the layers loaded so far (the atlas's own cache and Streamlit's)."""
+    import streamlit as st
+
+    import geo.assemble
+
+    geo.assemble._cached.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("fault", ["a folder", "nested 5,000 levels deep", "a pipe"])
+def test_a_faulty_shipped_layer_is_a_named_notice_and_the_rest_works(tmp_path, monkeypatch, fault):
+    import os
+    import shutil
+
+    import geo.io
+    from geo._paths import DATA_DIR
+
+    for path in DATA_DIR.glob("*.geojson"):
+        shutil.copy(path, tmp_path)
+    broken = tmp_path / "events.geojson"
+    broken.unlink()
+    if fault == "a folder":
+        broken.mkdir()
+    elif fault == "a pipe":
+        os.mkfifo(broken)
+    else:
+        broken.write_text('{"type": "FeatureCollection", "features": ' + "[" * 5000 + "]" * 5000 + "}")
+    monkeypatch.setattr(geo.io, "DATA_DIR", tmp_path)
+    _clear_layer_caches()
+    try:
+        at = _run()
+    finally:
+        monkeypatch.undo()
+        _clear_layer_caches()
+    assert not at.exception
+    (error,) = [shown(e.value) for e in at.error]
+    assert error.startswith("The events layer could not be loaded and is left out:")
+    assert "events.geojson" in error and "Traceback" not in error
+    assert _map_args(at)  # the map and the other layers still work
+    assert at.sidebar.checkbox(key="layer_events").disabled

@@ -132,3 +132,13 @@ def test_import_errors_and_file_names_are_shown_as_plain_text():
     at = _upload(_fresh(), name, to_csv(_rows()))
     captions = [c.value for c in at.main.caption if name in shown(c.value)]
     assert captions and all(only_escaped(c) for c in captions)
+
+
+def test_the_upload_box_has_the_importers_limit():
+    from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
+
+    at = _fresh()
+    box = at.sidebar.get("file_uploader")[0]
+    assert box.proto.max_upload_size_mb == MAX_UPLOAD_MB
+    assert MAX_UPLOAD_MB * 1_000_000 == MAX_IMPORT_BYTES
+    assert "50 MB (50,000,000 bytes)" in box.proto.help

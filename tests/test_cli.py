@@ -111,6 +111,7 @@ BAD_ARGS = [
     (["--label-lang", "de"], "--label-lang: 'de'"),
     (["--extent", "70,20,60,30"], "--extent:"),
     (["--extent", "60,20,70"], "--extent:"),
+    (["--extent", "64.0,27.0,64.00001,27.00001"], "smaller than the minimum of 0.01° a side"),
     (["--bogus"], "unrecognized arguments: --bogus"),
 ]
 
@@ -358,3 +359,23 @@ def test_endless_and_deep_events_are_one_line_quickly(tmp_path, capsys, events):
     assert time.monotonic() - began < 10
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert "not a regular file" in err or "over the limit of 64" in err
+
+
+def test_an_extent_at_the_minimum_size_is_drawn(tmp_path, capsys):
+    out = tmp_path / "tiny.png"
+    code, _, err = run(capsys, "export", *FAST, "--extent", "64.0,27.0,64.01,27.01", "--out", str(out))
+    assert (code, err) == (0, "") and out.exists()
+
+
+def test_one_upload_limit_figure_for_the_cli_the_importer_and_the_app():
+    import tomllib
+
+    from geo.importers import DEFAULT_MAX_BYTES
+    from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
+
+    assert DEFAULT_MAX_BYTES == MAX_IMPORT_BYTES == MAX_UPLOAD_MB * 1_000_000 == 50_000_000
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+    export = build_parser()._subparsers._group_actions[0].choices["export"]
+    events_help = next(a.help for a in export._actions if "--events" in a.option_strings)
+    assert "up to 50 MB (50,000,000 bytes)" in events_help
