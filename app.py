@@ -10,6 +10,8 @@ import streamlit as st
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
 from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
+from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
+from geo.safe_text import plain_markdown
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
 from geo.table import events_csv, events_geojson, events_table, imported_table
 from geo.view import (
@@ -47,8 +49,9 @@ TEXT = {
     "import_heading": "Your events",
     "import_label": "Import an events file",
     "import_help": "An ACLED or UCDP GED CSV export, a GeoJSON or a GeoPackage of points with a "
-    "date (a .zip of one is fine), up to 50 MB. Bad rows are skipped and listed. The file stays "
-    "in your session: no one else sees it, and it is gone when you close the page.",
+    f"date (a .zip of one is fine), up to {MAX_UPLOAD_MB} MB ({MAX_IMPORT_BYTES:,} bytes). Bad "
+    "rows are skipped and listed. The file stays in your session: no one else sees it, and it "
+    "is gone when you close the page.",
 }
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
@@ -157,17 +160,17 @@ def import_panel() -> None:
     """Upload box, what the import kept and skipped, and the layer's toggle."""
     st.header(TEXT["import_heading"])
     upload = st.file_uploader(TEXT["import_label"], type=list(UPLOAD_TYPES), key="upload",
-                              help=TEXT["import_help"])
+                              help=TEXT["import_help"], max_upload_size=MAX_UPLOAD_MB)
     if upload is None:
         st.session_state.pop("imported", None)
         st.session_state.pop("import_error", None)
         return
     _import_upload(upload)
     if "import_error" in st.session_state:
-        st.error(st.session_state.import_error["message"], icon="🚫")
+        st.error(plain_markdown(st.session_state.import_error["message"]), icon="🚫")
         return
     result = st.session_state.imported["result"]
-    (st.success if not result.problems else st.warning)(result.summary())
+    (st.success if not result.problems else st.warning)(plain_markdown(result.summary()))
     lines = result.problem_lines(limit=PROBLEM_LINES)
     if lines:
         with st.expander(f"Rows skipped and notes ({len(result.problems) + len(result.notes):,})"):
@@ -192,9 +195,9 @@ with st.sidebar:
 st.markdown(f"#### {TEXT['title']}")
 st.caption(TEXT["intro"])
 for note in st.session_state.get("notes", []):
-    st.warning(f"Link parameter ignored: {note}.", icon="⚠️")
+    st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
 for name, error in load_errors.items():
-    st.error(f"The {name} layer could not be loaded and is left out:\n\n{error}")
+    st.error(plain_markdown(f"The {name} layer could not be loaded and is left out:\n{error}"))
 
 # --- The map element: map, timeline and playback, all in the browser --------------------
 @st.cache_resource(show_spinner=False)
@@ -273,7 +276,7 @@ def imported_section(view: View) -> None:
     note = f"From {imported['name']}, as imported: not checked by the atlas's editors."
     if len(shown) > IMPORTED_TABLE_ROWS:
         note += f" The first {IMPORTED_TABLE_ROWS:,} are listed; the downloads hold all {len(shown):,}."
-    st.caption(note)
+    st.caption(plain_markdown(note))
     st.dataframe(imported_table(shown.head(IMPORTED_TABLE_ROWS)), width="stretch", hide_index=True)
     stem = f"imported-events-{view.start}-{view.end}"
     c1, c2, _ = st.columns([1, 1, 4])
@@ -333,7 +336,8 @@ with st.expander("Export a map for publication", expanded=False):
     imported = _imported_shown()
     import_id = imported["file_id"] if imported else None
     if imported:
-        st.caption(f"Your imported events ({imported['name']}) are drawn too, under the atlas's own.")
+        st.caption(plain_markdown(f"Your imported events ({imported['name']}) are drawn too, "
+                                  "under the atlas's own."))
     if st.button("Draw figure", key="export_draw"):
         try:
             common = {"title": title, "greyscale": greyscale, "label_lang": label_lang,
@@ -341,7 +345,7 @@ with st.expander("Export a map for publication", expanded=False):
             preview = figure_file(print_view, preset, "png", 110, **common)
             data = figure_file(print_view, preset, fmt, dpi, **common)
         except BorderAtlasError as exc:
-            st.error(f"The figure could not be drawn: {exc}")
+            st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
         else:
             st.image(preview, caption=f"Preview (110 dpi) of {view.start} to {view.end}")
             st.download_button(f"Download {fmt.upper()}", data,

@@ -209,12 +209,12 @@ def detect_layout(columns: list[str], label: str) -> str:
         layout, required = "acled", ACLED_REQUIRED
     elif ucdp_score > acled_score or (ucdp_score and ("ged" in name or "ucdp" in name)):
         layout, required = "ucdp", UCDP_REQUIRED
-    else:
-        shown = ", ".join(quote(c, 30) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
+    else:  # the message names the problem, never the file's content (its header could be anything)
+        count = f"{len(columns):,} column{'s' if len(columns) != 1 else ''}"
         raise EventImportError(
-            f"{quote(label)}: not an ACLED or UCDP GED export. Its columns are {shown or 'none'}; "
-            f"an ACLED export needs {', '.join(ACLED_REQUIRED)}; a UCDP GED export needs "
-            f"{', '.join(UCDP_REQUIRED)}")
+            f"{quote(label)}: not an ACLED or UCDP GED export: none of its {count} is one that "
+            f"tells them apart. An ACLED export needs {', '.join(ACLED_REQUIRED)}; a UCDP GED "
+            f"export needs {', '.join(UCDP_REQUIRED)}")
     missing = [c for c in required if c not in have]
     if missing:
         title = "an ACLED export" if layout == "acled" else "a UCDP GED export"
@@ -400,11 +400,11 @@ def generic_fields(table: pd.DataFrame, rows: np.ndarray, label: str) -> Fields:
     """Any GeoJSON/GeoPackage of dated points, by the usual names of its properties."""
     columns = list(table.columns)
     date_column = next((n for n in DATE_NAMES if n in columns), None)
-    if date_column is None:
-        shown = ", ".join(quote(n, 30) for n in columns if n != "__feature_id")[:400]
+    if date_column is None:  # named by count, not by content
+        count = len([n for n in columns if n != "__feature_id"])
         raise EventImportError(
-            f"{quote(label)}: no date field. The features' properties are {shown or 'none'}; "
-            f"name the event's date {', '.join(DATE_NAMES[:-1])} or {DATE_NAMES[-1]} "
+            f"{quote(label)}: no date field: none of the features' {count:,} properties is named "
+            f"{', '.join(DATE_NAMES[:-1])} or {DATE_NAMES[-1]}; name the event's date so "
             "(YYYY-MM-DD)")
     notes: list[Problem] = []
 

@@ -12,9 +12,12 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
+import warnings
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +30,15 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from geo._bounded import NotARegularFile, json_depth, read_at_most
 from geo._import_types import EventImportError, Problem, fmt_size, quote
+from geo.limits import (
+    MAX_COLUMNS,
+    MAX_HEADER_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_LINE_BYTES,
+    MAX_ROWS,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,10 +82,10 @@ def read_bytes(source: Any, *, filename: str | None, max_bytes: int) -> tuple[by
         path = Path(source)
         label = filename or path.name or str(path)
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise EventImportError(_too_big(label, size, max_bytes))
-            data = path.read_bytes()
+            data = read_at_most(path, max_bytes)
+        except NotARegularFile:
+            raise EventImportError(f"{quote(label)}: not a regular file (a device, pipe or "
+                                   "socket); import a file saved on disk") from None
         except FileNotFoundError:
             hint = (" (this looks like file contents: pass them as bytes, e.g. text.encode())"
                     if isinstance(source, str) and "\n" in source else "")
@@ -92,7 +103,8 @@ def read_bytes(source: Any, *, filename: str | None, max_bytes: int) -> tuple[by
     else:
         raise TypeError(f"import_events takes bytes, a path or a binary file, not {type(source).__name__}")
     if len(data) > max_bytes:
-        raise EventImportError(_too_big(label, len(data), max_bytes, at_least=hasattr(source, "read")))
+        raise EventImportError(_too_big(label, len(data), max_bytes,
+                                        at_least=not isinstance(source, bytes | bytearray | memoryview)))
     return data, label
 
 
@@ -106,7 +118,8 @@ def _read_stream(stream: BinaryIO, max_bytes: int) -> bytes:
 def _too_big(label: str, size: int, limit: int, *, at_least: bool = False) -> str:
     more = "more than " if at_least else ""
     return (f"{quote(label)} is {more}{fmt_size(size)}, over the import limit of "
-            f"{fmt_size(limit)}; export a smaller date range or region and import that")
+            f"{fmt_size(limit)} ({limit:,} bytes); export a smaller date range or region and "
+            "import that")
 
 
 def unzip(data: bytes, label: str, *, max_bytes: int) -> tuple[bytes, str]:
@@ -185,50 +198,192 @@ def sniff_kind(data: bytes, text: str | None, filename: str) -> str:
 # -- CSV -----------------------------------------------------------------------------------
 
 
-def _delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in DELIMITERS}
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])  # ties go to the comma (first)
     return best if counts[best] else ","
+
+
+def _header_end(text: str) -> int | None:
+    """Where the header line ends (a line break outside quotes), looking no further than the limit."""
+    head = text[: MAX_HEADER_CHARS + 1]
+    quotes, pos = 0, 0
+    for brk in _LINE_BREAK.finditer(head):
+        quotes += head.count('"', pos, brk.start())
+        pos = brk.start()
+        if quotes % 2 == 0:
+            return brk.start()
+    return None if len(text) > MAX_HEADER_CHARS else len(text)
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
+_BLANK_LINE = re.compile(r"^[ \t\r]*$", re.MULTILINE)
+
+
+def read_header(text: str, label: str) -> tuple[list[str], str, int]:
+    """(header fields, delimiter, where the header ends), checked against the limits.
+
+    The header is read here, from at most ``MAX_HEADER_CHARS`` characters, and its columns
+    are counted before any parser sees them: pandas renames duplicate names in time that
+    grows with the square of their number, so a bomb must never reach it.
+    """
+    end = _header_end(text)
+    if end is None:
+        raise EventImportError(f"{quote(label)}: the header row is longer than the limit of "
+                               f"{MAX_HEADER_CHARS:,} characters; is this a CSV export?")
+    line = text[:end]
+    sep = _delimiter(line)
+    if line.count(sep) >= MAX_COLUMNS:  # fields >= separators + 1; quoted ones counted once below
+        fields = next(csv.reader([line], delimiter=sep), [])
+        if len(fields) > MAX_COLUMNS:
+            raise EventImportError(f"{quote(label)}: the header has {len(fields):,} columns, over "
+                                   f"the limit of {MAX_COLUMNS:,}; ACLED has 31, UCDP GED 47")
+    try:
+        fields = next(csv.reader([line], delimiter=sep), [])
+    except csv.Error as exc:
+        raise EventImportError(f"{quote(label)}: the header row cannot be read as CSV ({exc})") from None
+    if not fields or all(not f.strip() for f in fields):
+        raise EventImportError(f"{quote(label)}: has no header row")
+    return fields, sep, end
+
+
+def _check_lines(data: bytes, label: str) -> None:
+    """Refuse a CSV with more rows or a longer line than the limits, before it is parsed."""
+    lines = data.count(b"\n")
+    if lines > MAX_ROWS:
+        raise EventImportError(f"{quote(label)}: has {lines:,} lines, over the limit of "
+                               f"{MAX_ROWS:,} rows; export a smaller date range or region")
+    if len(data) > MAX_LINE_BYTES:
+        breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        edges = np.concatenate(([-1], breaks, [len(data)]))
+        longest = int(np.diff(edges).max()) - 1
+        if longest > MAX_LINE_BYTES:
+            raise EventImportError(f"{quote(label)}: has a line of {fmt_size(longest)}, over the "
+                                   f"limit of {fmt_size(MAX_LINE_BYTES)} for one line")
 
 
 def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     """Parse CSV text into a table of strings; rows with too many fields are reported.
 
-    The fast path is pandas' C parser. A file it cannot take as it is (a row with more
-    fields than the header) is parsed again with the csv module, row by row, so the bad
-    rows can be named and the good ones kept.
+    The header is read and checked first (``read_header``). The fast path is pandas' C
+    parser, given the header's names made unique. A file it cannot take as it is (a row
+    with more fields than the header) is parsed again with the csv module, row by row, so
+    the bad rows can be named and the good ones kept.
     """
-    sep = _delimiter(text)
+    header, sep, header_end = read_header(text, label)
+    _check_lines(data, label)
+    names = [c.strip().lower() for c in header]
+    unique = _unique_names(names)
     problems: list[Problem] = []
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data), sep=sep, dtype=str, na_filter=False, keep_default_na=False,
-            skip_blank_lines=False, encoding=codec, engine="c", quotechar='"',
-        )
+        with warnings.catch_warnings():  # a row wider than the header: read it slowly, below
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data), sep=sep, dtype=str, na_filter=False, keep_default_na=False,
+                skip_blank_lines=False, encoding=codec, engine="c", quotechar='"',
+                header=0, names=unique,
+            )
         if not isinstance(frame.index, pd.RangeIndex):  # pandas took column 1 as an index
             raise ValueError("more fields than header")
-        header = [str(c) for c in frame.columns]
         rows = np.arange(2, len(frame) + 2)
     except pd.errors.EmptyDataError:
         raise EventImportError(f"{quote(label)}: has no header row") from None
-    except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError, csv.Error):
-        header, frame, rows, problems = _read_csv_slowly(text, sep, label)
-    frame.columns = _unique_names([c.strip().lower() for c in header])
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, UnicodeError,
+            OverflowError, csv.Error):
+        _, frame, rows, problems = _read_csv_slowly(text, sep, label)
+        frame.columns = unique
     frame = frame.fillna("")
-    if len(frame):
-        first = frame.iloc[:, 0]
-        maybe_blank = np.flatnonzero((first == "").to_numpy())
-        if maybe_blank.size:
-            sub = frame.iloc[maybe_blank]
-            blank = maybe_blank[(sub.apply(lambda c: c.str.strip() == "")).all(axis=1).to_numpy()]
-            if blank.size:
-                keep = np.ones(len(frame), dtype=bool)
-                keep[blank] = False
-                frame, rows = frame[keep], rows[keep]
+    frame, rows = _drop_blank_rows(frame, rows)
+    notes = _duplicate_columns(frame, names, unique, label)
+    frame, rows, more_problems, more_notes = _multiline_fields(frame, rows, text, header_end,
+                                                               len(problems))
+    problems += more_problems
     frame = frame.reset_index(drop=True)
     n_read = len(frame) + len(problems)
-    return RawTable("csv", frame, rows, n_read, problems=problems, delimiter=sep)
+    return RawTable("csv", frame, rows, n_read, problems=sorted(problems, key=lambda p: p.row),
+                    notes=notes + more_notes, delimiter=sep)
+
+
+def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The table without rows whose every field is blank (blank lines in the file)."""
+    if not len(frame):
+        return frame, rows
+    maybe_blank = np.flatnonzero((frame.iloc[:, 0] == "").to_numpy())
+    if not maybe_blank.size:
+        return frame, rows
+    sub = frame.iloc[maybe_blank]
+    blank = maybe_blank[(sub.apply(lambda c: c.str.strip() == "")).all(axis=1).to_numpy()]
+    keep = np.ones(len(frame), dtype=bool)
+    keep[blank] = False
+    return frame[keep], rows[keep]
+
+
+def _duplicate_columns(frame: pd.DataFrame, names: list[str], unique: list[str],
+                       label: str) -> list[Problem]:
+    """Notes on repeated column names: the first is used; refused when the copies disagree."""
+    notes = []
+    first_at: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name not in first_at:
+            first_at[name] = i
+            continue
+        j = first_at[name]
+        differ = np.flatnonzero((frame.iloc[:, j].str.strip() != frame.iloc[:, i].str.strip()).to_numpy())
+        if differ.size:
+            raise EventImportError(
+                f"{quote(label)}: the column {quote(name, 40)} appears twice (columns {j + 1} "
+                f"and {i + 1}) and the two disagree on {differ.size:,} rows; keep one and import again")
+        notes.append(Problem(None, f"duplicate column: {quote(name, 40)} appears as columns "
+                                   f"{j + 1} and {i + 1} with the same values; column {j + 1} "
+                                   f"was used, column {i + 1} ({unique[i]}) ignored"))
+    return notes
+
+
+# Columns of ACLED and UCDP GED exports that hold free text, where a line break can be real;
+# every other column (ids, dates, codes, names, coordinates) is one line.
+MULTILINE_COLUMNS = frozenset({"notes", "source", "tags", "source_article", "source_headline",
+                               "source_original", "source_office", "where_description"})
+
+
+def _multiline_fields(frame: pd.DataFrame, rows: np.ndarray, text: str, header_end: int,
+                      refused: int) -> tuple[pd.DataFrame, np.ndarray, list[Problem], list[Problem]]:
+    """Rows whose fields span lines where the format allows none, skipped; and a note when the
+    file's lines and the rows read disagree.
+
+    A line break is allowed only in a free-text column (``MULTILINE_COLUMNS``), and even
+    there a field whose lines look like rows of the file (as many delimiters as a row has)
+    is an unclosed quote that swallowed the rows after it: the row is skipped.
+    """
+    body = text[header_end:].strip("\r\n")
+    breaks = body.count("\n") or body.count("\r")
+    lines = breaks + 1 if body else 0
+    read = len(frame) + refused
+    if lines <= read or not len(frame):
+        return frame, rows, [], []
+    lines -= len(_BLANK_LINE.findall(body))
+    if lines <= read:
+        return frame, rows, [], []
+    width = len(frame.columns)
+    skip = np.zeros(len(frame), dtype=bool)
+    problems = []
+    for column in frame.columns:
+        values = frame[column]
+        spans = np.flatnonzero(values.str.contains("[\r\n]", regex=True).to_numpy() & ~skip)
+        for i in spans:
+            value = values.iat[i]
+            n_lines = len(value.splitlines())
+            looks_like_rows = max(line.count(",") + line.count(";") + line.count("\t")
+                                  for line in value.splitlines()) >= max(width // 2, 2)
+            if column in MULTILINE_COLUMNS and not looks_like_rows:
+                continue
+            why = ("its lines look like rows of the file: an unclosed quote swallowed them"
+                   if looks_like_rows else "this column has no line breaks in ACLED or UCDP GED")
+            problems.append(Problem(int(rows[i]), f"multi-line field: {quote(column, 40)} runs over "
+                                                  f"{n_lines} lines ({why}); row skipped"))
+            skip[i] = True
+    note = Problem(None, f"line count: the file has {lines:,} lines of rows, read as {read:,} "
+                         "rows: some quoted fields run over several lines")
+    return frame[~skip], rows[~skip], problems, [note]
 
 
 def _read_csv_slowly(text: str, sep: str, label: str) -> tuple[list[str], pd.DataFrame, np.ndarray, list[Problem]]:
@@ -336,7 +491,17 @@ def _crs_of(collection: Mapping[str, Any], label: str) -> CRS | None:
     except CRSError:
         raise EventImportError(f"{quote(label)}: coordinate system {quote(name)} is unknown; "
                                "save the file as WGS84 (EPSG:4326)") from None
+    _check_crs_kind(parsed, label)
     return None if _is_wgs84(parsed) else parsed
+
+
+def _check_crs_kind(crs: CRS, label: str) -> None:
+    """Refuse a CRS that is neither geographic nor projected (geocentric, engineering, ...)."""
+    if not (crs.is_geographic or crs.is_projected):
+        raise EventImportError(
+            f"{quote(label)}: coordinate system {quote(crs.name, 40)} is neither geographic "
+            "(longitude/latitude) nor projected (e.g. UTM), so its points cannot be placed on "
+            "the map; save the file as WGS84 (EPSG:4326)")
 
 
 def _is_wgs84(crs: CRS) -> bool:
@@ -373,6 +538,10 @@ def _point_xy(geometry: Any) -> tuple[float, float] | str:
 
 def read_geojson(text: str, label: str) -> RawTable:
     """A FeatureCollection (or one Feature) of points; rows are feature indices from 0."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise EventImportError(f"{quote(label)}: JSON nested {depth:,} levels deep, over the limit "
+                               f"of {MAX_JSON_DEPTH}; a FeatureCollection of points needs about 8")
     try:
         collection = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -387,9 +556,13 @@ def read_geojson(text: str, label: str) -> RawTable:
     features = collection.get("features")
     if not isinstance(features, list):
         raise EventImportError(f"{quote(label)}: its 'features' member is not a list")
+    if len(features) > MAX_ROWS:
+        raise EventImportError(f"{quote(label)}: has {len(features):,} features, over the limit "
+                               f"of {MAX_ROWS:,}; export a smaller date range or region")
     crs = _crs_of(collection, label)
     records: list[dict[str, str]] = []
     rows, xs, ys, problems = [], [], [], []
+    keys: set[str] = set()
     for index, feature in enumerate(features):
         if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
             problems.append(Problem(index, "not a feature: the item is not a GeoJSON Feature"))
@@ -403,10 +576,16 @@ def read_geojson(text: str, label: str) -> RawTable:
                   if isinstance(props, Mapping) else {})
         if "id" in feature and feature["id"] is not None:
             record["__feature_id"] = as_text(feature["id"])
+        keys.update(record)
+        if len(keys) > MAX_COLUMNS + 1:  # + the feature id
+            raise EventImportError(f"{quote(label)}: its features have more than {MAX_COLUMNS:,} "
+                                   "distinct properties, over the limit of columns")
         records.append(record)
         rows.append(index)
         xs.append(xy[0])
         ys.append(xy[1])
+    if features and not records:
+        raise EventImportError(_no_points(label, problems))
     frame = pd.DataFrame.from_records(records).fillna("") if records else pd.DataFrame()
     frame = frame.astype(str) if len(frame.columns) else frame
     lon, lat = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
@@ -415,6 +594,14 @@ def read_geojson(text: str, label: str) -> RawTable:
         lon, lat, notes = _reproject(lon, lat, crs)
     return RawTable("geojson", frame, np.asarray(rows, dtype=int), len(features), lon=lon,
                     lat=lat, problems=problems, notes=notes)
+
+
+def _no_points(label: str, problems: list[Problem]) -> str:
+    """'x.geojson: no point features to import: of its 3 features, 2 not a point, 1 missing geometry'."""
+    counted = Counter(p.category for p in problems)
+    tally = ", ".join(f"{n:,} {category}" for category, n in counted.most_common())
+    return (f"{quote(label)}: no point features to import: of its {len(problems):,} features, "
+            f"{tally}; events are imported as points")
 
 
 def _reproject(x: np.ndarray, y: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
@@ -479,6 +666,7 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
     x = shapely.get_x(geoms[ok])
     y = shapely.get_y(geoms[ok])
     crs = CRS.from_user_input(frame.crs)
+    _check_crs_kind(crs, label)
     if not _is_wgs84(crs):
         x, y, more = _reproject(x, y, crs)
         notes += more

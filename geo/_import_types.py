@@ -6,8 +6,7 @@ from typing import NamedTuple
 
 from geo._errors import BorderAtlasError
 from geo._schema import EVENT_KINDS
-
-MB = 2**20
+from geo.limits import MB
 
 # The atlas's own kinds, plus two that only imports need: ACLED exports are largely protests,
 # and a kind the atlas has no shape for is "other" rather than a wrong guess.
@@ -47,9 +46,9 @@ def quote(value: object, limit: int = 60) -> str:
 
 
 def fmt_size(n_bytes: int) -> str:
-    """'61.2 MB' (MB = 2**20 bytes, as the limit is given), '12 KB' or '512 bytes'."""
+    """'61.2 MB' (MB = 1,000,000 bytes, as the limits are given), '12 KB' or '512 bytes'."""
     if n_bytes >= MB:
         return f"{n_bytes / MB:,.1f} MB".replace(".0 MB", " MB")
-    if n_bytes >= 1024:
-        return f"{n_bytes / 1024:,.0f} KB"
+    if n_bytes >= 1000:
+        return f"{n_bytes / 1000:,.0f} KB"
     return f"{n_bytes} bytes"

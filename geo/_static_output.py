@@ -45,7 +45,7 @@ def normalise_format(fmt: str) -> str:
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
-    """The format to write ``path`` in: ``fmt`` if given (and matching the suffix), else the suffix's."""
+    """The format to write ``path`` in: the suffix's, which ``fmt`` (if given) must match."""
     suffix = Path(path).suffix.lower()
     from_suffix = SUFFIXES.get(suffix)
     if fmt is None:
@@ -54,7 +54,10 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
                               f"{', '.join(sorted(SUFFIXES))} suffix or give a format")
         return from_suffix
     name = normalise_format(fmt)
-    if from_suffix is not None and from_suffix != name:
+    if from_suffix is None:  # a figure is never written under a name that hides what it is
+        wanted = " or ".join(s for s, f in SUFFIXES.items() if f == name)
+        raise ExportError(f"out: {str(path)!r} needs a {wanted} suffix for the {name} format")
+    if from_suffix != name:
         raise ExportError(f"out: {str(path)!r} has a {suffix} suffix but the format is {name}")
     return name
 
@@ -138,30 +141,33 @@ def _tiff_bytes(fig: Figure, dpi: int) -> bytes:
     return buf.getvalue()
 
 
-def check_writable(path: str | Path) -> Path:
-    """``path`` if a file can be written there, else ExportError saying why (nothing is created)."""
+def check_writable(path: str | Path, *, key: str = "out") -> Path:
+    """``path`` if a file can be written there, else ExportError saying why (nothing is created).
+
+    ``key`` names the option or recipe key the path came from, and starts the message.
+    """
     path = Path(path)
     if not path.name:
-        raise ExportError(f"out: {str(path)!r} is not a file name")
+        raise ExportError(f"{key}: {str(path)!r} is not a file name")
     if path.is_dir():
-        raise ExportError(f"out: {str(path)!r} is a folder, not a file")
+        raise ExportError(f"{key}: {str(path)!r} is a folder, not a file")
     parent = path.parent
     if not parent.exists():
-        raise ExportError(f"out: folder {str(parent)!r} does not exist")
+        raise ExportError(f"{key}: folder {str(parent)!r} does not exist")
     if not parent.is_dir():
-        raise ExportError(f"out: {str(parent)!r} is not a folder")
+        raise ExportError(f"{key}: {str(parent)!r} is not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise ExportError(f"out: cannot write in folder {str(parent)!r} (permission denied)")
+        raise ExportError(f"{key}: cannot write in folder {str(parent)!r} (permission denied)")
     return path
 
 
-def write_atomic(data: bytes, path: str | Path) -> Path:
+def write_atomic(data: bytes, path: str | Path, *, key: str = "out") -> Path:
     """Write ``data`` to ``path`` through a temporary file: readers see no file or a whole one."""
-    path = check_writable(path)
+    path = check_writable(path, key=key)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise ExportError(f"out: cannot write {str(path)!r}: {exc.strerror}") from None
+        raise ExportError(f"{key}: cannot write {str(path)!r}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -172,7 +178,7 @@ def write_atomic(data: bytes, path: str | Path) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise ExportError(f"out: cannot write {str(path)!r}: {exc.strerror}") from None
+        raise ExportError(f"{key}: cannot write {str(path)!r}: {exc.strerror}") from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

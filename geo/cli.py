@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "events outside it are not drawn)")
     when.add_argument("--events", metavar="FILE",
                       help="also draw the events of FILE, an ACLED or UCDP GED CSV export, "
-                      f"GeoJSON or GeoPackage (up to {fmt_size(DEFAULT_MAX_BYTES)}): those in the "
+                      f"GeoJSON or GeoPackage (up to {fmt_size(DEFAULT_MAX_BYTES)} ({DEFAULT_MAX_BYTES:,} "
+                      "bytes)): those in the "
                       "date window and on the map, under the atlas's own, without labels, "
                       "credited as not checked by the atlas")
     size = export.add_argument_group("size and format")
@@ -114,6 +115,10 @@ _OPTION_KEYS = {
 }
 
 
+# Options that only the command line has (no recipe key): their errors always name the option.
+_COMMAND_LINE_ONLY = ("write_recipe",)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``border-atlas`` with ``argv`` (the process's arguments by default); the exit status."""
     parser = build_parser()
@@ -137,9 +142,11 @@ def _export(args: argparse.Namespace) -> int:
 
     given: dict[str, Any] = {}
     try:
-        table: dict[str, Any] = read_recipe_table(args.recipe) if args.recipe else {}
         given = {key: getattr(args, opt) for opt, key in _OPTION_KEYS.items()
                  if getattr(args, opt) is not None}
+        replaced = set(given) | ({"out"} if args.out is not None else set())
+        table: dict[str, Any] = (read_recipe_table(args.recipe, replaced=replaced)
+                                 if args.recipe else {})
         # A window on the command line replaces the recipe's dates, and dates its window.
         if "window" in given:
             table.pop("start", None)
@@ -155,7 +162,7 @@ def _export(args: argparse.Namespace) -> int:
         if args.write_recipe is not None:
             from geo._static_output import check_writable
 
-            check_writable(args.write_recipe)
+            check_writable(args.write_recipe, key="write_recipe")
         imported = _import_events(recipe.events) if recipe.events is not None else None
         written = export_figure(recipe.view, recipe.figure, recipe.out,
                                 imported=imported.events if imported else None,
@@ -198,6 +205,8 @@ def _locate(message: str, recipe: Path | None, given: set[str]) -> str:
         return message
     key, sep, rest = message.partition(":")
     key = {"fmt": "format"}.get(key, key)
+    if sep and key in _COMMAND_LINE_ONLY:
+        return f"--{key.replace('_', '-')}:{rest}"
     if sep and key in KEYS and (key in given or recipe is None):
         return f"--{key.replace('_', '-')}:{rest}"
     return f"recipe {recipe}: {message}" if recipe is not None else message

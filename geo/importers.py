@@ -55,12 +55,12 @@ from geo._import_read import (
 )
 from geo._import_types import (
     IMPORT_KINDS,
-    MB,
     ROW_LABELS,
     EventImportError,
     Problem,
     quote,
 )
+from geo.limits import MAX_IMPORT_BYTES
 from geo.measure import distance_to_border_km, side_of_border
 
 __all__ = [
@@ -78,7 +78,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 50 * MB
+DEFAULT_MAX_BYTES = MAX_IMPORT_BYTES  # geo.limits: the one upload limit of the atlas
 # Date formats tried in turn on each distinct date text. ACLED's export writes
 # "16 January 2024", its API "2024-01-16"; a spreadsheet may re-save either as 16/01/2024
 # (ACLED's codebook gives dates day first). Month-first dates are not guessed.
@@ -93,6 +93,9 @@ DATE_DTYPE = pd.to_datetime(pd.Series(["2024-01-16"]), format="%Y-%m-%d").dtype
 # when latitude and longitude are swapped was most likely written the wrong way round.
 REGION_BOX = (56.0, 23.0, 68.0, 33.0)  # lon_min, lat_min, lon_max, lat_max
 NEIGHBOURHOOD_BOX = (40.0, 15.0, 80.0, 42.0)
+# How far beyond the box of a file's other points a swapped point may fall and still be
+# believed (in degrees, ~200 km).
+SWAP_MARGIN_DEG = 2.0
 
 COLUMNS = (
     "id", "date", "end_date", "kind", "event_type", "actor", "target", "place", "country",
@@ -179,7 +182,8 @@ def import_events(
         The name to report the file by and a hint to its format (``.csv``, ``.geojson``,
         ``.gpkg``, ``.zip``); the content decides first.
     max_bytes
-        Larger files are refused before they are parsed (50 MB by default).
+        Larger files are refused before they are parsed (``geo.limits.MAX_IMPORT_BYTES``,
+        50,000,000 bytes, by default); no more than this plus one byte is ever read.
     border
         The line to measure ``border_distance_km`` and ``border_side`` from; the shipped
         Iran-Pakistan border by default.
@@ -508,8 +512,16 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
         non_numeric = ~missing & ~(np.isfinite(lon) & np.isfinite(lat))
         usable = ~missing & ~non_numeric
         notes: list[tuple[int, str]] = []
-        # 1. A latitude beyond ±90 beside a longitude that would be a valid latitude.
-        swap_sure = usable & (np.abs(lat) > 90) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+        # 1. A latitude beyond ±90 beside a longitude that would be a valid latitude, when
+        #    the swapped point is plausible: near the file's other points or the atlas's region.
+        swap_candidate = usable & (np.abs(lat) > 90) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+        plausible = _in_box(lat, lon, NEIGHBOURHOOD_BOX)
+        given_ok = usable & ~swap_candidate & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+        others = _points_box(lon[given_ok], lat[given_ok])
+        if others is not None:
+            plausible |= _in_box(lat, lon, others)
+        swap_sure = swap_candidate & plausible
+        implausible_swap = swap_candidate & ~plausible
         for i in np.flatnonzero(swap_sure):
             notes.append((i, f"swapped latitude/longitude: latitude {_g(lat[i])} is beyond ±90 "
                              f"and longitude {_g(lon[i])} is a valid latitude; read as latitude "
@@ -551,7 +563,22 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
     for i in np.flatnonzero(null_island):
         reasons[i] = ("placeholder coordinates: latitude 0, longitude 0 stands for an unknown "
                       "location")
+    for i in np.flatnonzero(implausible_swap):
+        reasons[i] = (f"coordinates out of range: latitude {_g(lat[i])} is beyond ±90; read the "
+                      f"other way round (latitude {_g(lon[i])}, longitude {_g(lat[i])}) the point "
+                      "would be far from the file's other points and from the atlas's region, "
+                      "so it was not swapped")
     return lon, lat, reasons, notes
+
+
+def _points_box(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The box around points with a margin (a tenth of its size, at least ``SWAP_MARGIN_DEG``)."""
+    if not lon.size:
+        return None
+    x0, x1, y0, y1 = lon.min(), lon.max(), lat.min(), lat.max()
+    mx = max(SWAP_MARGIN_DEG, (x1 - x0) / 10)
+    my = max(SWAP_MARGIN_DEG, (y1 - y0) / 10)
+    return (x0 - mx, y0 - my, x1 + mx, y1 + my)
 
 
 def _non_numeric_reason(i: int, lon: np.ndarray, lat: np.ndarray, lon_text: pd.Series | None,

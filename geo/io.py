@@ -12,10 +12,12 @@ import pandas as pd
 import geopandas as gpd
 from shapely.geometry import mapping
 
+from geo._bounded import NotARegularFile, json_depth, read_at_most
 from geo._errors import LayerFileError, UnknownLayerError
 from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES, SCHEMAS, LayerSchema
 from geo._validate import validate_features
+from geo.limits import MAX_JSON_DEPTH, MAX_LAYER_BYTES
 
 COORD_DECIMALS = 6  # ~0.1 m: finer than any source here, and keeps files diffable
 
@@ -53,21 +55,13 @@ def read_layer_file(path: str | Path, schema: LayerSchema) -> gpd.GeoDataFrame:
     """Read and validate any GeoJSON file against ``schema``."""
     path = Path(path)
     label = _label(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LayerFileError(f"{label}: file not found (run `make data` to build it)") from None
-    except UnicodeDecodeError as exc:
-        raise LayerFileError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        collection = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LayerFileError(
-            f"{label}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
+    collection = _read_json(path, label)
     if not isinstance(collection, Mapping) or collection.get("type") != "FeatureCollection":
         raise LayerFileError(f"{label}: not a GeoJSON FeatureCollection")
-    rows = validate_features(collection, schema, label)
+    try:
+        rows = validate_features(collection, schema, label)
+    except RecursionError:  # json_depth keeps this away; a last guard, never a traceback
+        raise LayerFileError(f"{label}: nested too deeply to be checked") from None
     frame = gpd.GeoDataFrame(
         [props for props, _ in rows],
         geometry=[geom for _, geom in rows],
@@ -77,6 +71,39 @@ def read_layer_file(path: str | Path, schema: LayerSchema) -> gpd.GeoDataFrame:
         if field in frame:
             frame[field] = pd.to_datetime(frame[field], format="%Y-%m-%d")
     return frame
+
+
+def _read_json(path: Path, label: str) -> Any:
+    """The JSON document in ``path``; any fault (missing, a folder, unreadable, too large,
+    nested too deeply, not UTF-8, not JSON) is one ``LayerFileError`` naming the file."""
+    try:
+        data = read_at_most(path, MAX_LAYER_BYTES)
+    except FileNotFoundError:
+        raise LayerFileError(f"{label}: file not found (run `make data` to build it)") from None
+    except IsADirectoryError:
+        raise LayerFileError(f"{label}: is a folder, not a file") from None
+    except NotARegularFile:
+        raise LayerFileError(f"{label}: not a regular file (a device, pipe or socket)") from None
+    except OSError as exc:
+        raise LayerFileError(f"{label}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > MAX_LAYER_BYTES:
+        raise LayerFileError(f"{label}: larger than the limit of {MAX_LAYER_BYTES:,} bytes for a layer")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LayerFileError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise LayerFileError(f"{label}: JSON nested {depth:,} levels deep, over the limit of "
+                             f"{MAX_JSON_DEPTH}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LayerFileError(
+            f"{label}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise LayerFileError(f"{label}: JSON nested too deeply") from None
 
 
 def _label(path: Path) -> str:

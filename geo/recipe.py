@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geo._errors import BorderAtlasError
 from geo._static_output import format_for, write_atomic
+from geo.safe_text import quote
 from geo.static import DEFAULT_SIZE_PRESET, FigureSpec
 from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
 
@@ -64,8 +65,13 @@ def load_recipe(path: str | Path) -> Recipe:
     return recipe_from_mapping(read_recipe_table(path), source=f"recipe {path}")
 
 
-def read_recipe_table(path: str | Path) -> dict[str, Any]:
-    """The recipe's table as written, with ``out`` and ``events`` made relative to its folder."""
+def read_recipe_table(path: str | Path, *, replaced: Collection[str] = ()) -> dict[str, Any]:
+    """The recipe's table as written, with ``out`` and ``events`` resolved inside its folder.
+
+    A recipe is something people share, so its paths may not leave its folder: an absolute
+    path, or one that climbs out (``..``, a symbolic link), is a ``RecipeError``. Keys in
+    ``replaced`` (given on the command line instead) are left unchecked.
+    """
     path = Path(path)
     label = f"recipe {path}"
     try:
@@ -84,9 +90,21 @@ def read_recipe_table(path: str | Path) -> dict[str, Any]:
         raise RecipeError(f"{label}: not valid TOML: {exc}") from None
     for key in ("out", "events"):
         value = table.get(key)
-        if isinstance(value, str) and value and not Path(value).is_absolute():
-            table[key] = str(path.parent / value)
+        if key not in replaced and isinstance(value, str) and value:
+            table[key] = str(_inside_folder(path, key, value))
     return table
+
+
+def _inside_folder(recipe: Path, key: str, value: str) -> Path:
+    """``value`` (a path in the recipe) joined to the recipe's folder, refused if it leads out."""
+    folder = recipe.parent
+    target = folder / value
+    if Path(value).is_absolute() or not target.resolve().is_relative_to(folder.resolve()):
+        option = f"--{key.replace('_', '-')}"
+        raise RecipeError(f"recipe {recipe}: {key}: {quote(value)} is outside the recipe's "
+                          f"folder; a recipe's paths must stay inside it (give {option} on the "
+                          "command line to use another place)")
+    return target
 
 
 def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> Recipe:
@@ -146,6 +164,9 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         label_lang=_text(data, "label_lang", source) or "en",
     )
     events = _text(data, "events", source)
+    for key, value in (("events", events), ("out", out_text)):
+        if value is not None and not value.strip():
+            raise RecipeError(f"{_at(source)}{key}: empty; give {KEYS[key]}")
     return Recipe(view=view, figure=figure, out=out, window=window,
                   events=Path(events) if events else None)
 
@@ -187,9 +208,13 @@ def _path_text(path: Path, relative_to: str | Path | None) -> str:
 
 
 def write_recipe(recipe: Recipe, path: str | Path) -> Path:
-    """Write the recipe to ``path`` (whole or not at all), with paths relative to its folder."""
+    """Write the recipe to ``path`` (whole or not at all), with paths relative to its folder.
+
+    Errors name ``write_recipe`` (the CLI's ``--write-recipe``), not the figure's ``out``.
+    """
     path = Path(path)
-    return write_atomic(dumps_recipe(recipe, relative_to=path.parent).encode("utf-8"), path)
+    return write_atomic(dumps_recipe(recipe, relative_to=path.parent).encode("utf-8"), path,
+                        key="write_recipe")
 
 
 # -- values ----------------------------------------------------------------------------------

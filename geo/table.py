@@ -9,6 +9,7 @@ import pandas as pd
 import geopandas as gpd
 
 from geo.io import dumps_collection, feature
+from geo.safe_csv import csv_bytes
 from layers.events import actor_group, border_text, casualties_text, when_text
 from layers.palette import ACTOR_LABELS
 
@@ -51,7 +52,7 @@ def events_csv(events: gpd.GeoDataFrame) -> bytes:
                                         if isinstance(v, list | dict) else v)
     frame.insert(1, "lon", events.geometry.x.round(6).to_numpy())
     frame.insert(2, "lat", events.geometry.y.round(6).to_numpy())
-    return frame.to_csv(index=False).encode("utf-8")
+    return csv_bytes(frame)  # formula-like text neutralised (geo.safe_csv)
 
 
 def events_geojson(events: gpd.GeoDataFrame) -> bytes:

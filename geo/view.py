@@ -15,6 +15,8 @@ from typing import Any
 from geo._errors import BorderAtlasError
 from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES
+from geo.limits import MIN_EXTENT_DEGREES
+from geo.safe_text import quote
 
 
 def data_years(path: Any = None, default: tuple[int, int] = (2012, 2025)) -> tuple[dt.date, dt.date]:
@@ -98,7 +100,7 @@ def parse_date_param(name: str, value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ViewError(f"{name}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        raise ViewError(f"{name}: {quote(text)} is not a date (use YYYY-MM-DD)") from None
 
 
 def parse_layers_param(value: Any) -> tuple[str, ...]:
@@ -107,20 +109,24 @@ def parse_layers_param(value: Any) -> tuple[str, ...]:
     names = [n for n in names if n]
     for n in names:
         if n not in LAYER_NAMES:
-            raise ViewError(f"layers: unknown layer {n!r}; known layers: {', '.join(LAYER_NAMES)}")
+            raise ViewError(f"layers: unknown layer {quote(n)}; known layers: {', '.join(LAYER_NAMES)}")
     return tuple(n for n in LAYER_NAMES if n in names)
 
 
 def check_extent(extent: Any) -> tuple[float, float, float, float]:
-    """lon_min, lat_min, lon_max, lat_max within WGS84 range and in order."""
+    """lon_min, lat_min, lon_max, lat_max within WGS84 range, in order and at least
+    ``MIN_EXTENT_DEGREES`` a side (smaller, the scale bar and grid cannot be drawn)."""
     try:
         x0, y0, x1, y1 = (float(v) for v in extent)
     except (TypeError, ValueError):
-        raise ViewError(f"extent: {extent!r} is not four numbers lon_min,lat_min,lon_max,lat_max") from None
+        raise ViewError(f"extent: {quote(extent)} is not four numbers lon_min,lat_min,lon_max,lat_max") from None
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
         raise ViewError(
             f"extent: {x0},{y0},{x1},{y1} is not lon_min<lon_max in [-180,180], lat_min<lat_max in [-90,90]"
         )
+    if min(x1 - x0, y1 - y0) < MIN_EXTENT_DEGREES:
+        raise ViewError(f"extent: {x0},{y0},{x1},{y1} is {x1 - x0:.3g}° by {y1 - y0:.3g}°, "
+                        f"smaller than the minimum of {MIN_EXTENT_DEGREES:g}° a side (about 1 km)")
     return (x0, y0, x1, y1)
 
 
@@ -137,7 +143,7 @@ def view_from_query(query: Mapping[str, Any]) -> View:
         if preset in PRESETS:
             start, end = PRESETS[preset]
         else:
-            notes.append(f"preset {preset!r} is unknown; showing the default window")
+            notes.append(f"preset {quote(preset)} is unknown; showing the default window")
     for name in ("start", "end"):
         if name in query:
             try:
@@ -160,7 +166,7 @@ def view_from_query(query: Mapping[str, Any]) -> View:
             notes.append(f"{exc}; showing the default layers")
     basemap = query.get("basemap", default.basemap)
     if basemap not in BASEMAPS:
-        notes.append(f"basemap {basemap!r} is unknown; using {DEFAULT_BASEMAP}")
+        notes.append(f"basemap {quote(basemap)} is unknown; using {DEFAULT_BASEMAP}")
         basemap = DEFAULT_BASEMAP
     return View(start=start, end=end, layers=layers, basemap=basemap, notes=tuple(notes))
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from tests._element import data, dated_ids, report
+from tests._markdown import only_escaped, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 90
@@ -151,7 +152,7 @@ def test_an_event_link_opens_its_window_and_popup(events):
 def test_bad_url_parameters_fall_back_with_a_notice(params, named):
     at = _run(params)
     assert not at.exception
-    notices = " ".join(w.value for w in at.warning)
+    notices = " ".join(shown(w.value) for w in at.warning)
     assert named in notices
     sent = data(at)
     if not {"start", "end", "preset"} & set(params) or "1990" in str(params) or "13-45" in str(params):
@@ -178,3 +179,72 @@ def test_export_panel_draws_the_reported_window():
     assert "2024-01-16 to 2024-01-18" in images[0].proto.imgs[0].caption
     labels = [b.label for b in at.main if type(b).__name__ == "DownloadButton"]
     assert "Download SVG" in labels
+
+
+HOSTILE_QUERY = {
+    "preset": "[Session expired](http://evil.example/login)",
+    "basemap": "![](http://127.0.0.1:9/pixel.png)",
+    "layers": "$x^2$ :red[alarm] <b>bold</b> www.evil.example",
+}
+
+
+def test_url_values_are_shown_as_plain_text_never_as_markdown():
+    at = _run(HOSTILE_QUERY)
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 3
+    for notice in notices:
+        assert only_escaped(notice), notice
+    text = " ".join(shown(n) for n in notices)
+    for value in HOSTILE_QUERY.values():
+        assert value in text  # as typed
+
+
+def test_a_huge_url_value_is_cut_short_with_an_ellipsis():
+    at = _run({"preset": "A" * 100_000})
+    (notice,) = [shown(w.value) for w in at.warning]
+    assert len(notice) < 300 and "A…" in notice
+
+
+def _clear_layer_caches() -> None:
+    """Forget the layers loaded so far (the atlas's own cache and Streamlit's)."""
+    import streamlit as st
+
+    import geo.assemble
+
+    geo.assemble._cached.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("fault", ["a folder", "nested 5,000 levels deep", "a pipe"])
+def test_a_faulty_shipped_layer_is_a_named_notice_and_the_rest_works(tmp_path, monkeypatch, fault):
+    import os
+    import shutil
+
+    import geo.io
+    from geo._paths import DATA_DIR
+
+    for path in DATA_DIR.glob("*.geojson"):
+        shutil.copy(path, tmp_path)
+    broken = tmp_path / "events.geojson"
+    broken.unlink()
+    if fault == "a folder":
+        broken.mkdir()
+    elif fault == "a pipe":
+        os.mkfifo(broken)
+    else:
+        broken.write_text('{"type": "FeatureCollection", "features": ' + "[" * 5000 + "]" * 5000 + "}")
+    monkeypatch.setattr(geo.io, "DATA_DIR", tmp_path)
+    _clear_layer_caches()
+    try:
+        at = _run()
+    finally:
+        monkeypatch.undo()
+        _clear_layer_caches()
+    assert not at.exception
+    (error,) = [shown(e.value) for e in at.error]
+    assert error.startswith("The events layer could not be loaded and is left out:")
+    assert "events.geojson" in error and "Traceback" not in error
+    assert "events" not in data(at)["config"]["dated"] and data(at)["doc"]  # the map and the rest work
+    assert at.sidebar.checkbox(key="layer_events").disabled

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from geo.assemble import window
 from geo.view import PRESETS
 from tests._element import arrow_blobs, data, report
+from tests._markdown import only_escaped, shown
 from tests.test_import import acled_row, to_csv
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -54,7 +55,7 @@ def _rows() -> list[dict[str, str]]:
 def test_upload_shows_summary_skipped_rows_map_and_table():
     at = _upload(_fresh(), "balochistan.csv", to_csv(_rows()))
     assert not at.exception and not at.error
-    summary = [w.value for w in at.sidebar.warning]
+    summary = [shown(w.value) for w in at.sidebar.warning]
     assert summary == ["4 rows read, 3 imported, 1 skipped: 1 impossible date"]
     problems = " ".join(c.value for c in at.sidebar.code)
     assert "row 4: impossible date" in problems and "31 February 2024" in problems
@@ -87,7 +88,7 @@ def test_hostile_text_reaches_the_browser_only_as_data():
 
 def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
     at = _upload(_fresh(), "broken.csv", b"\x00\x01\x02 this is not a table")
-    errors = [e.value for e in at.sidebar.error]
+    errors = [shown(e.value) for e in at.sidebar.error]
     assert len(errors) == 1 and "broken.csv" in errors[0]
     assert not at.exception
     assert _imported_table(at) is None
@@ -105,7 +106,7 @@ def test_one_sessions_upload_never_reaches_another_session():
     assert "imported" not in other.session_state
     assert _imported_heading(other) is None
     other.button(key="export_draw").click().run()  # the other user's figure has no import in it
-    assert not any("private.csv" in c.value for c in other.caption)
+    assert not any("private.csv" in shown(c.value) for c in other.caption)
     assert _imported_table(mine.run()).num_rows == 3  # and the first user still has theirs
 
 
@@ -123,4 +124,25 @@ def test_export_draws_the_imported_events():
     at.button(key="export_draw").click().run()
     assert not at.exception and not at.error
     assert len([e for e in at.main if type(e).__name__ == "Image"]) == 1
-    assert any("mine.csv" in c.value for c in at.caption)
+    assert any("mine.csv" in shown(c.value) for c in at.caption)
+
+
+def test_import_errors_and_file_names_are_shown_as_plain_text():
+    name = "[click](http://evil.example) $x$.csv"
+    at = _upload(_fresh(), name, b"see [a](http://evil.example),$y$,![](http://127.0.0.1:9/x.png)\n1,2,3\n")
+    (error,) = [e.value for e in at.sidebar.error]
+    assert only_escaped(error), error
+    assert shown(error).startswith(f"'{name}': not an ACLED or UCDP GED export")
+    at = _upload(_fresh(), name, to_csv(_rows()))
+    captions = [c.value for c in at.main.caption if name in shown(c.value)]
+    assert captions and all(only_escaped(c) for c in captions)
+
+
+def test_the_upload_box_has_the_importers_limit():
+    from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
+
+    at = _fresh()
+    box = at.sidebar.get("file_uploader")[0]
+    assert box.proto.max_upload_size_mb == MAX_UPLOAD_MB
+    assert MAX_UPLOAD_MB * 1_000_000 == MAX_IMPORT_BYTES
+    assert "50 MB (50,000,000 bytes)" in box.proto.help

@@ -97,3 +97,23 @@ def test_an_upload_is_seen_only_in_its_own_session(server, browser, tmp_path):
     finally:
         mine_ctx.close()
         other_ctx.close()
+
+
+def test_url_values_in_notices_render_as_plain_text(server, browser):
+    from urllib.parse import urlencode
+
+    query = {"preset": "[Session expired](http://evil.example/login)",
+             "basemap": "![](http://127.0.0.1:9/pixel.png)", "layers": "$x^2$ www.evil.example"}
+    page = browser.new_page(viewport=VIEWPORT)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(server + "?" + urlencode(query))
+    alerts = '[data-testid="stAlert"]'
+    wait_for(lambda: page.locator(alerts).count() >= 3, timeout=60, what="three notices")
+    text = " ".join(page.locator(alerts).all_inner_texts()).replace("\u200b", "")
+    for value in query.values():
+        assert value in text
+    for selector in ("a", "img", ".katex", "strong"):
+        assert page.locator(f"{alerts} {selector}").count() == 0, selector
+    assert not [u for u in fetched if u.startswith(("http://127.0.0.1:9/", "http://evil.example"))]
+    page.close()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,6 +111,7 @@ BAD_ARGS = [
     (["--label-lang", "de"], "--label-lang: 'de'"),
     (["--extent", "70,20,60,30"], "--extent:"),
     (["--extent", "60,20,70"], "--extent:"),
+    (["--extent", "64.0,27.0,64.00001,27.00001"], "smaller than the minimum of 0.01° a side"),
     (["--bogus"], "unrecognized arguments: --bogus"),
 ]
 
@@ -268,3 +272,110 @@ def test_recipe_keys_are_checked_by_the_api():
         recipe_from_mapping({"colour": "red"})
     with pytest.raises(RecipeError, match="width_mm: must be a number"):
         recipe_from_mapping({"width_mm": [85]})
+
+
+# -- hostile recipes and options (issue 12) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("out", ["../victim/.bashrc", "ABSOLUTE"])
+def test_a_recipes_out_may_not_leave_its_folder(tmp_path, capsys, out):
+    shared, victim = tmp_path / "shared", tmp_path / "victim"
+    shared.mkdir()
+    victim.mkdir()
+    target = victim / ".bashrc"
+    target.write_text("export PATH=...\n")
+    out = str(target) if out == "ABSOLUTE" else out
+    recipe = shared / "fig.toml"
+    recipe.write_text(f'window = "crisis-week"\nlayers = ["border"]\nformat = "png"\nout = "{out}"\n')
+    code, _, err = run(capsys, "export", str(recipe))
+    assert code == 2 and err.count("\n") == 1 and "is outside the recipe's folder" in err, err
+    assert "--out" in err  # says how to write elsewhere
+    assert target.read_text() == "export PATH=...\n"
+    # The user's own --out on the command line is theirs to choose.
+    mine = tmp_path / "mine.png"
+    code, _, err = run(capsys, "export", str(recipe), "--out", str(mine))
+    assert (code, err) == (0, "") and mine.exists()
+
+
+def test_a_recipes_events_may_not_leave_its_folder_and_errors_never_quote_content(tmp_path, capsys):
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    recipe = shared / "fig.toml"
+    recipe.write_text('window = "crisis-week"\nevents = "../passwd"\nout = "fig.png"\n')
+    code, _, err = run(capsys, "export", str(recipe))
+    assert code == 2 and "events: '../passwd' is outside the recipe's folder" in err, err
+    code, _, err = run(capsys, "export", *FAST, "--events", str(secret), "--out", str(tmp_path / "f.png"))
+    assert code == 2 and "passwd" in err and "root" not in err, err
+
+
+def test_the_output_suffix_must_match_the_format(tmp_path, capsys):
+    recipe = tmp_path / "fig.toml"
+    recipe.write_text('window = "crisis-week"\nformat = "png"\nout = "figure"\n')
+    code, _, err = run(capsys, "export", str(recipe))
+    assert code == 2 and "needs a .png suffix for the png format" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.toml"]
+
+
+def test_an_empty_events_option_is_an_error(tmp_path, capsys):
+    code, _, err = run(capsys, "export", *FAST, "--events", "", "--out", str(tmp_path / "f.png"))
+    assert code == 2 and err.startswith("border-atlas: error: --events: empty"), err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_recipe_folder_is_blamed_on_write_recipe(tmp_path, capsys):
+    missing = tmp_path / "no-such-folder" / "fig.toml"
+    code, _, err = run(capsys, "export", *FAST, "--out", str(tmp_path / "f.png"),
+                       "--write-recipe", str(missing))
+    assert code == 2 and "--write-recipe: folder" in err and "does not exist" in err, err
+    assert "--out" not in err
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):
+            return  # root writes anywhere: the missing folder above made the point
+        code, _, err = run(capsys, "export", *FAST, "--out", str(tmp_path / "f.png"),
+                           "--write-recipe", str(locked / "fig.toml"))
+    finally:
+        locked.chmod(0o755)
+    assert code == 2 and "--write-recipe: cannot write in folder" in err, err
+
+
+@pytest.mark.parametrize("events", ["/dev/zero", "DEEP"])
+def test_endless_and_deep_events_are_one_line_quickly(tmp_path, capsys, events):
+    if events == "DEEP":
+        deep = {"a": 1}
+        for _ in range(900):
+            deep = {"x": deep}
+        path = tmp_path / "deep.geojson"
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [64, 27]},
+             "properties": {"date": "2024-01-16", "deep": deep}}]}))
+        events = str(path)
+    began = time.monotonic()
+    code, _, err = run(capsys, "export", *FAST, "--events", events, "--out", str(tmp_path / "f.png"))
+    assert time.monotonic() - began < 10
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "not a regular file" in err or "over the limit of 64" in err
+
+
+def test_an_extent_at_the_minimum_size_is_drawn(tmp_path, capsys):
+    out = tmp_path / "tiny.png"
+    code, _, err = run(capsys, "export", *FAST, "--extent", "64.0,27.0,64.01,27.01", "--out", str(out))
+    assert (code, err) == (0, "") and out.exists()
+
+
+def test_one_upload_limit_figure_for_the_cli_the_importer_and_the_app():
+    import tomllib
+
+    from geo.importers import DEFAULT_MAX_BYTES
+    from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
+
+    assert DEFAULT_MAX_BYTES == MAX_IMPORT_BYTES == MAX_UPLOAD_MB * 1_000_000 == 50_000_000
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+    export = build_parser()._subparsers._group_actions[0].choices["export"]
+    events_help = next(a.help for a in export._actions if "--events" in a.option_strings)
+    assert "up to 50 MB (50,000,000 bytes)" in events_help

@@ -1,0 +1,53 @@
+"""CSV for spreadsheets: no cell of a download can run as a formula (OWASP "CSV injection").
+
+Every CSV the atlas writes goes through ``csv_bytes``. A text cell that a spreadsheet would
+read as a formula, one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
+also after leading blanks (spreadsheets strip them, so ``" \\t=SUM(A1)"`` is a formula too),
+gets a leading apostrophe, as OWASP recommends; the cell's text is otherwise unchanged and
+pandas quotes it as CSV requires. Numbers stay numbers: a negative count or longitude in a
+numeric column is written as a number, and a text cell that is exactly a number ("-3.5")
+is left alone, since no spreadsheet runs it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_LEADING_BLANKS = " \t\r\n\x0b\x0c\u00a0\u3000"
+
+
+def neutralise_cell(value: object) -> object:
+    """``value`` made safe for a spreadsheet: formula-like text gets a leading apostrophe."""
+    if not isinstance(value, str) or not value:
+        return value
+    stripped = value.lstrip(_LEADING_BLANKS)
+    formula_like = value.startswith(FORMULA_START) or stripped.startswith(FORMULA_START)
+    if not formula_like or _PLAIN_NUMBER.fullmatch(value.strip()):
+        return value
+    return "'" + value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV, every text cell (and header) passed through ``neutralise_cell``."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])):
+            safe[column] = _neutralise_column(safe[column])
+    safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False).encode("utf-8")
+
+
+def _neutralise_column(series: pd.Series) -> pd.Series:
+    """``neutralise_cell`` on every cell, called only where a cell may start a formula (fast)."""
+    text = series.astype(object)
+    heads = text.str[:1].isin(FORMULA_START) | text.str.lstrip(_LEADING_BLANKS).str[:1].isin(FORMULA_START)
+    candidates = heads.fillna(False).to_numpy(dtype=bool)
+    if not candidates.any():
+        return series
+    out = text.copy()
+    out[candidates] = text[candidates].map(neutralise_cell)
+    return out
