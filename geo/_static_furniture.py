@@ -31,6 +31,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
+from geo._static_fonts import family_for
 from geo._static_layers import (
     GEOD,
     Box,
@@ -467,4 +468,4 @@ def add_text_block(fig: Figure, text: str, *, x: float, y: float, fontsize: floa
                    va: str = "bottom", weight: str = "normal", color: str = TEXT_GREY) -> Text:
     """Figure text at (x, y) in figure fraction, left aligned."""
     return fig.text(x, y, text, fontsize=fontsize, ha="left", va=va, fontweight=weight,
-                    color=color, linespacing=1.25, parse_math=False)
+                    color=color, linespacing=1.25, parse_math=False, fontfamily=family_for(text))

@@ -24,6 +24,7 @@ from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation, Transform, 
 
 import shapely
 
+from geo._static_fonts import family_for, has_arabic
 from geo._static_layers import DrawnLayer, attributes
 from geo._static_style import add_halo
 from layers import SPECS
@@ -33,11 +34,6 @@ LABEL_LANGS = ("en", "fa", "ur")
 GAP_PT = 1.2  # between a marker's edge and its label
 PAD_PT = 0.8  # kept clear around every label box
 
-# DejaVu Sans, the figure font, has no Urdu heh goal or yeh barree; the nearest Arabic
-# letters keep a name readable where the font would draw an empty box.
-_MISSING_GLYPHS = str.maketrans({"\u06c1": "\u0647", "\u06c2": "\u0647", "\u06c3": "\u0629",
-                                 "\u06d2": "\u06cc", "\u06d3": "\u06cc"})
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -63,8 +59,7 @@ def shape_script(text: str) -> str:
     unjoined and left to right, so there the text is shaped here with arabic-reshaper and
     python-bidi when they are installed.
     """
-    text = text.translate(_MISSING_GLYPHS)
-    if not _ARABIC.search(text) or _has_native_shaping():
+    if not has_arabic(text) or _has_native_shaping():
         return text
     try:
         import arabic_reshaper
@@ -150,8 +145,8 @@ def area_labels(drawn: DrawnLayer, box: tuple[float, float, float, float], *, la
         if not text or visible.is_empty:
             continue
         anchor = visible.point_on_surface() if not visible.contains(visible.centroid) else visible.centroid
-        # DejaVu Sans has Arabic script in its upright face only.
-        style = "normal" if _ARABIC.search(text) else "italic"
+        # The Arabic font has no italic (and Arabic script is not slanted).
+        style = "normal" if has_arabic(text) else "italic"
         out.append(Label(_two_lines(text), anchor.x, anchor.y, priority=1, fontsize=6.6,
                          color=color, style=style, area=True))
     return out
@@ -220,6 +215,7 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
     placed: list[Text] = []
     for label in sorted(labels, key=lambda lb: (lb.priority, -lb.y, lb.x)):
         text = ax.text(label.x, label.y, label.text, fontsize=label.fontsize, color=label.color,
+                       fontfamily=family_for(label.text),
                        fontweight=label.weight, fontstyle=label.style, zorder=12,
                        linespacing=1.0, parse_math=False, clip_on=False,
                        multialignment="center" if label.area else "left",

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 import geopandas as gpd
 
 from geo._static_compose import compose
+from geo._static_fonts import FONT_FAMILY
 from geo._static_output import (
     FORMATS,
     ExportError,
@@ -38,7 +39,9 @@ from geo._static_spec import (
 from geo.view import View
 
 RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib, has Arabic script: same on every machine
+    # DejaVu Sans ships with matplotlib; Noto Sans Arabic UI ships with the atlas (it has the
+    # Urdu letters DejaVu lacks). Same fonts on every machine, so the same figure everywhere.
+    "font.family": FONT_FAMILY,
     "pdf.fonttype": 42,  # embed TrueType, text stays text
     "ps.fonttype": 42,
     "svg.fonttype": "none",  # <text> elements, editable in a drawing program

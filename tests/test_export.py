@@ -31,6 +31,7 @@ from pyproj import Geod
 
 from geo._static_furniture import geodesic_km, true_north_angle
 from geo._static_labels import shape_script
+from geo._static_output import figure_bytes
 from geo._static_layers import lonlat_to_map, map_to_lonlat, project_box
 from geo.static import (
     SIZE_PRESETS,
@@ -219,8 +220,23 @@ def test_persian_labels_are_drawn_with_real_glyphs():
     assert not [w for w in caught if "missing from font" in str(w.message)]
 
 
-def test_urdu_letters_the_font_lacks_are_replaced_by_their_nearest():
-    assert "\u06c1" not in shape_script("کوئٹہ")  # heh goal, absent from DejaVu Sans
+def test_urdu_labels_keep_their_letters_and_have_every_glyph(tmp_path):
+    """Urdu's heh goal and yeh barree (absent from DejaVu Sans) come from the shipped font."""
+    assert shape_script("کوئٹہ").endswith("\u06c1")  # heh goal kept, not replaced
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = build_figure(View(layers=("provinces", "places")),
+                           FigureSpec(preset="single-column", label_lang="ur"))
+        pdf = tmp_path / "ur.pdf"
+        pdf.write_bytes(figure_bytes(fig, "pdf", 300))
+        fig.canvas.draw()
+    texts = {t.get_text(): t for t in figure_info(fig).labels}
+    assert "چابہار" in texts  # Chabahar, with heh goal
+    assert texts["چابہار"].get_fontfamily()[0] == "Noto Sans Arabic UI"
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        assert "NotoSansArabicUI" in fonts
 
 
 def test_figure_is_agg_and_not_left_with_pyplot(default_fig):
