@@ -161,6 +161,11 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
         drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], crs,
                                        box if layer.geometry == "point" else clip_box,
                                        greyscale=spec.greyscale, tolerance_m=tolerance_m)
+    if IMPORTED.name in drawn:
+        # A dense point layer is an image inside a PDF or SVG (as map makers do): 100,000
+        # vector markers take seconds to write and to open. Text and lines stay vector.
+        for artist in drawn[IMPORTED.name].artists:
+            artist.set_rasterized(True)
     furniture.add_graticule(ax, crs, fontsize=FONT["graticule"])
 
     inset, bar, arrow = _add_furniture(fig, ax, crs, drawn, box, spec,

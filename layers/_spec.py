@@ -26,6 +26,7 @@ class Style:
     fill_opacity: float = 0.0
     marker: Marker | None = None
     size: float = 8.0
+    hatch: str | None = None  # a fill pattern (matplotlib hatch), for print; the web map ignores it
 
     def with_(self, **changes: Any) -> Style:
         return replace(self, **changes)

@@ -170,5 +170,6 @@ IMPORTED = LayerSpec(
     end_field="end_date",
     label_field=None,
     z=55,  # under the curated events (60), so those stay on top
-    extra={"cluster": True},
+    # style_fields: what _style reads, so a renderer may style each distinct pair once.
+    extra={"cluster": True, "style_fields": ("kind", "actor")},
 )

@@ -31,8 +31,8 @@ from pyproj import Geod
 
 from geo._static_furniture import geodesic_km, true_north_angle
 from geo._static_labels import shape_script
-from geo._static_output import figure_bytes
 from geo._static_layers import lonlat_to_map, map_to_lonlat, project_box
+from geo._static_output import figure_bytes
 from geo.static import (
     SIZE_PRESETS,
     ExportError,
