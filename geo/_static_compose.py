@@ -7,6 +7,7 @@ labels are placed last, around everything else.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -39,7 +40,7 @@ from geo._static_spec import MM, FigureInfo, FigureSpec, check_pixels
 from geo._static_style import paint
 from geo.assemble import assemble, window
 from geo.view import View
-from layers import LayerSpec
+from layers import SPECS, LayerSpec
 from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES, imported_legend
 
@@ -57,7 +58,9 @@ SIDE_LEGEND_MIN_WIDTH = 120.0  # narrower figures put the legend under the map
 
 # Type sizes in points: 5.5-7 pt is what journals ask of figure text at print size.
 FONT = {"title": 8.5, "legend": 6.0, "legend_small": 5.5, "source": 5.4, "graticule": 5.6,
-        "scale": 5.6}
+        "scale": 5.6, "stamp": 6.6}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
@@ -168,8 +171,11 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
             artist.set_rasterized(True)
     furniture.add_graticule(ax, crs, fontsize=FONT["graticule"])
 
-    inset, bar, arrow = _add_furniture(fig, ax, crs, drawn, box, spec,
-                                       map_mm=(map_left, map_bottom, map_w, map_h))
+    inset, bar, arrow, free_corner = _add_furniture(fig, ax, crs, drawn, box, spec,
+                                                    map_mm=(map_left, map_bottom, map_w, map_h))
+    # The window's dates in the corner left free: a figure never leaves them unsaid.
+    stamp = furniture.add_window_stamp(ax, window_text(view.start, view.end), corner=free_corner,
+                                       fontsize=FONT["stamp"])
 
     if legend is not None:
         if side:
@@ -184,20 +190,105 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
                                     width, source, renderer))
     source.set_position(frac(MARGIN, MARGIN + source_h))
 
-    obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow)]
+    obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow, stamp)]
     obstacles.append(inset.get_window_extent(renderer))
-    # Imported markers are background to the labels: there can be 100,000 of them.
-    points = [(p.x, p.y, p.size_pt) for name, d in drawn.items() if name != IMPORTED.name
-              for p in d.points]
-    obstacles += labels.point_boxes(ax, points)
-    placed = labels.place_labels(ax, _label_candidates(view, spec, drawn, box), obstacles, renderer,
-                                 halo="white")
+    static_obstacles = obstacles + labels.point_boxes(ax, _points(drawn, dated=False))
+    lines = labels.display_lines(ax, [g for name in LINE_LAYERS if name in drawn
+                                      for g in drawn[name].frame.geometry])
+    # Events first (never left out), then province and town names around them.
+    events = labels.place_labels(ax, _event_candidates(view, drawn), [
+        *static_obstacles, *labels.point_boxes(ax, _points(drawn, dated=True))], renderer,
+        halo="white", lines=lines)
+    others = labels.place_labels(ax, _label_candidates(spec, drawn, box), [
+        *static_obstacles, *labels.point_boxes(ax, _points(drawn, dated=True)),
+        *(t.get_window_extent(renderer) for t in events.texts)], renderer, halo="white",
+        lines=lines)
+    dated_names = [n for n in drawn if _dated(n)]
+    state = {"static_obstacles": static_obstacles, "lines": lines, "others": others.texts,
+             "tolerance_m": tolerance_m, "clip_box": clip_box, "imported": imported,
+             "extra": extra, "dated_names": dated_names}
+    placed = events.texts + others.texts
+    dated = [a for n in dated_names for a in drawn[n].artists] + events.artists
 
     fig.border_atlas = FigureInfo(  # type: ignore[attr-defined]
         view=view, spec=spec, crs=crs, extent=extent, map_box=box, size_mm=(width, height),
         map_ax=ax, inset_ax=inset, legend=legend, scale_bar=bar, layers=drawn, labels=placed,
-        source=source)
+        source=source, stamp=stamp, dropped=[lb.text for lb in others.dropped], dated=dated,
+        state=state)
     return fig
+
+
+def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
+    """Redraw a composed figure's dated layers and event labels for another date window.
+
+    Everything else (extent, legend, undated layers, town and province names, furniture)
+    stays as composed; the window stamp is rewritten. This is what an animation frame
+    changes. Returns the artists now drawn for the window (the figure's ``dated``).
+    """
+    info: FigureInfo = fig.border_atlas  # type: ignore[attr-defined]
+    st = info.state
+    for artist in info.dated:
+        artist.remove()
+    view = info.view.with_(start=start, end=end)
+    names = [n for n in st["dated_names"] if n != IMPORTED.name]
+    frames = assemble(tuple(names), start, end)
+    extra: tuple[LayerSpec, ...] = ()
+    shown = _in_window(view, st["imported"])
+    if shown is not None and IMPORTED.name in st["dated_names"]:
+        frames[IMPORTED.name] = shown
+        extra = tuple(st["extra"])
+    ax, renderer = info.map_ax, fig.canvas.get_renderer()
+    drawn: dict[str, DrawnLayer] = {}
+    for layer in drawing_order(names, extra):
+        drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], info.crs,
+                                       info.map_box if layer.geometry == "point" else st["clip_box"],
+                                       greyscale=info.spec.greyscale, tolerance_m=st["tolerance_m"])
+        if layer.name == IMPORTED.name:
+            for artist in drawn[layer.name].artists:
+                artist.set_rasterized(True)
+    info.stamp.set_text(window_text(start, end))
+    obstacles = [*st["static_obstacles"], info.stamp.get_window_extent(renderer),
+                 *(t.get_window_extent(renderer) for t in st["others"]),
+                 *labels.point_boxes(ax, _points(drawn, dated=True))]
+    events = labels.place_labels(ax, _event_candidates(view, drawn), obstacles, renderer,
+                                 halo="white", lines=st["lines"])
+    info.layers.update(drawn)
+    for name in st["dated_names"]:
+        if name not in drawn:
+            info.layers.pop(name, None)
+    info.view = view
+    info.labels = events.texts + list(st["others"])
+    info.dated = [a for d in drawn.values() for a in d.artists] + events.artists
+    return info.dated
+
+
+LINE_LAYERS = ("border", "routes")  # labels keep off these lines where they can
+
+
+def _dated(name: str) -> bool:
+    spec = SPECS.get(name, IMPORTED if name == IMPORTED.name else None)
+    return spec is not None and spec.date_field is not None
+
+
+def _points(drawn: dict[str, DrawnLayer], *, dated: bool) -> list[tuple[float, float, float]]:
+    """Markers labels must avoid: of the dated layers or of the others (never the imported:
+    there can be 100,000 of them, and they are background to the labels)."""
+    return [(p.x, p.y, p.size_pt) for name, d in drawn.items()
+            if name != IMPORTED.name and _dated(name) == dated for p in d.points]
+
+
+def window_text(start: dt.date, end: dt.date) -> str:
+    """'15–22 January 2024', '16 January 2024', '28 December 2023 – 4 January 2024'."""
+    def day(d: dt.date, month: bool = True, year: bool = True) -> str:
+        return f"{d.day}" + (f" {MONTHS[d.month - 1]}" if month else "") + (f" {d.year}" if year else "")
+
+    if start == end:
+        return day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{day(end)}"
+    if start.year == end.year:
+        return f"{day(start, year=False)} – {day(end)}"
+    return f"{day(start)} – {day(end)}"
 
 
 CORNERS = ("lower left", "lower right", "upper right", "upper left")  # preference on a tie
@@ -205,8 +296,11 @@ CORNERS = ("lower left", "lower right", "upper right", "upper left")  # preferen
 
 def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer], box: Box,
                    spec: FigureSpec, *, map_mm: tuple[float, float, float, float],
-                   ) -> tuple[Axes, furniture.ScaleBar, tuple[Artist, ...]]:
-    """Inset, scale bar and north arrow, each in the corner that hides least, in that order."""
+                   ) -> tuple[Axes, furniture.ScaleBar, tuple[Artist, ...], str]:
+    """Inset, scale bar and north arrow, each in the corner that hides least, in that order.
+
+    Returns them and the corner left free (for the window stamp).
+    """
     left, bottom, map_w, map_h = map_mm
     width, height = fig.get_figwidth() / MM, fig.get_figheight() / MM
     inset_w = min(0.25 * map_w, 38.0)
@@ -219,6 +313,7 @@ def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer]
     bar_corner = _emptiest_corner(drawn, box, (bar_w, 9 * mm), free, margin=3 * mm)
     free.remove(bar_corner)
     arrow_corner = _emptiest_corner(drawn, box, (10 * mm, 16 * mm), free, margin=3 * mm)
+    free.remove(arrow_corner)
 
     x = left + INSET_PAD if inset_corner.endswith("left") else left + map_w - INSET_PAD - inset_w
     y = bottom + INSET_PAD if inset_corner.startswith("lower") else bottom + map_h - INSET_PAD - inset_h
@@ -228,7 +323,7 @@ def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer]
     bar = furniture.add_scale_bar(ax, crs, corner=bar_corner, max_fraction=SCALE_BAR_FRACTION,
                                   fontsize=FONT["scale"])
     arrow = furniture.add_north_arrow(ax, crs, corner=arrow_corner)
-    return inset, bar, arrow
+    return inset, bar, arrow, free[0]
 
 
 def _emptiest_corner(drawn: dict[str, DrawnLayer], box: Box, size: tuple[float, float],
@@ -284,10 +379,14 @@ def _legend_below(fig: Figure, groups: list, renderer: Any,
     raise AssertionError("unreachable: one column is always accepted")
 
 
-def _label_candidates(view: View, spec: FigureSpec, drawn: dict[str, DrawnLayer], box: Box) -> list[labels.Label]:
+def _event_candidates(view: View, drawn: dict[str, DrawnLayer]) -> list[labels.Label]:
+    if "events" not in drawn:
+        return []
+    return labels.event_labels(drawn["events"], with_year=view.start.year != view.end.year)
+
+
+def _label_candidates(spec: FigureSpec, drawn: dict[str, DrawnLayer], box: Box) -> list[labels.Label]:
     out: list[labels.Label] = []
-    if "events" in drawn:
-        out += labels.event_labels(drawn["events"], with_year=view.start.year != view.end.year)
     if "provinces" in drawn:
         out += labels.area_labels(drawn["provinces"], box, lang=spec.label_lang, color="#4d4d4d")
     if "places" in drawn:

@@ -190,6 +190,24 @@ def add_north_arrow(ax: Axes, crs: CRS, *, corner: str = "upper right", inset_mm
     return tuple(artists)
 
 
+# -- window stamp ----------------------------------------------------------------------------
+
+def add_window_stamp(ax: Axes, text: str, *, corner: str, fontsize: float = 6.6,
+                     inset_mm: float = 2.0) -> Text:
+    """The date window, in bold on a pale backing, in a corner of the map."""
+    pad = inset_mm / ax.figure.get_figwidth() / 25.4 / ax.get_position().width
+    pad_y = inset_mm / ax.figure.get_figheight() / 25.4 / ax.get_position().height
+    right, upper = corner.endswith("right"), corner.startswith("upper")
+    stamp = ax.text(1 - pad if right else pad, 1 - pad_y if upper else pad_y, text,
+                    transform=ax.transAxes, ha="right" if right else "left",
+                    va="top" if upper else "bottom", fontsize=fontsize, fontweight="bold",
+                    color="black", zorder=21, parse_math=False,
+                    bbox={"boxstyle": "square,pad=0.25", "facecolor": (1, 1, 1, 0.8),
+                          "edgecolor": "none"})
+    stamp.set_gid("window-stamp")
+    return stamp
+
+
 # -- graticule -------------------------------------------------------------------------------
 
 def nice_step(span_deg: float, *, lines: int = 5) -> float:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.text import Text
@@ -130,3 +132,7 @@ class FigureInfo:
     layers: dict[str, DrawnLayer] = field(default_factory=dict)
     labels: list[Text] = field(default_factory=list)
     source: Text | None = None
+    stamp: Text | None = None  # the window's dates, in a corner of the map
+    dropped: list[str] = field(default_factory=list)  # town and province names left out
+    dated: list[Artist] = field(default_factory=list)  # what another window redraws
+    state: dict[str, Any] = field(default_factory=dict, repr=False)  # for redraw_window

@@ -114,9 +114,15 @@ def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: fl
 
 
 def figure_spec_bytes(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
-                      imported_label: str | None = None) -> bytes:
-    """``render_figure`` taking a ready ``FigureSpec``."""
+                      imported_label: str | None = None, dropped: list[str] | None = None) -> bytes:
+    """``render_figure`` taking a ready ``FigureSpec``.
+
+    When ``dropped`` is a list, the town and province names left off the map for want of
+    room are appended to it (event labels are never left out).
+    """
     fig = build_figure(view, spec, imported=imported, imported_label=imported_label)
+    if dropped is not None:
+        dropped.extend(figure_info(fig).dropped)
     try:
         with mpl.rc_context(RC):
             return figure_bytes(fig, spec.fmt, spec.dpi)
@@ -126,16 +132,17 @@ def figure_spec_bytes(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFram
 
 def export_figure(view: View, spec: FigureSpec, out: str | Path, *,
                   imported: gpd.GeoDataFrame | None = None,
-                  imported_label: str | None = None) -> Path:
+                  imported_label: str | None = None, dropped: list[str] | None = None) -> Path:
     """Render and write the figure to ``out``; an existing file is replaced only when done.
 
     ``spec.fmt`` must agree with the suffix of ``out`` (ExportError otherwise); see
-    ``build_figure`` for ``imported`` and ``imported_label``.
+    ``build_figure`` for ``imported`` and ``imported_label``, ``figure_spec_bytes`` for
+    ``dropped``.
     """
     format_for(out, spec.fmt)
     check_writable(out)  # fail before the work, not after it
     return write_atomic(figure_spec_bytes(view, spec, imported=imported,
-                                          imported_label=imported_label), out)
+                                          imported_label=imported_label, dropped=dropped), out)
 
 
 __all__ = [
