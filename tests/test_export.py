@@ -431,3 +431,54 @@ def test_export_writes_the_file(tmp_path):
                         FigureSpec(preset="single-column", fmt="svg"), tmp_path / "fig.svg")
     assert out.read_bytes().lstrip().startswith(b"<?xml")
     assert [p.name for p in tmp_path.iterdir()] == ["fig.svg"]
+
+
+# -- print fixes -----------------------------------------------------------------------------
+
+def test_the_window_is_stamped_on_the_figure():
+    svg = rendered(fmt="svg").decode()
+    assert "15–22 January 2024" in svg  # View(): the crisis week, with no title given
+    info = figure_info(build_figure(View(start=dt.date(2023, 12, 28), end=dt.date(2024, 1, 4))))
+    assert info.stamp.get_text() == "28 December 2023 – 4 January 2024"
+
+
+@pytest.mark.parametrize("view", [View(), View(start=dt.date(2017, 1, 1), end=dt.date(2024, 12, 31))],
+                         ids=["crisis-week", "everything"])
+def test_no_event_label_is_left_out_at_single_column_width(view):
+    from geo._static_labels import event_labels
+
+    info = figure_info(build_figure(view, FigureSpec(preset="single-column")))
+    wanted = {lb.text for lb in event_labels(info.layers["events"],
+                                             with_year=view.start.year != view.end.year)}
+    placed = {t.get_text() for t in info.labels}
+    assert wanted and wanted <= placed, f"left out: {wanted - placed}"
+    if view == View():
+        assert "Border village near Saravan, 18 Jan" in placed
+
+
+def test_town_labels_left_out_are_reported(tmp_path, capsys):
+    from geo.cli import main
+
+    info = figure_info(build_figure(View(), FigureSpec(preset="single-column")))
+    assert info.dropped and not set(info.dropped) & {t.get_text() for t in info.labels}
+    assert main(["export", "--preset", "single-column", "--out", str(tmp_path / "f.png")]) == 0
+    err = capsys.readouterr().err
+    assert "left out" in err and info.dropped[0] in err
+
+
+def test_event_labels_keep_off_the_border_and_routes(default_fig):
+    import shapely
+
+    from geo._static_labels import display_lines
+
+    fig, info = default_fig
+    renderer = fig.canvas.get_renderer()
+    lines = display_lines(info.map_ax, [*info.layers["border"].frame.geometry,
+                                        *info.layers["routes"].frame.geometry])
+    for text in info.labels:
+        if text.get_text().startswith("Koh-i-Sabz"):
+            b = text.get_window_extent(renderer)
+            assert not shapely.box(b.x0, b.y0, b.x1, b.y1).intersects(lines)
+            break
+    else:
+        raise AssertionError("no Koh-i-Sabz label")
