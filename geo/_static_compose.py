@@ -8,7 +8,6 @@ labels are placed last, around everything else.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from matplotlib.artist import Artist
@@ -42,7 +41,7 @@ from geo.assemble import assemble, window
 from geo.view import View
 from layers import SPECS, LayerSpec
 from layers import palette as pal
-from layers.imported import IMPORTED, ORIGIN_NAMES, imported_legend
+from layers.imported import IMPORTED, ORIGIN_NAMES
 
 LAYOUT_DPI = 300  # labels are placed at this resolution, whatever the output's
 
@@ -64,12 +63,18 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
-            imported_label: str | None = None) -> Figure:
+            imported_label: str | None = None,
+            legend_keep: dict[str, frozenset[int]] | None = None, _tries: int = 3) -> Figure:
     """Lay out and draw the figure of ``view`` (call within the renderer's rcParams).
 
     ``imported`` events in the view's window are drawn as one more layer, under the
     atlas's own events; they never widen the default extent (one row far away would
     shrink the region to nothing), and ``imported_label`` names their file in the sources.
+
+    The legend lists what is drawn (``spec.legend_all``: every entry of the shown layers).
+    It is measured before the map is laid out, from the features inside the extent asked
+    for; if the laid-out map shows other ones (it is a little larger), the figure is
+    composed again with the legend of what was drawn.
     """
     frames = assemble(view.layers, view.start, view.end)
     extent = view.extent or default_extent(frames)
@@ -78,8 +83,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     shown = _in_window(view, imported)
     if shown is not None:
         frames[IMPORTED.name] = shown
-        extra = (replace(IMPORTED, legend=imported_legend(shown["kind"].unique(),
-                                                          shown["actor"].unique())),)
+        extra = (IMPORTED,)
         credit = imported_label or _origin_names(shown)
     crs = map_crs(extent)
     want = project_box(extent, crs)
@@ -91,7 +95,10 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     side = width >= SIDE_LEGEND_MIN_WIDTH and (spec.height is None or spec.height / width < 0.9)
 
     # Measure what surrounds the map first; the map gets the rest.
-    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale, extra=extra)
+    if not spec.legend_all and legend_keep is None:
+        legend_keep = _legend_keep(view.layers, extra, {n: _inside(f, extent) for n, f in frames.items()})
+    keep = None if spec.legend_all else legend_keep
+    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale, extra=extra, keep=keep)
     if side:
         legend = furniture.add_legend(fig, groups, ncol=1, fontsize=FONT["legend"])
         legend_w, legend_h = _size_mm(legend, renderer) if legend is not None else (0.0, 0.0)
@@ -208,6 +215,12 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
              "tolerance_m": tolerance_m, "clip_box": clip_box, "imported": imported,
              "extra": extra, "dated_names": dated_names}
     placed = events.texts + others.texts
+    if keep is not None and _tries > 1:
+        drawn_keep = _legend_keep(view.layers, extra, {n: d.frame for n, d in drawn.items()})
+        if drawn_keep != keep:
+            fig.clear()
+            return compose(view, spec, imported=imported, imported_label=imported_label,
+                           legend_keep=drawn_keep, _tries=_tries - 1)
     dated = [a for n in dated_names for a in drawn[n].artists] + events.artists
 
     fig.border_atlas = FigureInfo(  # type: ignore[attr-defined]
@@ -263,6 +276,12 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
 
 
 LINE_LAYERS = ("border", "routes")  # labels keep off these lines where they can
+
+
+def _legend_keep(names: tuple[str, ...], extra: tuple[LayerSpec, ...],
+                 frames: dict[str, Any]) -> dict[str, frozenset[int]]:
+    """The legend entries, by layer, that stand for a feature of ``frames``."""
+    return {s.name: furniture.entries_drawn(s, frames.get(s.name)) for s in drawing_order(names, extra)}
 
 
 def _dated(name: str) -> bool:

@@ -17,8 +17,10 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import (
     Affine2D,
@@ -35,12 +37,14 @@ from geo._static_fonts import family_for
 from geo._static_layers import (
     GEOD,
     Box,
+    attributes,
     draw_polygons,
     drawing_order,
     fit_box,
     lonlat_to_map,
     map_to_lonlat,
     projected_layer,
+    records,
 )
 from geo._static_style import add_halo, line_kwargs, marker_kwargs, paint, patch_kwargs
 from layers import SPECS, LayerSpec, LegendEntry, Style
@@ -356,6 +360,27 @@ def add_inset(fig: Figure, rect: Sequence[float], crs: CRS, map_box: Box, *,
 
 # -- legend ----------------------------------------------------------------------------------
 
+class HatchedMarker(Patch):
+    """Legend handle of a patterned marker; drawn by ``HandlerPatch(patch_func=hatched_patch)``."""
+
+    def __init__(self, style: Style, *, greyscale: bool) -> None:
+        kw = marker_kwargs(style, greyscale=greyscale)
+        super().__init__(facecolor=kw["markerfacecolor"], edgecolor=kw["markeredgecolor"],
+                         linewidth=kw["markeredgewidth"], hatch=style.hatch)
+        self.marker = MarkerStyle(kw["marker"])
+        self.size_pt = kw["markersize"]
+
+
+def hatched_patch(legend: Legend, orig_handle: HatchedMarker, xdescent: float, ydescent: float,
+                  width: float, height: float, fontsize: float) -> PathPatch:
+    """The marker's outline, centred in the legend's handle box (its units are points)."""
+    marker = orig_handle.marker
+    path = marker.get_path().transformed(
+        marker.get_transform() + Affine2D().scale(orig_handle.size_pt)
+        .translate(width / 2 - xdescent, height / 2 - ydescent))
+    return PathPatch(path)
+
+
 @dataclass(frozen=True)
 class LegendItem:
     label: str
@@ -365,6 +390,9 @@ class LegendItem:
 
 def legend_handle(entry: LegendEntry, *, greyscale: bool) -> Artist:
     """A matplotlib legend handle drawn exactly like the entry's features."""
+    if entry.geometry == "point" and entry.style.hatch:
+        # A line's marker cannot be patterned: a patch in the marker's shape can.
+        return HatchedMarker(entry.style, greyscale=greyscale)
     if entry.geometry == "point":
         return Line2D([], [], **marker_kwargs(entry.style, greyscale=greyscale))
     if entry.geometry == "line":
@@ -372,20 +400,45 @@ def legend_handle(entry: LegendEntry, *, greyscale: bool) -> Artist:
     return Patch(**patch_kwargs(entry.style, greyscale=greyscale))
 
 
-def legend_groups(layers: Iterable[str], *, greyscale: bool,
-                  extra: Iterable[LayerSpec] = ()) -> list[list[LegendItem]]:
+def entries_drawn(spec: LayerSpec, frame: gpd.GeoDataFrame | None) -> frozenset[int]:
+    """Indexes of the legend entries of ``spec`` that stand for some feature of ``frame``.
+
+    An entry with ``shows`` stands for the features it accepts; one without stands for the
+    features drawn in its style. A layer whose features match none of its entries (a style
+    the legend does not spell out) keeps them all, rather than showing a layer unexplained.
+    """
+    if frame is None or frame.empty or not spec.legend:
+        return frozenset()
+    attrs = attributes(frame)
+    fields = spec.extra.get("style_fields")
+    if fields is not None:  # an import: one row per distinct pair is enough
+        attrs = attrs[[f for f in fields if f in attrs]].drop_duplicates()
+    rows = records(attrs)
+    styles = {spec.style_of(p) for p in rows}
+    shown = frozenset(i for i, e in enumerate(spec.legend)
+                      if (e.shows is not None and any(e.shows(p) for p in rows))
+                      or (e.shows is None and e.style in styles))
+    return shown or frozenset(range(len(spec.legend)))
+
+
+def legend_groups(layers: Iterable[str], *, greyscale: bool, extra: Iterable[LayerSpec] = (),
+                  keep: dict[str, frozenset[int]] | None = None) -> list[list[LegendItem]]:
     """One group per shown layer with legend entries, top layer first, each under its title.
 
     ``extra`` are layers drawn besides the shipped ones (an import), placed by their z.
+    ``keep`` lists, by layer, the entries to show (``entries_drawn``); None shows them all.
+    A layer with no entry to keep has no group.
     """
     groups = []
     for spec in drawing_order(layers, extra)[::-1]:
-        if not spec.legend:
+        entries = [e for i, e in enumerate(spec.legend)
+                   if keep is None or i in keep.get(spec.name, frozenset())]
+        if not entries:
             continue
         # "Provinces: Sistan and Baluchestan, Balochistan" -> "Provinces": the entries say the rest.
         header = spec.title.split(":")[0].strip()
         items = [LegendItem(header, Patch(visible=False), header=True)]
-        items += [LegendItem(e.label, legend_handle(e, greyscale=greyscale)) for e in spec.legend]
+        items += [LegendItem(e.label, legend_handle(e, greyscale=greyscale)) for e in entries]
         groups.append(items)
     return groups
 
@@ -424,7 +477,8 @@ def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
                         handlelength=2.8 if compact else 2.6, handleheight=1.0,
                         handletextpad=0.5 if compact else 0.6, labelspacing=0.32,
                         columnspacing=1.0 if compact else 1.4, borderaxespad=0.0, borderpad=0.0, numpoints=1,
-                        scatterpoints=1)
+                        scatterpoints=1,
+                        handler_map={HatchedMarker: HandlerPatch(patch_func=hatched_patch)})
     for item, text in zip(items, legend.get_texts(), strict=True):
         if item.header:
             text.set_fontweight("bold")

@@ -54,6 +54,9 @@ class FigureSpec:
     label_lang
         Language of town and province labels: en, fa (Persian) or ur (Urdu); a name the data
         lacks in that language is given in English.
+    legend_all
+        List every kind, actor and category of the shown layers in the legend, not only
+        those drawn on the map.
     """
 
     preset: str = DEFAULT_SIZE_PRESET
@@ -64,6 +67,7 @@ class FigureSpec:
     title: str | None = None
     greyscale: bool = False
     label_lang: str = "en"
+    legend_all: bool = False
 
     def __post_init__(self) -> None:
         if self.preset not in SIZE_PRESETS:
@@ -90,6 +94,8 @@ class FigureSpec:
             raise ExportError(f"title: {self.title!r} is not text")
         if not isinstance(self.greyscale, bool):
             raise ExportError(f"greyscale: {self.greyscale!r} is not true or false")
+        if not isinstance(self.legend_all, bool):
+            raise ExportError(f"legend_all: {self.legend_all!r} is not true or false")
         if self.height is not None:
             check_pixels(self.width, self.height, fmt=self.fmt, dpi=self.dpi)
 

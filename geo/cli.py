@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n\n"
             "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
             "(window, start, end, layers, extent, events, preset, width_mm, height_mm, format, dpi,\n"
-            "title, greyscale, label_lang, frame_step, frame_mode, fps, width_px, out); 'events'\n"
+            "title, greyscale, label_lang, legend_all, frame_step, frame_mode, fps, width_px, out); 'events'\n"
             "and 'out' are relative to the recipe's folder.\n\n"
             "exit status: 0 when the file was written; 2 on any error (one line on stderr),\n"
             "in which case no file is written or changed. With --events, a line on stderr also\n"
@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("--title", metavar="TEXT", help="title printed above the map (default: none)")
     look.add_argument("--greyscale", action=argparse.BooleanOptionalAction, default=None,
                       help="draw in greys only; categories stay apart by marker shape and dash")
+    look.add_argument("--legend-all", action=argparse.BooleanOptionalAction, default=None,
+                      help="list every kind, actor and category of the shown layers in the legend "
+                      "(default: only those drawn on the map)")
     look.add_argument("--label-lang", metavar="LANG",
                       help="language of town and province labels: en, fa (Persian), ur (Urdu); "
                       "names missing in that language stay in English (default: en)")
@@ -120,7 +123,7 @@ _OPTION_KEYS = {
     "window": "window", "start": "start", "end": "end", "layers": "layers", "extent": "extent",
     "events": "events", "preset": "preset", "width_mm": "width_mm", "height_mm": "height_mm",
     "format": "format", "dpi": "dpi", "title": "title", "greyscale": "greyscale",
-    "label_lang": "label_lang", "frame_step": "frame_step", "frame_mode": "frame_mode",
+    "label_lang": "label_lang", "legend_all": "legend_all", "frame_step": "frame_step", "frame_mode": "frame_mode",
     "fps": "fps", "width_px": "width_px",
 }
 

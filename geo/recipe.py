@@ -40,6 +40,7 @@ KEYS: dict[str, str] = {
     "title": "text",
     "greyscale": "true or false",
     "label_lang": "en, fa or ur",
+    "legend_all": "true or false",
     "frame_step": "day, week or month (animations)",
     "frame_mode": "sliding or growing (animations)",
     "fps": "a number of frames a second (animations)",
@@ -164,6 +165,7 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         title=_text(data, "title", source),
         greyscale=_flag(data, "greyscale", source),
         label_lang=_text(data, "label_lang", source) or "en",
+        legend_all=_flag(data, "legend_all", source),
     )
     events = _text(data, "events", source)
     return Recipe(view=view, figure=figure, out=out, window=window,
@@ -208,6 +210,8 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
     if fig.title is not None:
         lines.append(f"title = {_toml(fig.title)}")
     lines += [f"greyscale = {_toml(fig.greyscale)}", f"label_lang = {_toml(fig.label_lang)}"]
+    if fig.legend_all:
+        lines.append("legend_all = true")
     if recipe.out is not None:
         lines.append(f"out = {_toml(_path_text(recipe.out, relative_to))}")
     return "\n".join(lines) + "\n"

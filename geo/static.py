@@ -47,6 +47,7 @@ RC: dict[str, Any] = {
     "svg.fonttype": "none",  # <text> elements, editable in a drawing program
     "svg.hashsalt": "border-atlas",  # element ids from content, not from a random salt
     "svg.image_inline": True,
+    "hatch.linewidth": 0.35,  # fill patterns fine enough for a 2 mm marker
     "path.simplify": True,
     "axes.unicode_minus": True,
     "text.usetex": False,

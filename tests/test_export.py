@@ -80,8 +80,25 @@ def legend_texts(info) -> list[str]:
     return [t.get_text() for t in info.legend.get_texts() if t.get_text()]
 
 
-def test_legend_lists_the_entries_of_the_shown_layers_only(few_layers_fig):
+def test_legend_lists_the_kinds_and_actors_drawn_and_no_others(few_layers_fig):
+    from layers import palette as pal
+    from layers.events import actor_group
+
     _, info = few_layers_fig
+    drawn = info.layers["events"].frame
+    kinds = {f"Kind: {k.replace('-', ' ')}" for k in drawn["kind"]}
+    actors = {f"Actor: {pal.ACTOR_LABELS[actor_group(a)]}" for a in drawn["actor"]}
+    texts = legend_texts(info)
+    assert {t for t in texts if t.startswith("Kind: ")} == kinds == {"Kind: strike"}
+    assert {t for t in texts if t.startswith("Actor: ")} == actors == {"Actor: Iran", "Actor: Pakistan"}
+    assert "Location precision" in texts
+    # Crossings drawn: the border market is listed; no crossing in the window, none listed.
+    info = figure_info(build_figure(View(layers=("crossings",), extent=(62.5, 26.9, 63.5, 27.8))))
+    assert legend_texts(info)[1:] == ["Joint border market"]
+
+
+def test_legend_all_lists_every_entry_of_the_shown_layers_only():
+    info = figure_info(build_figure(View(layers=FEW_LAYERS), FigureSpec(legend_all=True)))
     texts = legend_texts(info)
     expected = []
     for name in reversed(SPECS):  # top layer first, as drawn over each other
@@ -482,3 +499,49 @@ def test_event_labels_keep_off_the_border_and_routes(default_fig):
             break
     else:
         raise AssertionError("no Koh-i-Sabz label")
+
+
+def _black_ink(style, *, greyscale: bool) -> np.ndarray:
+    """One marker at 600 dpi: True where it is drawn in black ink (outline and pattern)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from geo._static_layers import draw_points
+    from geo.static import RC
+
+    with mpl.rc_context(RC):
+        fig = Figure(figsize=(0.3, 0.3), dpi=600)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(-1, 1)
+        ax.set_axis_off()
+        draw_points(ax, np.zeros((1, 2)), np.zeros(1, dtype=int), [style], greyscale=greyscale,
+                    zorder=1)
+        fig.canvas.draw()
+        rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+    return rgb.max(axis=2) < 60
+
+
+@pytest.mark.parametrize("greyscale", [True, False], ids=["greyscale", "colour"])
+@pytest.mark.parametrize("pair", ["market-vs-attack", "joint-vs-other", "imported-joint-vs-other"])
+def test_categories_sharing_a_shape_differ_by_pattern_not_only_by_shade(pair, greyscale):
+    from layers.crossings import CROSSINGS
+    from layers.events import EVENTS
+    from layers.imported import IMPORTED
+
+    a, b = {
+        "market-vs-attack": (CROSSINGS.style_of({"kind": "border-market"}),
+                             EVENTS.style_of({"kind": "attack", "actor": "Pakistani forces"})),
+        "joint-vs-other": (EVENTS.style_of({"kind": "attack", "actor": "Iran and Pakistan"}),
+                           EVENTS.style_of({"kind": "attack", "actor": "unknown"})),
+        "imported-joint-vs-other": (
+            IMPORTED.style_of({"kind": "clash", "actor": "Iran and Pakistan"}),
+            IMPORTED.style_of({"kind": "clash", "actor": "Protesters"})),
+    }[pair]
+    assert a.marker == b.marker
+    ink_a = _black_ink(a, greyscale=greyscale)
+    ink_b = _black_ink(b, greyscale=greyscale)
+    # The same outline; the pattern adds ink the plain marker does not have.
+    assert abs(int(ink_a.sum()) - int(ink_b.sum())) > 0.15 * min(ink_a.sum(), ink_b.sum()), \
+        f"{pair}: only the shade of the fill tells them apart"
