@@ -515,19 +515,43 @@ def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publish
                 if part not in credits:
                     credits.append(part)
     text = "Map data: " + "; ".join(credits) + "."
-    cited = [n for n in ("events", "crossings", "routes") if n in shown]
     if publishers:
         listed = "; ".join(publishers[:max_publishers])
         more = len(publishers) - max_publishers
-        text += (f" Event sources: {listed}" + (f" and {more} more" if more > 0 else "")
-                 + "; full citations in data/events.geojson.")
-    others = [n for n in cited if n != "events"]
-    if others:
-        text += " Sources of " + " and ".join(others) + ": see " + ", ".join(
-            f"data/{n}.geojson" for n in others) + "."
+        text += f" Event sources: {listed}" + (f" and {more} more" if more > 0 else "") + "."
+    text += " " + atlas_citation()
     if imported:
         text += f" Imported events: {imported} (not checked by the atlas)."
     return text + " " + DISCLAIMER
+
+
+ATLAS_TITLE = "Border Atlas: the Iran–Pakistan border and the January 2024 crisis"
+# Where a reader gets the atlas: it accompanies this article (README), whose page links it.
+ATLAS_HOME = ("Schofield, Mehmood and Ayaz, \u2018Iran\u2019s Aerial Strikes\u2019, Margalla Papers "
+              "28 (1), 2024, margallapapers.ndu.edu.pk/site/article/view/239")
+
+
+@lru_cache(maxsize=1)
+def atlas_citation() -> str:
+    """'Cite as: Border Atlas ..., version 0.1.0, sources to 2024-02-01; with ...'.
+
+    The version is the installed package's; the date is the newest source the atlas's
+    events, crossings and routes cite, so the same data always prints the same line.
+    """
+    from importlib import metadata
+
+    from geo.assemble import shipped_layer
+
+    try:
+        version = f", version {metadata.version('border-atlas')}"
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        version = ""
+    dates = [str(src.get("date", "")) for name in ("events", "crossings", "routes")
+             for sources in shipped_layer(name)["sources"] for src in sources or ()]
+    newest = max((d for d in dates if d[:4].isdigit()), default="")
+    when = f", sources to {newest}" if newest else ""
+    return (f"Cite as: {ATLAS_TITLE}{version}{when}; with {ATLAS_HOME}. Every event, crossing "
+            "and route there lists its sources in full.")
 
 
 def wrap_text(text: str, *, width_mm: float, fontsize: float) -> str:
