@@ -24,6 +24,7 @@ from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import (
     Affine2D,
+    Bbox,
     ScaledTranslation,
     blended_transform_factory,
     offset_copy,
@@ -341,21 +342,61 @@ def add_inset(fig: Figure, rect: Sequence[float], crs: CRS, map_box: Box, *,
         codes: tuple[str, ...] = ()  # too small to name anything legibly
     else:
         codes = INSET_COUNTRIES
-    for code in codes:
-        geom = focus.geometry[focus["country"] == code].union_all()
-        free = geom.difference(frame)
-        spot = max(shapely.get_parts(free), key=lambda g: g.area) if not free.is_empty else geom
-        p = spot.point_on_surface() if not spot.contains(spot.centroid) else spot.centroid
-        # Names near the inset's edge are aligned to stay inside it.
-        where = (p.x - box[0]) / (box[2] - box[0])
-        ha = "right" if where > 0.75 else "left" if where < 0.25 else "center"
-        add_halo(ax.text(p.x, p.y, INSET_NAMES[code], fontsize=fontsize, ha=ha, va="center",
-                         color=TEXT_GREY, style="italic", zorder=4, clip_on=True))
+    _name_countries(ax, focus, codes, frame, box, fontsize=fontsize)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_linewidth(0.6)
     return ax
+
+
+def _name_countries(ax: Axes, focus: gpd.GeoDataFrame, codes: Sequence[str],
+                    frame: shapely.Polygon, box: Box, *, fontsize: float) -> None:
+    """Name each country inside its own land, clear of the map's frame and of the other names.
+
+    Candidate spots are the country's land outside the frame, nearest its middle first; the
+    first whose text box neither crosses the frame's outline nor touches a name already
+    placed (with a little room) is taken; failing that, the first spot.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    outline = shapely.LineString(ax.transData.transform(np.asarray(frame.exterior.coords)))
+    inside = ax.get_window_extent(renderer)
+    taken: list[Bbox] = []
+    room = 1.5 * ax.figure.dpi / 72  # points kept between names
+    for code in codes:
+        geom = focus.geometry[focus["country"] == code].union_all()
+        free = geom.difference(frame)
+        spot = max(shapely.get_parts(free), key=lambda g: g.area) if not free.is_empty else geom
+        first = spot.point_on_surface() if not spot.contains(spot.centroid) else spot.centroid
+        x0, y0, x1, y1 = spot.bounds
+        grid = shapely.points(*(a.ravel() for a in np.meshgrid(np.linspace(x0, x1, 15),
+                                                              np.linspace(y0, y1, 15))))
+        grid = grid[shapely.contains(spot, grid)]
+        grid = sorted(grid, key=lambda p: (p.distance(first), p.x, p.y))
+        text = ax.text(first.x, first.y, INSET_NAMES[code], fontsize=fontsize, va="center",
+                       color=TEXT_GREY, style="italic", zorder=4, clip_on=True)
+        fits: list[tuple[int, int]] = []  # (rank, index): 0 clear of all, 1 crosses the outline
+        spots = [first, *grid]
+        for i, p in enumerate(spots):
+            _put_name(text, p, box)
+            bb = text.get_window_extent(renderer)
+            if (bb.x0 < inside.x0 or bb.x1 > inside.x1 or bb.y0 < inside.y0 or bb.y1 > inside.y1
+                    or any(bb.padded(room).overlaps(t) for t in taken)):
+                continue
+            crosses = shapely.box(bb.x0, bb.y0, bb.x1, bb.y1).intersects(outline)
+            fits.append((int(crosses), i))
+            if not crosses:
+                break
+        _put_name(text, spots[min(fits)[1]] if fits else first, box)
+        taken.append(text.get_window_extent(renderer))
+        add_halo(text)
+
+
+def _put_name(text: Text, p: shapely.Point, box: Box) -> None:
+    """Move an inset name to ``p``; names near the inset's edge are aligned to stay inside."""
+    where = (p.x - box[0]) / (box[2] - box[0])
+    text.set_position((p.x, p.y))
+    text.set_horizontalalignment("right" if where > 0.75 else "left" if where < 0.25 else "center")
 
 
 # -- legend ----------------------------------------------------------------------------------

@@ -547,3 +547,21 @@ def test_categories_sharing_a_shape_differ_by_pattern_not_only_by_shade(pair, gr
     # The same outline; the pattern adds ink the plain marker does not have.
     assert abs(int(ink_a.sum()) - int(ink_b.sum())) > 0.15 * min(ink_a.sum(), ink_b.sum()), \
         f"{pair}: only the shade of the fill tells them apart"
+
+
+@pytest.mark.parametrize("preset", ["double-column", "full-page"])  # single: too small to name
+def test_inset_names_clear_the_map_frame_and_each_other(preset):
+    import shapely
+
+    fig = build_figure(View(), FigureSpec(preset=preset))
+    info = figure_info(fig)
+    renderer = fig.canvas.get_renderer()
+    frame = next(p for p in info.inset_ax.patches if isinstance(p, Rectangle))
+    outline = shapely.LineString(frame.get_transform().transform(frame.get_path().vertices))
+    names = [t for t in info.inset_ax.texts if t.get_gid() != "halo"]
+    assert {t.get_text() for t in names} == {"Iran", "Pakistan", "Afghanistan"}
+    boxes = [t.get_window_extent(renderer) for t in names]
+    for box, name in zip(boxes, names, strict=True):
+        assert not shapely.box(box.x0, box.y0, box.x1, box.y1).intersects(outline), name.get_text()
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.padded(1).overlaps(b)
