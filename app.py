@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
+from geo.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
 from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
 from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
-from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, render_figure
+from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec, figure_spec_bytes
 from geo.table import events_csv, events_geojson, events_table, imported_table
 from geo.view import (
     ATLAS_END,
@@ -305,30 +306,48 @@ view = _current_view()
 # --- Export: the same view as a publication figure --------------------------------------
 @st.cache_data(show_spinner="Drawing the figure…", max_entries=32)
 def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greyscale: bool,
-                label_lang: str, import_id: str | None = None, _imported: dict | None = None) -> bytes:
-    """The figure's bytes (deterministic, so one cache serves every user).
+                label_lang: str, import_id: str | None = None,
+                _imported: dict | None = None) -> tuple[bytes, tuple[str, ...]]:
+    """The figure's bytes and the town names it had no room for (deterministic, so one cache
+    serves every user).
 
     With a session's import, ``import_id`` (the upload's own id, known only to that session)
     keys the cache, so no other session can be served a figure drawn with it.
     """
     events = _imported["result"].events if _imported else None
     label = _imported["name"] if _imported else None
-    return render_figure(view, preset=preset, fmt=fmt, dpi=dpi, title=title or None,
-                         greyscale=greyscale, label_lang=label_lang, imported=events,
-                         imported_label=label)
+    dropped: list[str] = []
+    spec = FigureSpec(preset=preset, fmt=fmt, dpi=dpi, title=title or None, greyscale=greyscale,
+                      label_lang=label_lang)
+    data = figure_spec_bytes(view, spec, imported=events, imported_label=label, dropped=dropped)
+    return data, tuple(dropped)
 
+
+MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "tiff": "image/tiff",
+        "gif": "image/gif", "mp4": "video/mp4"}
 
 with st.expander("Export a map for publication", expanded=False):
     st.caption("The current window and layers, drawn for print: legend, scale bar, north arrow, "
-               "locator map and sources. Same output as `border-atlas export`.")
+               "locator map and sources; or, as a GIF or MP4, the window stepping through time. "
+               "Same output as `border-atlas export`.")
     e1, e2, e3, e4 = st.columns(4)
     preset = e1.selectbox("Size", list(SIZE_PRESETS), index=list(SIZE_PRESETS).index(DEFAULT_SIZE_PRESET),
                           key="export_preset")
-    fmt = e2.selectbox("Format", list(FORMATS), key="export_format")
-    dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi", disabled=fmt in ("pdf", "svg"),
+    fmt = e2.selectbox("Format", [*FORMATS, *ANIMATION_FORMATS], key="export_format")
+    animated = fmt in ANIMATION_FORMATS
+    dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi",
+                       disabled=fmt in ("pdf", "svg") or animated,
                        help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
     label_lang = e4.selectbox("Town labels", ["en", "fa", "ur"], key="export_lang",
                               format_func={"en": "English", "fa": "Persian", "ur": "Urdu"}.get)
+    if animated:
+        a1, a2, a3, a4 = st.columns(4)
+        step = a1.selectbox("A frame is a", STEPS, key="export_step")
+        mode = a2.selectbox("Window", MODES, key="export_mode",
+                            help="sliding: each frame shows one step; growing: each frame shows "
+                            "everything from the first day.")
+        fps = a3.number_input("Frames a second", 0.2, 30.0, 2.0, 0.5, key="export_fps")
+        width_px = a4.selectbox("Width (px)", [1280, 1920, 960, 640], key="export_width_px")
     title = st.text_input("Title (optional)", key="export_title", max_chars=120)
     greyscale = st.checkbox("Greyscale", key="export_grey")
     # The offline basemap is always used for print: tiles need the network and suit no journal.
@@ -338,17 +357,36 @@ with st.expander("Export a map for publication", expanded=False):
     if imported:
         st.caption(plain_markdown(f"Your imported events ({imported['name']}) are drawn too, "
                                   "under the atlas's own."))
-    if st.button("Draw figure", key="export_draw"):
+    if st.button("Draw figure" if not animated else "Draw animation", key="export_draw"):
+        name = f"border-atlas-{view.start}-{view.end}.{fmt}"
         try:
-            common = {"title": title, "greyscale": greyscale, "label_lang": label_lang,
-                      "import_id": import_id, "_imported": imported}
-            preview = figure_file(print_view, preset, "png", 110, **common)
-            data = figure_file(print_view, preset, fmt, dpi, **common)
+            if animated:
+                bar = st.progress(0.0, text="Drawing the frames…")
+                data = render_animation(
+                    print_view, FigureSpec(preset=preset, title=title or None, greyscale=greyscale,
+                                           label_lang=label_lang),
+                    AnimationSpec(fmt=fmt, step=step, mode=mode, fps=float(fps), width_px=width_px),
+                    imported=imported["result"].events if imported else None,
+                    imported_label=imported["name"] if imported else None,
+                    progress=lambda done, total: bar.progress(done / total,
+                                                              text=f"Frame {done} of {total}"))
+                dropped: tuple[str, ...] = ()
+            else:
+                common = {"title": title, "greyscale": greyscale, "label_lang": label_lang,
+                          "import_id": import_id, "_imported": imported}
+                preview, dropped = figure_file(print_view, preset, "png", 110, **common)
+                data, _ = figure_file(print_view, preset, fmt, dpi, **common)
         except BorderAtlasError as exc:
             st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
         else:
-            st.image(preview, caption=f"Preview (110 dpi) of {view.start} to {view.end}")
-            st.download_button(f"Download {fmt.upper()}", data,
-                               file_name=f"border-atlas-{view.start}-{view.end}.{fmt}",
-                               mime={"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml",
-                                     "tiff": "image/tiff"}[fmt], key="export_download")
+            if fmt == "mp4":
+                st.video(data, format="video/mp4")
+            else:
+                st.image(data if fmt == "gif" else preview,
+                         caption=f"{'Animation' if animated else 'Preview (110 dpi)'} of "
+                         f"{view.start} to {view.end}")
+            if dropped:
+                st.caption("No room for these town labels, left out: " + ", ".join(dropped)
+                           + ". A wider size has room for more.")
+            st.download_button(f"Download {fmt.upper()}", data, file_name=name, mime=MIME[fmt],
+                               key="export_download")

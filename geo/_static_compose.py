@@ -7,7 +7,7 @@ labels are placed last, around everything else.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import datetime as dt
 from typing import Any
 
 from matplotlib.artist import Artist
@@ -39,9 +39,9 @@ from geo._static_spec import MM, FigureInfo, FigureSpec, check_pixels
 from geo._static_style import paint
 from geo.assemble import assemble, window
 from geo.view import View
-from layers import LayerSpec
+from layers import SPECS, LayerSpec
 from layers import palette as pal
-from layers.imported import IMPORTED, ORIGIN_NAMES, imported_legend
+from layers.imported import IMPORTED, ORIGIN_NAMES
 
 LAYOUT_DPI = 300  # labels are placed at this resolution, whatever the output's
 
@@ -57,16 +57,24 @@ SIDE_LEGEND_MIN_WIDTH = 120.0  # narrower figures put the legend under the map
 
 # Type sizes in points: 5.5-7 pt is what journals ask of figure text at print size.
 FONT = {"title": 8.5, "legend": 6.0, "legend_small": 5.5, "source": 5.4, "graticule": 5.6,
-        "scale": 5.6}
+        "scale": 5.6, "stamp": 6.6}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
-            imported_label: str | None = None) -> Figure:
+            imported_label: str | None = None,
+            legend_keep: dict[str, frozenset[int]] | None = None, _tries: int = 3) -> Figure:
     """Lay out and draw the figure of ``view`` (call within the renderer's rcParams).
 
     ``imported`` events in the view's window are drawn as one more layer, under the
     atlas's own events; they never widen the default extent (one row far away would
     shrink the region to nothing), and ``imported_label`` names their file in the sources.
+
+    The legend lists what is drawn (``spec.legend_all``: every entry of the shown layers).
+    It is measured before the map is laid out, from the features inside the extent asked
+    for; if the laid-out map shows other ones (it is a little larger), the figure is
+    composed again with the legend of what was drawn.
     """
     frames = assemble(view.layers, view.start, view.end)
     extent = view.extent or default_extent(frames)
@@ -75,8 +83,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     shown = _in_window(view, imported)
     if shown is not None:
         frames[IMPORTED.name] = shown
-        extra = (replace(IMPORTED, legend=imported_legend(shown["kind"].unique(),
-                                                          shown["actor"].unique())),)
+        extra = (IMPORTED,)
         credit = imported_label or _origin_names(shown)
     crs = map_crs(extent)
     want = project_box(extent, crs)
@@ -88,7 +95,10 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     side = width >= SIDE_LEGEND_MIN_WIDTH and (spec.height is None or spec.height / width < 0.9)
 
     # Measure what surrounds the map first; the map gets the rest.
-    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale, extra=extra)
+    if not spec.legend_all and legend_keep is None:
+        legend_keep = _legend_keep(view.layers, extra, {n: _inside(f, extent) for n, f in frames.items()})
+    keep = None if spec.legend_all else legend_keep
+    groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale, extra=extra, keep=keep)
     if side:
         legend = furniture.add_legend(fig, groups, ncol=1, fontsize=FONT["legend"])
         legend_w, legend_h = _size_mm(legend, renderer) if legend is not None else (0.0, 0.0)
@@ -161,10 +171,18 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
         drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], crs,
                                        box if layer.geometry == "point" else clip_box,
                                        greyscale=spec.greyscale, tolerance_m=tolerance_m)
+    if IMPORTED.name in drawn:
+        # A dense point layer is an image inside a PDF or SVG (as map makers do): 100,000
+        # vector markers take seconds to write and to open. Text and lines stay vector.
+        for artist in drawn[IMPORTED.name].artists:
+            artist.set_rasterized(True)
     furniture.add_graticule(ax, crs, fontsize=FONT["graticule"])
 
-    inset, bar, arrow = _add_furniture(fig, ax, crs, drawn, box, spec,
-                                       map_mm=(map_left, map_bottom, map_w, map_h))
+    inset, bar, arrow, free_corner = _add_furniture(fig, ax, crs, drawn, box, spec,
+                                                    map_mm=(map_left, map_bottom, map_w, map_h))
+    # The window's dates in the corner left free: a figure never leaves them unsaid.
+    stamp = furniture.add_window_stamp(ax, window_text(view.start, view.end), corner=free_corner,
+                                       fontsize=FONT["stamp"])
 
     if legend is not None:
         if side:
@@ -179,20 +197,117 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
                                     width, source, renderer))
     source.set_position(frac(MARGIN, MARGIN + source_h))
 
-    obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow)]
+    obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow, stamp)]
     obstacles.append(inset.get_window_extent(renderer))
-    # Imported markers are background to the labels: there can be 100,000 of them.
-    points = [(p.x, p.y, p.size_pt) for name, d in drawn.items() if name != IMPORTED.name
-              for p in d.points]
-    obstacles += labels.point_boxes(ax, points)
-    placed = labels.place_labels(ax, _label_candidates(view, spec, drawn, box), obstacles, renderer,
-                                 halo="white")
+    static_obstacles = obstacles + labels.point_boxes(ax, _points(drawn, dated=False))
+    lines = labels.display_lines(ax, [g for name in LINE_LAYERS if name in drawn
+                                      for g in drawn[name].frame.geometry])
+    # Events first (never left out), then province and town names around them.
+    events = labels.place_labels(ax, _event_candidates(view, drawn), [
+        *static_obstacles, *labels.point_boxes(ax, _points(drawn, dated=True))], renderer,
+        halo="white", lines=lines)
+    others = labels.place_labels(ax, _label_candidates(spec, drawn, box), [
+        *static_obstacles, *labels.point_boxes(ax, _points(drawn, dated=True)),
+        *(t.get_window_extent(renderer) for t in events.texts)], renderer, halo="white",
+        lines=lines)
+    dated_names = [n for n in drawn if _dated(n)]
+    state = {"static_obstacles": static_obstacles, "lines": lines, "others": others.texts,
+             "tolerance_m": tolerance_m, "clip_box": clip_box, "imported": imported,
+             "extra": extra, "dated_names": dated_names}
+    placed = events.texts + others.texts
+    if keep is not None and _tries > 1:
+        drawn_keep = _legend_keep(view.layers, extra, {n: d.frame for n, d in drawn.items()})
+        if drawn_keep != keep:
+            fig.clear()
+            return compose(view, spec, imported=imported, imported_label=imported_label,
+                           legend_keep=drawn_keep, _tries=_tries - 1)
+    dated = [a for n in dated_names for a in drawn[n].artists] + events.artists
 
     fig.border_atlas = FigureInfo(  # type: ignore[attr-defined]
         view=view, spec=spec, crs=crs, extent=extent, map_box=box, size_mm=(width, height),
         map_ax=ax, inset_ax=inset, legend=legend, scale_bar=bar, layers=drawn, labels=placed,
-        source=source)
+        source=source, stamp=stamp, dropped=[lb.text for lb in others.dropped], dated=dated,
+        state=state)
     return fig
+
+
+def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
+    """Redraw a composed figure's dated layers and event labels for another date window.
+
+    Everything else (extent, legend, undated layers, town and province names, furniture)
+    stays as composed; the window stamp is rewritten. This is what an animation frame
+    changes. Returns the artists now drawn for the window (the figure's ``dated``).
+    """
+    info: FigureInfo = fig.border_atlas  # type: ignore[attr-defined]
+    st = info.state
+    for artist in info.dated:
+        artist.remove()
+    view = info.view.with_(start=start, end=end)
+    names = [n for n in st["dated_names"] if n != IMPORTED.name]
+    frames = assemble(tuple(names), start, end)
+    extra: tuple[LayerSpec, ...] = ()
+    shown = _in_window(view, st["imported"])
+    if shown is not None and IMPORTED.name in st["dated_names"]:
+        frames[IMPORTED.name] = shown
+        extra = tuple(st["extra"])
+    ax, renderer = info.map_ax, fig.canvas.get_renderer()
+    drawn: dict[str, DrawnLayer] = {}
+    for layer in drawing_order(names, extra):
+        drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], info.crs,
+                                       info.map_box if layer.geometry == "point" else st["clip_box"],
+                                       greyscale=info.spec.greyscale, tolerance_m=st["tolerance_m"])
+        if layer.name == IMPORTED.name:
+            for artist in drawn[layer.name].artists:
+                artist.set_rasterized(True)
+    info.stamp.set_text(window_text(start, end))
+    obstacles = [*st["static_obstacles"], info.stamp.get_window_extent(renderer),
+                 *(t.get_window_extent(renderer) for t in st["others"]),
+                 *labels.point_boxes(ax, _points(drawn, dated=True))]
+    events = labels.place_labels(ax, _event_candidates(view, drawn), obstacles, renderer,
+                                 halo="white", lines=st["lines"])
+    info.layers.update(drawn)
+    for name in st["dated_names"]:
+        if name not in drawn:
+            info.layers.pop(name, None)
+    info.view = view
+    info.labels = events.texts + list(st["others"])
+    info.dated = [a for d in drawn.values() for a in d.artists] + events.artists
+    return info.dated
+
+
+LINE_LAYERS = ("border", "routes")  # labels keep off these lines where they can
+
+
+def _legend_keep(names: tuple[str, ...], extra: tuple[LayerSpec, ...],
+                 frames: dict[str, Any]) -> dict[str, frozenset[int]]:
+    """The legend entries, by layer, that stand for a feature of ``frames``."""
+    return {s.name: furniture.entries_drawn(s, frames.get(s.name)) for s in drawing_order(names, extra)}
+
+
+def _dated(name: str) -> bool:
+    spec = SPECS.get(name, IMPORTED if name == IMPORTED.name else None)
+    return spec is not None and spec.date_field is not None
+
+
+def _points(drawn: dict[str, DrawnLayer], *, dated: bool) -> list[tuple[float, float, float]]:
+    """Markers labels must avoid: of the dated layers or of the others (never the imported:
+    there can be 100,000 of them, and they are background to the labels)."""
+    return [(p.x, p.y, p.size_pt) for name, d in drawn.items()
+            if name != IMPORTED.name and _dated(name) == dated for p in d.points]
+
+
+def window_text(start: dt.date, end: dt.date) -> str:
+    """'15–22 January 2024', '16 January 2024', '28 December 2023 – 4 January 2024'."""
+    def day(d: dt.date, month: bool = True, year: bool = True) -> str:
+        return f"{d.day}" + (f" {MONTHS[d.month - 1]}" if month else "") + (f" {d.year}" if year else "")
+
+    if start == end:
+        return day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{day(end)}"
+    if start.year == end.year:
+        return f"{day(start, year=False)} – {day(end)}"
+    return f"{day(start)} – {day(end)}"
 
 
 CORNERS = ("lower left", "lower right", "upper right", "upper left")  # preference on a tie
@@ -200,8 +315,11 @@ CORNERS = ("lower left", "lower right", "upper right", "upper left")  # preferen
 
 def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer], box: Box,
                    spec: FigureSpec, *, map_mm: tuple[float, float, float, float],
-                   ) -> tuple[Axes, furniture.ScaleBar, tuple[Artist, ...]]:
-    """Inset, scale bar and north arrow, each in the corner that hides least, in that order."""
+                   ) -> tuple[Axes, furniture.ScaleBar, tuple[Artist, ...], str]:
+    """Inset, scale bar and north arrow, each in the corner that hides least, in that order.
+
+    Returns them and the corner left free (for the window stamp).
+    """
     left, bottom, map_w, map_h = map_mm
     width, height = fig.get_figwidth() / MM, fig.get_figheight() / MM
     inset_w = min(0.25 * map_w, 38.0)
@@ -214,6 +332,7 @@ def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer]
     bar_corner = _emptiest_corner(drawn, box, (bar_w, 9 * mm), free, margin=3 * mm)
     free.remove(bar_corner)
     arrow_corner = _emptiest_corner(drawn, box, (10 * mm, 16 * mm), free, margin=3 * mm)
+    free.remove(arrow_corner)
 
     x = left + INSET_PAD if inset_corner.endswith("left") else left + map_w - INSET_PAD - inset_w
     y = bottom + INSET_PAD if inset_corner.startswith("lower") else bottom + map_h - INSET_PAD - inset_h
@@ -223,7 +342,7 @@ def _add_furniture(fig: Figure, ax: Axes, crs: CRS, drawn: dict[str, DrawnLayer]
     bar = furniture.add_scale_bar(ax, crs, corner=bar_corner, max_fraction=SCALE_BAR_FRACTION,
                                   fontsize=FONT["scale"])
     arrow = furniture.add_north_arrow(ax, crs, corner=arrow_corner)
-    return inset, bar, arrow
+    return inset, bar, arrow, free[0]
 
 
 def _emptiest_corner(drawn: dict[str, DrawnLayer], box: Box, size: tuple[float, float],
@@ -279,10 +398,14 @@ def _legend_below(fig: Figure, groups: list, renderer: Any,
     raise AssertionError("unreachable: one column is always accepted")
 
 
-def _label_candidates(view: View, spec: FigureSpec, drawn: dict[str, DrawnLayer], box: Box) -> list[labels.Label]:
+def _event_candidates(view: View, drawn: dict[str, DrawnLayer]) -> list[labels.Label]:
+    if "events" not in drawn:
+        return []
+    return labels.event_labels(drawn["events"], with_year=view.start.year != view.end.year)
+
+
+def _label_candidates(spec: FigureSpec, drawn: dict[str, DrawnLayer], box: Box) -> list[labels.Label]:
     out: list[labels.Label] = []
-    if "events" in drawn:
-        out += labels.event_labels(drawn["events"], with_year=view.start.year != view.end.year)
     if "provinces" in drawn:
         out += labels.area_labels(drawn["provinces"], box, lang=spec.label_lang, color="#4d4d4d")
     if "places" in drawn:

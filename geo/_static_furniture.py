@@ -17,11 +17,14 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import (
     Affine2D,
+    Bbox,
     ScaledTranslation,
     blended_transform_factory,
     offset_copy,
@@ -31,15 +34,18 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
+from geo._static_fonts import family_for
 from geo._static_layers import (
     GEOD,
     Box,
+    attributes,
     draw_polygons,
     drawing_order,
     fit_box,
     lonlat_to_map,
     map_to_lonlat,
     projected_layer,
+    records,
 )
 from geo._static_style import add_halo, line_kwargs, marker_kwargs, paint, patch_kwargs
 from layers import SPECS, LayerSpec, LegendEntry, Style
@@ -189,6 +195,24 @@ def add_north_arrow(ax: Axes, crs: CRS, *, corner: str = "upper right", inset_mm
     return tuple(artists)
 
 
+# -- window stamp ----------------------------------------------------------------------------
+
+def add_window_stamp(ax: Axes, text: str, *, corner: str, fontsize: float = 6.6,
+                     inset_mm: float = 2.0) -> Text:
+    """The date window, in bold on a pale backing, in a corner of the map."""
+    pad = inset_mm / ax.figure.get_figwidth() / 25.4 / ax.get_position().width
+    pad_y = inset_mm / ax.figure.get_figheight() / 25.4 / ax.get_position().height
+    right, upper = corner.endswith("right"), corner.startswith("upper")
+    stamp = ax.text(1 - pad if right else pad, 1 - pad_y if upper else pad_y, text,
+                    transform=ax.transAxes, ha="right" if right else "left",
+                    va="top" if upper else "bottom", fontsize=fontsize, fontweight="bold",
+                    color="black", zorder=21, parse_math=False,
+                    bbox={"boxstyle": "square,pad=0.25", "facecolor": (1, 1, 1, 0.8),
+                          "edgecolor": "none"})
+    stamp.set_gid("window-stamp")
+    return stamp
+
+
 # -- graticule -------------------------------------------------------------------------------
 
 def nice_step(span_deg: float, *, lines: int = 5) -> float:
@@ -318,16 +342,7 @@ def add_inset(fig: Figure, rect: Sequence[float], crs: CRS, map_box: Box, *,
         codes: tuple[str, ...] = ()  # too small to name anything legibly
     else:
         codes = INSET_COUNTRIES
-    for code in codes:
-        geom = focus.geometry[focus["country"] == code].union_all()
-        free = geom.difference(frame)
-        spot = max(shapely.get_parts(free), key=lambda g: g.area) if not free.is_empty else geom
-        p = spot.point_on_surface() if not spot.contains(spot.centroid) else spot.centroid
-        # Names near the inset's edge are aligned to stay inside it.
-        where = (p.x - box[0]) / (box[2] - box[0])
-        ha = "right" if where > 0.75 else "left" if where < 0.25 else "center"
-        add_halo(ax.text(p.x, p.y, INSET_NAMES[code], fontsize=fontsize, ha=ha, va="center",
-                         color=TEXT_GREY, style="italic", zorder=4, clip_on=True))
+    _name_countries(ax, focus, codes, frame, box, fontsize=fontsize)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -335,7 +350,77 @@ def add_inset(fig: Figure, rect: Sequence[float], crs: CRS, map_box: Box, *,
     return ax
 
 
+def _name_countries(ax: Axes, focus: gpd.GeoDataFrame, codes: Sequence[str],
+                    frame: shapely.Polygon, box: Box, *, fontsize: float) -> None:
+    """Name each country inside its own land, clear of the map's frame and of the other names.
+
+    Candidate spots are the country's land outside the frame, nearest its middle first; the
+    first whose text box neither crosses the frame's outline nor touches a name already
+    placed (with a little room) is taken; failing that, the first spot.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    outline = shapely.LineString(ax.transData.transform(np.asarray(frame.exterior.coords)))
+    inside = ax.get_window_extent(renderer)
+    taken: list[Bbox] = []
+    room = 1.5 * ax.figure.dpi / 72  # points kept between names
+    for code in codes:
+        geom = focus.geometry[focus["country"] == code].union_all()
+        free = geom.difference(frame)
+        spot = max(shapely.get_parts(free), key=lambda g: g.area) if not free.is_empty else geom
+        first = spot.point_on_surface() if not spot.contains(spot.centroid) else spot.centroid
+        x0, y0, x1, y1 = spot.bounds
+        grid = shapely.points(*(a.ravel() for a in np.meshgrid(np.linspace(x0, x1, 15),
+                                                              np.linspace(y0, y1, 15))))
+        grid = grid[shapely.contains(spot, grid)]
+        grid = sorted(grid, key=lambda p: (p.distance(first), p.x, p.y))
+        text = ax.text(first.x, first.y, INSET_NAMES[code], fontsize=fontsize, va="center",
+                       color=TEXT_GREY, style="italic", zorder=4, clip_on=True)
+        fits: list[tuple[int, int]] = []  # (rank, index): 0 clear of all, 1 crosses the outline
+        spots = [first, *grid]
+        for i, p in enumerate(spots):
+            _put_name(text, p, box)
+            bb = text.get_window_extent(renderer)
+            if (bb.x0 < inside.x0 or bb.x1 > inside.x1 or bb.y0 < inside.y0 or bb.y1 > inside.y1
+                    or any(bb.padded(room).overlaps(t) for t in taken)):
+                continue
+            crosses = shapely.box(bb.x0, bb.y0, bb.x1, bb.y1).intersects(outline)
+            fits.append((int(crosses), i))
+            if not crosses:
+                break
+        _put_name(text, spots[min(fits)[1]] if fits else first, box)
+        taken.append(text.get_window_extent(renderer))
+        add_halo(text)
+
+
+def _put_name(text: Text, p: shapely.Point, box: Box) -> None:
+    """Move an inset name to ``p``; names near the inset's edge are aligned to stay inside."""
+    where = (p.x - box[0]) / (box[2] - box[0])
+    text.set_position((p.x, p.y))
+    text.set_horizontalalignment("right" if where > 0.75 else "left" if where < 0.25 else "center")
+
+
 # -- legend ----------------------------------------------------------------------------------
+
+class HatchedMarker(Patch):
+    """Legend handle of a patterned marker; drawn by ``HandlerPatch(patch_func=hatched_patch)``."""
+
+    def __init__(self, style: Style, *, greyscale: bool) -> None:
+        kw = marker_kwargs(style, greyscale=greyscale)
+        super().__init__(facecolor=kw["markerfacecolor"], edgecolor=kw["markeredgecolor"],
+                         linewidth=kw["markeredgewidth"], hatch=style.hatch)
+        self.marker = MarkerStyle(kw["marker"])
+        self.size_pt = kw["markersize"]
+
+
+def hatched_patch(legend: Legend, orig_handle: HatchedMarker, xdescent: float, ydescent: float,
+                  width: float, height: float, fontsize: float) -> PathPatch:
+    """The marker's outline, centred in the legend's handle box (its units are points)."""
+    marker = orig_handle.marker
+    path = marker.get_path().transformed(
+        marker.get_transform() + Affine2D().scale(orig_handle.size_pt)
+        .translate(width / 2 - xdescent, height / 2 - ydescent))
+    return PathPatch(path)
+
 
 @dataclass(frozen=True)
 class LegendItem:
@@ -346,6 +431,9 @@ class LegendItem:
 
 def legend_handle(entry: LegendEntry, *, greyscale: bool) -> Artist:
     """A matplotlib legend handle drawn exactly like the entry's features."""
+    if entry.geometry == "point" and entry.style.hatch:
+        # A line's marker cannot be patterned: a patch in the marker's shape can.
+        return HatchedMarker(entry.style, greyscale=greyscale)
     if entry.geometry == "point":
         return Line2D([], [], **marker_kwargs(entry.style, greyscale=greyscale))
     if entry.geometry == "line":
@@ -353,20 +441,45 @@ def legend_handle(entry: LegendEntry, *, greyscale: bool) -> Artist:
     return Patch(**patch_kwargs(entry.style, greyscale=greyscale))
 
 
-def legend_groups(layers: Iterable[str], *, greyscale: bool,
-                  extra: Iterable[LayerSpec] = ()) -> list[list[LegendItem]]:
+def entries_drawn(spec: LayerSpec, frame: gpd.GeoDataFrame | None) -> frozenset[int]:
+    """Indexes of the legend entries of ``spec`` that stand for some feature of ``frame``.
+
+    An entry with ``shows`` stands for the features it accepts; one without stands for the
+    features drawn in its style. A layer whose features match none of its entries (a style
+    the legend does not spell out) keeps them all, rather than showing a layer unexplained.
+    """
+    if frame is None or frame.empty or not spec.legend:
+        return frozenset()
+    attrs = attributes(frame)
+    fields = spec.extra.get("style_fields")
+    if fields is not None:  # an import: one row per distinct pair is enough
+        attrs = attrs[[f for f in fields if f in attrs]].drop_duplicates()
+    rows = records(attrs)
+    styles = {spec.style_of(p) for p in rows}
+    shown = frozenset(i for i, e in enumerate(spec.legend)
+                      if (e.shows is not None and any(e.shows(p) for p in rows))
+                      or (e.shows is None and e.style in styles))
+    return shown or frozenset(range(len(spec.legend)))
+
+
+def legend_groups(layers: Iterable[str], *, greyscale: bool, extra: Iterable[LayerSpec] = (),
+                  keep: dict[str, frozenset[int]] | None = None) -> list[list[LegendItem]]:
     """One group per shown layer with legend entries, top layer first, each under its title.
 
     ``extra`` are layers drawn besides the shipped ones (an import), placed by their z.
+    ``keep`` lists, by layer, the entries to show (``entries_drawn``); None shows them all.
+    A layer with no entry to keep has no group.
     """
     groups = []
     for spec in drawing_order(layers, extra)[::-1]:
-        if not spec.legend:
+        entries = [e for i, e in enumerate(spec.legend)
+                   if keep is None or i in keep.get(spec.name, frozenset())]
+        if not entries:
             continue
         # "Provinces: Sistan and Baluchestan, Balochistan" -> "Provinces": the entries say the rest.
         header = spec.title.split(":")[0].strip()
         items = [LegendItem(header, Patch(visible=False), header=True)]
-        items += [LegendItem(e.label, legend_handle(e, greyscale=greyscale)) for e in spec.legend]
+        items += [LegendItem(e.label, legend_handle(e, greyscale=greyscale)) for e in entries]
         groups.append(items)
     return groups
 
@@ -405,7 +518,8 @@ def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
                         handlelength=2.8 if compact else 2.6, handleheight=1.0,
                         handletextpad=0.5 if compact else 0.6, labelspacing=0.32,
                         columnspacing=1.0 if compact else 1.4, borderaxespad=0.0, borderpad=0.0, numpoints=1,
-                        scatterpoints=1)
+                        scatterpoints=1,
+                        handler_map={HatchedMarker: HandlerPatch(patch_func=hatched_patch)})
     for item, text in zip(items, legend.get_texts(), strict=True):
         if item.header:
             text.set_fontweight("bold")
@@ -442,19 +556,43 @@ def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publish
                 if part not in credits:
                     credits.append(part)
     text = "Map data: " + "; ".join(credits) + "."
-    cited = [n for n in ("events", "crossings", "routes") if n in shown]
     if publishers:
         listed = "; ".join(publishers[:max_publishers])
         more = len(publishers) - max_publishers
-        text += (f" Event sources: {listed}" + (f" and {more} more" if more > 0 else "")
-                 + "; full citations in data/events.geojson.")
-    others = [n for n in cited if n != "events"]
-    if others:
-        text += " Sources of " + " and ".join(others) + ": see " + ", ".join(
-            f"data/{n}.geojson" for n in others) + "."
+        text += f" Event sources: {listed}" + (f" and {more} more" if more > 0 else "") + "."
+    text += " " + atlas_citation()
     if imported:
         text += f" Imported events: {imported} (not checked by the atlas)."
     return text + " " + DISCLAIMER
+
+
+ATLAS_TITLE = "Border Atlas: the Iran–Pakistan border and the January 2024 crisis"
+# Where a reader gets the atlas: it accompanies this article (README), whose page links it.
+ATLAS_HOME = ("Schofield, Mehmood and Ayaz, \u2018Iran\u2019s Aerial Strikes\u2019, Margalla Papers "
+              "28 (1), 2024, margallapapers.ndu.edu.pk/site/article/view/239")
+
+
+@lru_cache(maxsize=1)
+def atlas_citation() -> str:
+    """'Cite as: Border Atlas ..., version 0.1.0, sources to 2024-02-01; with ...'.
+
+    The version is the installed package's; the date is the newest source the atlas's
+    events, crossings and routes cite, so the same data always prints the same line.
+    """
+    from importlib import metadata
+
+    from geo.assemble import shipped_layer
+
+    try:
+        version = f", version {metadata.version('border-atlas')}"
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
+        version = ""
+    dates = [str(src.get("date", "")) for name in ("events", "crossings", "routes")
+             for sources in shipped_layer(name)["sources"] for src in sources or ()]
+    newest = max((d for d in dates if d[:4].isdigit()), default="")
+    when = f", sources to {newest}" if newest else ""
+    return (f"Cite as: {ATLAS_TITLE}{version}{when}; with {ATLAS_HOME}. Every event, crossing "
+            "and route there lists its sources in full.")
 
 
 def wrap_text(text: str, *, width_mm: float, fontsize: float) -> str:
@@ -467,4 +605,4 @@ def add_text_block(fig: Figure, text: str, *, x: float, y: float, fontsize: floa
                    va: str = "bottom", weight: str = "normal", color: str = TEXT_GREY) -> Text:
     """Figure text at (x, y) in figure fraction, left aligned."""
     return fig.text(x, y, text, fontsize=fontsize, ha="left", va=va, fontweight=weight,
-                    color=color, linespacing=1.25, parse_math=False)
+                    color=color, linespacing=1.25, parse_math=False, fontfamily=family_for(text))

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.lines import Line2D
@@ -24,6 +25,7 @@ from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation, Transform, 
 
 import shapely
 
+from geo._static_fonts import family_for, has_arabic
 from geo._static_layers import DrawnLayer, attributes
 from geo._static_style import add_halo
 from layers import SPECS
@@ -32,12 +34,9 @@ from layers._popup import missing
 LABEL_LANGS = ("en", "fa", "ur")
 GAP_PT = 1.2  # between a marker's edge and its label
 PAD_PT = 0.8  # kept clear around every label box
+# Farther positions an event label may take, joined to its marker by a leader line.
+EVENT_RINGS_PT = (9, 18, 28, 40, 54)
 
-# DejaVu Sans, the figure font, has no Urdu heh goal or yeh barree; the nearest Arabic
-# letters keep a name readable where the font would draw an empty box.
-_MISSING_GLYPHS = str.maketrans({"\u06c1": "\u0647", "\u06c2": "\u0647", "\u06c3": "\u0629",
-                                 "\u06d2": "\u06cc", "\u06d3": "\u06cc"})
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,7 @@ def shape_script(text: str) -> str:
     unjoined and left to right, so there the text is shaped here with arabic-reshaper and
     python-bidi when they are installed.
     """
-    text = text.translate(_MISSING_GLYPHS)
-    if not _ARABIC.search(text) or _has_native_shaping():
+    if not has_arabic(text) or _has_native_shaping():
         return text
     try:
         import arabic_reshaper
@@ -150,8 +148,8 @@ def area_labels(drawn: DrawnLayer, box: tuple[float, float, float, float], *, la
         if not text or visible.is_empty:
             continue
         anchor = visible.point_on_surface() if not visible.contains(visible.centroid) else visible.centroid
-        # DejaVu Sans has Arabic script in its upright face only.
-        style = "normal" if _ARABIC.search(text) else "italic"
+        # The Arabic font has no italic (and Arabic script is not slanted).
+        style = "normal" if has_arabic(text) else "italic"
         out.append(Label(_two_lines(text), anchor.x, anchor.y, priority=1, fontsize=6.6,
                          color=color, style=style, area=True))
     return out
@@ -177,7 +175,7 @@ def _positions(label: Label) -> list[tuple[float, float, str, str]]:
                 (14, 0, "center", "center"), (-14, 0, "center", "center"),
                 (0, 18, "center", "center"), (0, -18, "center", "center")]
     out = []
-    rings = (label.radius_pt + GAP_PT,) + ((label.radius_pt + 9, label.radius_pt + 18)
+    rings = (label.radius_pt + GAP_PT,) + (tuple(label.radius_pt + r for r in EVENT_RINGS_PT)
                                             if label.priority == 0 else ())
     for r in rings:
         d = r * 0.72
@@ -203,9 +201,26 @@ _SHIFT_X = {"left": 0.0, "center": 0.5, "right": 1.0}
 _SHIFT_Y = {"bottom": 0.0, "center": 0.5, "top": 1.0}
 
 
+@dataclass
+class Placement:
+    """What ``place_labels`` did: the texts placed, every artist it added, the labels left out."""
+
+    texts: list[Text]
+    artists: list[Artist]
+    dropped: list[Label]
+
+
 def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
-                 renderer: RendererBase, *, halo: str) -> list[Text]:
-    """Add the labels that fit to ``ax``, in priority order; return the placed Text artists.
+                 renderer: RendererBase, *, halo: str,
+                 lines: shapely.Geometry | None = None) -> Placement:
+    """Add the labels that fit to ``ax``, in priority order.
+
+    A label takes the first of its positions that stays inside the map, clear of every box
+    taken so far (``obstacles`` and the labels placed before it) and clear of ``lines``
+    (display coordinates: the border and routes); failing that, the first that only crosses
+    a line (its halo keeps it legible). Other labels are left out and reported, but an
+    event label (priority 0) is never left out: it goes farther off on a leader line, and
+    as a last resort where it overlaps least.
 
     Each label is measured once; its candidate boxes are then shifted copies of that box,
     tested against every box taken so far in one vectorised comparison.
@@ -217,9 +232,14 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
     fx0, fy0, fx1, fy1 = frame.x0 + pad, frame.y0 + pad, frame.x1 - pad, frame.y1 - pad
     taken = np.array([[b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad] for b in obstacles]
                      ).reshape(-1, 4)
-    placed: list[Text] = []
+    if lines is not None and not lines.is_empty:
+        shapely.prepare(lines)
+    else:
+        lines = None
+    out = Placement([], [], [])
     for label in sorted(labels, key=lambda lb: (lb.priority, -lb.y, lb.x)):
         text = ax.text(label.x, label.y, label.text, fontsize=label.fontsize, color=label.color,
+                       fontfamily=family_for(label.text),
                        fontweight=label.weight, fontstyle=label.style, zorder=12,
                        linespacing=1.0, parse_math=False, clip_on=False,
                        multialignment="center" if label.area else "left",
@@ -227,30 +247,64 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
         box = text.get_window_extent(renderer)
         w, h = box.width, box.height
         ax_x, ax_y = ax.transData.transform((label.x, label.y))
-        for dx, dy, ha, va in _positions(label):
-            x0 = ax_x + dx * px - _SHIFT_X[ha] * w
-            y0 = ax_y + dy * px - _SHIFT_Y[va] * h
-            x1, y1 = x0 + w, y0 + h
-            if x0 < fx0 or x1 > fx1 or y0 < fy0 or y1 > fy1:
-                continue
-            if np.any((x0 < taken[:, 2]) & (x1 > taken[:, 0]) & (y0 < taken[:, 3]) & (y1 > taken[:, 1])):
-                continue
-            text.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
-            text.set_horizontalalignment(ha)
-            text.set_verticalalignment(va)
-            taken = np.vstack([taken, [x0 - pad, y0 - pad, x1 + pad, y1 + pad]])
-            placed.append(text)
-            add_halo(text, color=halo)
-            if not label.area and math.hypot(dx, dy) > label.radius_pt + GAP_PT + 1:
-                _leader(ax, label, dx, dy, ha, va, w / px, h / px)
-            break
-        else:
+        cands = np.array([(ax_x + dx * px - _SHIFT_X[ha] * w, ax_y + dy * px - _SHIFT_Y[va] * h)
+                          for dx, dy, ha, va in _positions(label)])
+        x0, y0 = cands[:, 0], cands[:, 1]
+        x1, y1 = x0 + w, y0 + h
+        inside = (x0 >= fx0) & (x1 <= fx1) & (y0 >= fy0) & (y1 <= fy1)
+        hits = ((x0[:, None] < taken[None, :, 2]) & (x1[:, None] > taken[None, :, 0])
+                & (y0[:, None] < taken[None, :, 3]) & (y1[:, None] > taken[None, :, 1]))
+        free = inside & ~hits.any(axis=1)
+        clear = free.copy()
+        if lines is not None and free.any():
+            boxes = shapely.box(x0[free], y0[free], x1[free], y1[free])
+            clear[free] = ~shapely.intersects(boxes, lines)
+        choice = _first(clear)
+        if choice is None:
+            choice = _first(free)
+        if choice is None and label.priority == 0:
+            # Never drop an event: the position inside the map that overlaps least.
+            ox = np.clip(np.minimum(x1[:, None], taken[None, :, 2])
+                         - np.maximum(x0[:, None], taken[None, :, 0]), 0, None)
+            oy = np.clip(np.minimum(y1[:, None], taken[None, :, 3])
+                         - np.maximum(y0[:, None], taken[None, :, 1]), 0, None)
+            overlap = (ox * oy).sum(axis=1) + np.where(inside, 0.0, np.inf)
+            choice = int(np.argmin(overlap)) if np.isfinite(overlap).any() else 0
+        if choice is None:
             text.remove()
-    return placed
+            out.dropped.append(label)
+            continue
+        dx, dy, ha, va = _positions(label)[choice]
+        text.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        taken = np.vstack([taken, [x0[choice] - pad, y0[choice] - pad, x1[choice] + pad, y1[choice] + pad]])
+        out.texts.append(text)
+        out.artists += [text, add_halo(text, color=halo)]
+        if not label.area and math.hypot(dx, dy) > label.radius_pt + GAP_PT + 1:
+            leader = _leader(ax, label, dx, dy, ha, va, w / px, h / px)
+            out.artists += [leader] if leader is not None else []
+    return out
+
+
+def _first(mask: np.ndarray) -> int | None:
+    found = np.flatnonzero(mask)
+    return int(found[0]) if found.size else None
+
+
+def display_lines(ax: Axes, geoms: Iterable[shapely.Geometry]) -> shapely.Geometry:
+    """Lines (map coordinates) as one geometry in display coordinates, for ``place_labels``."""
+    parts = []
+    for geom in geoms:
+        for part in shapely.get_parts(shapely.boundary(geom) if geom.geom_type.endswith("Polygon")
+                                      else geom):
+            if part.geom_type in ("LineString", "LinearRing") and not part.is_empty:
+                parts.append(shapely.LineString(ax.transData.transform(np.asarray(part.coords)[:, :2])))
+    return shapely.MultiLineString(parts) if parts else shapely.MultiLineString()
 
 
 def _leader(ax: Axes, label: Label, dx: float, dy: float, ha: str, va: str,
-            w_pt: float, h_pt: float) -> None:
+            w_pt: float, h_pt: float) -> Line2D | None:
     """A thin line from a marker's edge towards its label, stopping short of the text."""
     # The point of the label's box nearest the marker, in points from the anchor.
     bx0 = dx - _SHIFT_X[ha] * w_pt
@@ -259,12 +313,12 @@ def _leader(ax: Axes, label: Label, dx: float, dy: float, ha: str, va: str,
     ty = min(max(0.0, by0), by0 + h_pt)
     dist = math.hypot(tx, ty)
     if dist <= label.radius_pt + 1:
-        return
+        return None
     ux, uy = tx / dist, ty / dist
     start, end = label.radius_pt + 0.6, dist - 0.8
-    ax.add_line(Line2D([start * ux, end * ux], [start * uy, end * uy], color=label.color,
-                       linewidth=0.45, zorder=11, solid_capstyle="butt",
-                       transform=_anchored_points(ax, label.x, label.y)))
+    return ax.add_line(Line2D([start * ux, end * ux], [start * uy, end * uy], color=label.color,
+                              linewidth=0.45, zorder=11, solid_capstyle="butt",
+                              transform=_anchored_points(ax, label.x, label.y)))
 
 
 def _anchored_points(ax: Axes, x: float, y: float) -> Transform:

@@ -220,39 +220,68 @@ def draw_lines(ax: Axes, geoms: Iterable[shapely.Geometry], styles: Iterable[Sty
     return coll
 
 
-def draw_points(ax: Axes, xy: np.ndarray, styles: list[Style], *, greyscale: bool,
-                zorder: float) -> list[PathCollection]:
-    """Markers, one scatter per marker shape (matplotlib draws one shape per call).
+def draw_points(ax: Axes, xy: np.ndarray, codes: np.ndarray, styles: list[Style], *,
+                greyscale: bool, zorder: float) -> list[PathCollection]:
+    """Markers, one scatter per style (``codes[i]`` is the index in ``styles`` of point i).
 
-    An import can bring 100,000 points in a handful of styles, so keywords are worked out
-    once per style, and a value all the points share is given once.
+    An import can bring 100,000 points in a handful of styles. A scatter whose points all
+    look alike is drawn by matplotlib's fast path (one marker stamped at every point), and
+    its keywords are worked out once; per-point lists of colours would cost seconds.
+    Shapes are drawn in ``MPL_MARKERS`` order, so the same points always stack the same way.
     """
     out = []
-    kwargs = {s: marker_kwargs(s, greyscale=greyscale) for s in set(styles)}
-    shape_of = [s.marker or "circle" for s in styles]
-    for shape in sorted(set(shape_of), key=list(pal.MPL_MARKERS).index):
-        idx = [i for i, m in enumerate(shape_of) if m == shape]
-        sub = [kwargs[styles[i]] for i in idx]
+    order = list(pal.MPL_MARKERS)
+    ranked = sorted(range(len(styles)),
+                    key=lambda k: (order.index(styles[k].marker or "circle"), styles[k].hatch or "", k))
+    for k in ranked:
+        idx = np.flatnonzero(codes == k)
+        if not idx.size:
+            continue
+        style = styles[k]
+        kw = marker_kwargs(style, greyscale=greyscale)
         coll = ax.scatter(
-            xy[idx, 0], xy[idx, 1],
-            s=[marker_size_pt(styles[i]) ** 2 for i in idx],
-            marker=pal.MPL_MARKERS[shape],
-            facecolors=_shared([k["markerfacecolor"] for k in sub]),
-            edgecolors=_shared([k["markeredgecolor"] for k in sub]),
-            linewidths=_shared([k["markeredgewidth"] for k in sub]),
+            xy[idx, 0], xy[idx, 1], s=marker_size_pt(style) ** 2,
+            marker=pal.MPL_MARKERS[style.marker or "circle"],
+            facecolors=kw["markerfacecolor"], edgecolors=kw["markeredgecolor"],
+            linewidths=kw["markeredgewidth"], hatch=style.hatch,
             alpha=None, zorder=zorder, clip_on=True, plotnonfinite=False,
         )
         out.append(coll)
     return out
 
 
-def _shared(values: list[Any]) -> Any:
-    """The one value of a list whose values are all equal, else the list.
+def feature_styles(spec: LayerSpec, attrs: pd.DataFrame) -> tuple[np.ndarray, list[Style]]:
+    """(style index of each row, distinct styles) of a layer's features.
 
-    matplotlib draws a single value for every point, and handles it far faster than a
-    list (a list of 100,000 line widths costs it half a second).
+    A spec whose ``extra["style_fields"]`` names the fields its ``style_of`` reads (an
+    import: kind and actor) is styled once per distinct combination of them, not per row.
     """
-    return values[0] if all(v == values[0] for v in values) else values
+    n = len(attrs)
+    fields = spec.extra.get("style_fields")
+    if fields is None:
+        per_row = [spec.style_of(p) for p in records(attrs)]
+        index: dict[Style, int] = {}
+        codes = np.array([index.setdefault(st, len(index)) for st in per_row], dtype=np.intp)
+        return codes.reshape(n), list(index)
+    combined = np.zeros(n, dtype=np.int64)
+    uniques = []
+    for name in fields:
+        column = attrs[name] if name in attrs else pd.Series([None] * n, index=attrs.index)
+        codes, values = pd.factorize(column, use_na_sentinel=False)
+        combined = combined * max(len(values), 1) + codes
+        uniques.append((name, np.asarray(values, dtype=object), max(len(values), 1)))
+    keys, inverse = np.unique(combined, return_inverse=True)
+    index = {}
+    per_key = np.empty(len(keys), dtype=np.intp)
+    for j, key in enumerate(keys.tolist()):
+        props: dict[str, Any] = {}
+        rest = key
+        for name, values, size in reversed(uniques):
+            rest, code = divmod(rest, size)
+            value = values[code] if len(values) else None
+            props[name] = None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+        per_key[j] = index.setdefault(spec.style_of(props), len(index))
+    return per_key[inverse.ravel()], list(index)
 
 
 def precision_circles(frame: gpd.GeoDataFrame, crs: CRS) -> list[shapely.Geometry]:
@@ -313,11 +342,12 @@ def draw_layer(ax: Axes, spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: CRS,
             coll = draw_polygons(ax, circles, [PRECISION_STYLE] * len(circles),
                                  greyscale=greyscale, zorder=zorder - 0.05)
             artists += [coll] if coll is not None else []
-        styles = [spec.style_of(p) for p in records(shown)]  # only the points drawn
+        codes, styles = feature_styles(spec, shown)  # only the points drawn
         if len(keep):
-            artists += draw_points(ax, xy[keep], styles, greyscale=greyscale, zorder=zorder)
-        points = [DrawnPoint(float(xy[i, 0]), float(xy[i, 1]), marker_size_pt(style))
-                  for i, style in zip(keep, styles, strict=True)]
+            artists += draw_points(ax, xy[keep], codes, styles, greyscale=greyscale, zorder=zorder)
+        size = np.array([marker_size_pt(st) for st in styles])[codes] if styles else np.zeros(0)
+        points = [DrawnPoint(x, y, s) for x, y, s in
+                  zip(xy[keep, 0].tolist(), xy[keep, 1].tolist(), size.tolist(), strict=True)]
         projected = gpd.GeoDataFrame(shown, geometry=geoms.values[keep], crs=crs)
         return DrawnLayer(spec.name, artists, points, projected)
     styles = [spec.style_of(p) for p in records(attrs)]

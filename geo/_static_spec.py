@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from matplotlib.text import Text
@@ -52,6 +54,9 @@ class FigureSpec:
     label_lang
         Language of town and province labels: en, fa (Persian) or ur (Urdu); a name the data
         lacks in that language is given in English.
+    legend_all
+        List every kind, actor and category of the shown layers in the legend, not only
+        those drawn on the map.
     """
 
     preset: str = DEFAULT_SIZE_PRESET
@@ -62,6 +67,7 @@ class FigureSpec:
     title: str | None = None
     greyscale: bool = False
     label_lang: str = "en"
+    legend_all: bool = False
 
     def __post_init__(self) -> None:
         if self.preset not in SIZE_PRESETS:
@@ -88,6 +94,8 @@ class FigureSpec:
             raise ExportError(f"title: {self.title!r} is not text")
         if not isinstance(self.greyscale, bool):
             raise ExportError(f"greyscale: {self.greyscale!r} is not true or false")
+        if not isinstance(self.legend_all, bool):
+            raise ExportError(f"legend_all: {self.legend_all!r} is not true or false")
         if self.height is not None:
             check_pixels(self.width, self.height, fmt=self.fmt, dpi=self.dpi)
 
@@ -130,3 +138,7 @@ class FigureInfo:
     layers: dict[str, DrawnLayer] = field(default_factory=dict)
     labels: list[Text] = field(default_factory=list)
     source: Text | None = None
+    stamp: Text | None = None  # the window's dates, in a corner of the map
+    dropped: list[str] = field(default_factory=list)  # town and province names left out
+    dated: list[Artist] = field(default_factory=list)  # what another window redraws
+    state: dict[str, Any] = field(default_factory=dict, repr=False)  # for redraw_window

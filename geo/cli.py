@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
             f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n\n"
             "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
             "(window, start, end, layers, extent, events, preset, width_mm, height_mm, format, dpi,\n"
-            "title, greyscale, label_lang, out); 'events' and 'out' are relative to the recipe's\n"
-            "folder.\n\n"
+            "title, greyscale, label_lang, legend_all, frame_step, frame_mode, fps, width_px, out); 'events'\n"
+            "and 'out' are relative to the recipe's folder.\n\n"
             "exit status: 0 when the file was written; 2 on any error (one line on stderr),\n"
             "in which case no file is written or changed. With --events, a line on stderr also\n"
             "tells how many rows of the file were imported and why any were skipped."
@@ -88,13 +88,26 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--height-mm", metavar="MM",
                       help="figure height in mm (default: as tall as the map and legend need)")
     size.add_argument("--format", metavar="FMT",
-                      help=f"{', '.join(FORMATS)} (default: from the suffix of --out)")
+                      help=f"{', '.join(FORMATS)}, or gif or mp4 for an animation of the window "
+                      "stepping through time (default: from the suffix of --out); mp4 needs ffmpeg "
+                      "(Debian: apt-get install ffmpeg)")
     size.add_argument("--dpi", metavar="N", help="resolution of PNG and TIFF, stored in the file "
                       "(default: 300; journals ask for 300-600)")
+    anim = export.add_argument_group("animation (gif, mp4)")
+    anim.add_argument("--frame-step", metavar="STEP",
+                      help="what each frame adds: day, week or month (default: day)")
+    anim.add_argument("--frame-mode", metavar="MODE",
+                      help="sliding (each frame shows one step) or growing (each frame shows "
+                      "everything from the first day) (default: sliding)")
+    anim.add_argument("--fps", metavar="N", help="frames a second (default: 2)")
+    anim.add_argument("--width-px", metavar="PX", help="frame width in pixels (default: 1280)")
     look = export.add_argument_group("presentation")
     look.add_argument("--title", metavar="TEXT", help="title printed above the map (default: none)")
     look.add_argument("--greyscale", action=argparse.BooleanOptionalAction, default=None,
                       help="draw in greys only; categories stay apart by marker shape and dash")
+    look.add_argument("--legend-all", action=argparse.BooleanOptionalAction, default=None,
+                      help="list every kind, actor and category of the shown layers in the legend "
+                      "(default: only those drawn on the map)")
     look.add_argument("--label-lang", metavar="LANG",
                       help="language of town and province labels: en, fa (Persian), ur (Urdu); "
                       "names missing in that language stay in English (default: en)")
@@ -111,7 +124,8 @@ _OPTION_KEYS = {
     "window": "window", "start": "start", "end": "end", "layers": "layers", "extent": "extent",
     "events": "events", "preset": "preset", "width_mm": "width_mm", "height_mm": "height_mm",
     "format": "format", "dpi": "dpi", "title": "title", "greyscale": "greyscale",
-    "label_lang": "label_lang",
+    "label_lang": "label_lang", "legend_all": "legend_all", "frame_step": "frame_step", "frame_mode": "frame_mode",
+    "fps": "fps", "width_px": "width_px",
 }
 
 
@@ -164,9 +178,18 @@ def _export(args: argparse.Namespace) -> int:
 
             check_writable(args.write_recipe, key="write_recipe")
         imported = _import_events(recipe.events) if recipe.events is not None else None
-        written = export_figure(recipe.view, recipe.figure, recipe.out,
-                                imported=imported.events if imported else None,
-                                imported_label=imported.filename if imported else None)
+        events = imported.events if imported else None
+        label = imported.filename if imported else None
+        dropped: list[str] = []
+        if recipe.animation is not None:
+            from geo.animate import export_animation
+
+            written = export_animation(recipe.view, recipe.figure, recipe.animation, recipe.out,
+                                       imported=events, imported_label=label,
+                                       progress=_ProgressBar(sys.stderr))
+        else:
+            written = export_figure(recipe.view, recipe.figure, recipe.out, imported=events,
+                                    imported_label=label, dropped=dropped)
         if args.write_recipe is not None:
             write_recipe(recipe, args.write_recipe)
     except BorderAtlasError as exc:
@@ -175,9 +198,29 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(_locate(str(exc), args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    if dropped:
+        print(f"{PROG}: no room for these labels, left out: {', '.join(dropped)} (a wider "
+              "preset or a smaller extent has room for more)", file=sys.stderr)
+    if recipe.animation is not None:
+        anim = recipe.animation
+        print(f"wrote {written} ({anim.fmt}, {anim.width_px} px wide, a {anim.step} a frame)")
+        return EXIT_OK
     width, fmt = recipe.figure.width, recipe.figure.fmt
     print(f"wrote {written} ({fmt}, {width:g} mm wide)")
     return EXIT_OK
+
+
+class _ProgressBar:
+    """'frames [##########----------] 4/8' on stderr, redrawn in place as frames are drawn."""
+
+    def __init__(self, stream: Any, width: int = 24) -> None:
+        self.stream, self.width = stream, width
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = round(self.width * done / total)
+        self.stream.write(f"\r{PROG}: frames [{'#' * filled}{'-' * (self.width - filled)}] "
+                          f"{done}/{total}" + ("\n" if done == total else ""))
+        self.stream.flush()
 
 
 def _import_events(path: Path) -> ImportResult:

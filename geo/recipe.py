@@ -20,6 +20,7 @@ from typing import Any
 
 from geo._errors import BorderAtlasError
 from geo._static_output import format_for, write_atomic
+from geo.animate import ANIMATION_FORMATS, AnimationSpec
 from geo.safe_text import quote
 from geo.static import DEFAULT_SIZE_PRESET, FigureSpec
 from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
@@ -35,13 +36,19 @@ KEYS: dict[str, str] = {
     "preset": "a size preset name",
     "width_mm": "a number of millimetres",
     "height_mm": "a number of millimetres",
-    "format": "png, pdf, svg or tiff",
+    "format": "png, pdf, svg, tiff, or gif or mp4 for an animation",
     "dpi": "a whole number",
     "title": "text",
     "greyscale": "true or false",
     "label_lang": "en, fa or ur",
+    "legend_all": "true or false",
+    "frame_step": "day, week or month (animations)",
+    "frame_mode": "sliding or growing (animations)",
+    "fps": "a number of frames a second (animations)",
+    "width_px": "a whole number of pixels (animation frame width)",
     "out": "a file path",
 }
+ANIMATION_KEYS = ("frame_step", "frame_mode", "fps", "width_px")
 
 
 class RecipeError(BorderAtlasError, ValueError):
@@ -57,6 +64,7 @@ class Recipe:
     out: Path | None = None
     window: str | None = None  # the named date window the dates came from, if any
     events: Path | None = None  # a file of events to import and draw (geo.importers)
+    animation: AnimationSpec | None = None  # set when the format is gif or mp4
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -151,8 +159,21 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     out_text = _text(data, "out", source)
     out = Path(out_text) if out_text else None
     fmt = _text(data, "format", source)
-    if out is not None:
-        fmt = format_for(out, fmt)
+    animation = None
+    anim_fmt = _animation_format(fmt, out)
+    if anim_fmt is not None:
+        animation = AnimationSpec(
+            fmt=anim_fmt, step=_text(data, "frame_step", source) or "day",
+            mode=_text(data, "frame_mode", source) or "sliding",
+            fps=_number(data, "fps", source) or 2.0,
+            width_px=_whole(data, "width_px", source, default=1280))
+        fmt = "png"  # frames are drawn as the PNG figure would be
+    else:
+        given = [k for k in ANIMATION_KEYS if data.get(k) is not None]
+        if given:
+            raise RecipeError(f"{_at(source)}{given[0]}: only for an animation (format gif or mp4)")
+        if out is not None:
+            fmt = format_for(out, fmt)
     figure = FigureSpec(
         preset=_text(data, "preset", source) or DEFAULT_SIZE_PRESET,
         width_mm=_number(data, "width_mm", source),
@@ -162,13 +183,27 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         title=_text(data, "title", source),
         greyscale=_flag(data, "greyscale", source),
         label_lang=_text(data, "label_lang", source) or "en",
+        legend_all=_flag(data, "legend_all", source),
     )
     events = _text(data, "events", source)
     for key, value in (("events", events), ("out", out_text)):
         if value is not None and not value.strip():
             raise RecipeError(f"{_at(source)}{key}: empty; give {KEYS[key]}")
     return Recipe(view=view, figure=figure, out=out, window=window,
-                  events=Path(events) if events else None)
+                  events=Path(events) if events else None, animation=animation)
+
+
+def _animation_format(fmt: str | None, out: Path | None) -> str | None:
+    """gif or mp4 when the format (or, without one, the suffix of out) is an animation's."""
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    name = (fmt or suffix).strip().lower().lstrip(".")
+    if name not in ANIMATION_FORMATS:
+        if suffix in ANIMATION_FORMATS and fmt:
+            raise RecipeError(f"out: {str(out)!r} has a .{suffix} suffix but the format is {fmt}")
+        return None
+    if out is not None and suffix != name:
+        raise RecipeError(f"out: {str(out)!r} does not end in .{name}")
+    return name
 
 
 def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> str:
@@ -188,10 +223,16 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
     for key in ("width_mm", "height_mm"):
         if getattr(fig, key) is not None:
             lines.append(f"{key} = {_toml(getattr(fig, key))}")
-    lines += [f"format = {_toml(fig.fmt)}", f"dpi = {fig.dpi}"]
+    anim = recipe.animation
+    lines += [f"format = {_toml(anim.fmt if anim else fig.fmt)}", f"dpi = {fig.dpi}"]
+    if anim is not None:
+        lines += [f"frame_step = {_toml(anim.step)}", f"frame_mode = {_toml(anim.mode)}",
+                  f"fps = {_toml(float(anim.fps))}", f"width_px = {anim.width_px}"]
     if fig.title is not None:
         lines.append(f"title = {_toml(fig.title)}")
     lines += [f"greyscale = {_toml(fig.greyscale)}", f"label_lang = {_toml(fig.label_lang)}"]
+    if fig.legend_all:
+        lines.append("legend_all = true")
     if recipe.out is not None:
         lines.append(f"out = {_toml(_path_text(recipe.out, relative_to))}")
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 import geopandas as gpd
 
 from geo._static_compose import compose
+from geo._static_fonts import FONT_FAMILY
 from geo._static_output import (
     FORMATS,
     ExportError,
@@ -38,12 +39,15 @@ from geo._static_spec import (
 from geo.view import View
 
 RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib, has Arabic script: same on every machine
+    # DejaVu Sans ships with matplotlib; Noto Sans Arabic UI ships with the atlas (it has the
+    # Urdu letters DejaVu lacks). Same fonts on every machine, so the same figure everywhere.
+    "font.family": FONT_FAMILY,
     "pdf.fonttype": 42,  # embed TrueType, text stays text
     "ps.fonttype": 42,
     "svg.fonttype": "none",  # <text> elements, editable in a drawing program
     "svg.hashsalt": "border-atlas",  # element ids from content, not from a random salt
     "svg.image_inline": True,
+    "hatch.linewidth": 0.35,  # fill patterns fine enough for a 2 mm marker
     "path.simplify": True,
     "axes.unicode_minus": True,
     "text.usetex": False,
@@ -111,9 +115,15 @@ def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: fl
 
 
 def figure_spec_bytes(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None = None,
-                      imported_label: str | None = None) -> bytes:
-    """``render_figure`` taking a ready ``FigureSpec``."""
+                      imported_label: str | None = None, dropped: list[str] | None = None) -> bytes:
+    """``render_figure`` taking a ready ``FigureSpec``.
+
+    When ``dropped`` is a list, the town and province names left off the map for want of
+    room are appended to it (event labels are never left out).
+    """
     fig = build_figure(view, spec, imported=imported, imported_label=imported_label)
+    if dropped is not None:
+        dropped.extend(figure_info(fig).dropped)
     try:
         with mpl.rc_context(RC):
             return figure_bytes(fig, spec.fmt, spec.dpi)
@@ -123,16 +133,17 @@ def figure_spec_bytes(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFram
 
 def export_figure(view: View, spec: FigureSpec, out: str | Path, *,
                   imported: gpd.GeoDataFrame | None = None,
-                  imported_label: str | None = None) -> Path:
+                  imported_label: str | None = None, dropped: list[str] | None = None) -> Path:
     """Render and write the figure to ``out``; an existing file is replaced only when done.
 
     ``spec.fmt`` must agree with the suffix of ``out`` (ExportError otherwise); see
-    ``build_figure`` for ``imported`` and ``imported_label``.
+    ``build_figure`` for ``imported`` and ``imported_label``, ``figure_spec_bytes`` for
+    ``dropped``.
     """
     format_for(out, spec.fmt)
     check_writable(out)  # fail before the work, not after it
     return write_atomic(figure_spec_bytes(view, spec, imported=imported,
-                                          imported_label=imported_label), out)
+                                          imported_label=imported_label, dropped=dropped), out)
 
 
 __all__ = [

@@ -27,6 +27,7 @@ class Style:
     fill_opacity: float = 0.0
     marker: Marker | None = None
     size: float = 8.0
+    hatch: str | None = None  # a fill pattern (matplotlib hatch): palette.ACTOR_HATCHES, MARKET_HATCH
 
     def with_(self, **changes: Any) -> Style:
         return replace(self, **changes)
@@ -34,9 +35,15 @@ class Style:
 
 @dataclass(frozen=True)
 class LegendEntry:
+    """One row of a legend; ``shows`` tells which features it stands for.
+
+    Without ``shows``, an entry stands for the features drawn in exactly its style.
+    """
+
     label: str
     style: Style
     geometry: GeometryKind
+    shows: Callable[[Mapping[str, Any]], bool] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

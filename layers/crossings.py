@@ -18,7 +18,7 @@ _STYLES = {
     "crossing": Style(color=pal.BLACK, weight=1.2, fill=pal.YELLOW, fill_opacity=1.0,
                       marker="square", size=11),
     "border-market": Style(color=pal.BLACK, weight=1.2, fill=pal.SKY_BLUE, fill_opacity=1.0,
-                           marker="diamond", size=11),
+                           marker="diamond", size=11, hatch=pal.MARKET_HATCH),
 }
 
 

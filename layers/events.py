@@ -7,7 +7,8 @@ site is drawn with a circle of its precision radius.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -40,9 +41,10 @@ def actor_group(actor: Any) -> str:
 
 def _style(p: Mapping[str, Any]) -> Style:
     marker = pal.KIND_MARKERS.get(str(p.get("kind")), "circle")
-    color = pal.ACTOR_COLORS[actor_group(p.get("actor"))]
-    return Style(color=pal.BLACK, weight=1.0, fill=color, fill_opacity=1.0, marker=marker,
-                 size=14 if p.get("kind") in ("strike", "bombing") else 11)
+    group = actor_group(p.get("actor"))
+    return Style(color=pal.BLACK, weight=1.0, fill=pal.ACTOR_COLORS[group], fill_opacity=1.0,
+                 marker=marker, size=14 if p.get("kind") in ("strike", "bombing") else 11,
+                 hatch=pal.ACTOR_HATCHES.get(group))
 
 
 def casualties_text(p: Mapping[str, Any]) -> str:
@@ -103,24 +105,48 @@ def _tooltip(p: Mapping[str, Any]) -> str:
 
 def kind_and_actor_legend(kind_markers: Mapping[str, str], *, size: float = 11,
                           actor_fill_opacity: float = 1.0,
-                          actors: Collection[str] | None = None) -> tuple[LegendEntry, ...]:
+                          actors: Collection[str] | None = None,
+                          kind_of: Callable[[Mapping[str, Any]], str] | None = None,
+                          group_of: Callable[[Any], str] = actor_group) -> tuple[LegendEntry, ...]:
     """Legend entries for event-like layers: one per kind (shape), one per actor (colour).
 
-    ``actors`` limits the actor entries to those groups (all of them by default).
+    ``actors`` limits the actor entries to those groups (all of them by default). Each entry
+    says which features it stands for (``LegendEntry.shows``): ``kind_of`` gives a feature's
+    kind (its ``kind`` by default), ``group_of`` its actor's group.
     """
+    kind_of = kind_of or _kind
+
     kinds = tuple(
         LegendEntry(f"Kind: {kind.replace('-', ' ')}",
                     Style(color=pal.BLACK, fill="#FFFFFF", fill_opacity=1.0, marker=marker, size=size),
-                    "point")
+                    "point", shows=partial(_is, kind_of, kind))
         for kind, marker in kind_markers.items()
     )
     colours = tuple(
         LegendEntry(f"Actor: {pal.ACTOR_LABELS[g]}",
                     Style(color=pal.BLACK, fill=c, fill_opacity=actor_fill_opacity, marker="circle",
-                          size=size), "point")
+                          size=size, hatch=pal.ACTOR_HATCHES.get(g)), "point",
+                    shows=partial(_is_group, group_of, g))
         for g, c in pal.ACTOR_COLORS.items() if actors is None or g in actors
     )
     return kinds + colours
+
+
+def _kind(p: Mapping[str, Any]) -> str:
+    return str(p.get("kind"))
+
+
+def _is(kind_of: Callable[[Mapping[str, Any]], str], kind: str, p: Mapping[str, Any]) -> bool:
+    return kind_of(p) == kind
+
+
+def _is_group(group_of: Callable[[Any], str], group: str, p: Mapping[str, Any]) -> bool:
+    return group_of(p.get("actor")) == group
+
+
+def _has_precision(p: Mapping[str, Any]) -> bool:
+    radius = p.get("precision_m")
+    return not missing(radius) and float(radius) > 0
 
 
 EVENTS = LayerSpec(
@@ -131,7 +157,7 @@ EVENTS = LayerSpec(
     "for the location's precision.",
     style_of=_style,
     legend=kind_and_actor_legend(pal.KIND_MARKERS)
-    + (LegendEntry("Location precision", PRECISION_STYLE, "polygon"),),
+    + (LegendEntry("Location precision", PRECISION_STYLE, "polygon", shows=_has_precision),),
     tooltip_of=_tooltip,
     popup_of=_popup,
     date_field="date",

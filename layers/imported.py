@@ -63,9 +63,16 @@ def _group(actor: Any) -> str:
 
 def _style(p: Mapping[str, Any]) -> Style:
     kind = str(p.get("kind"))
-    return Style(color=pal.BLACK, weight=0.75, fill=pal.ACTOR_COLORS[_group(p.get("actor"))],
+    group = _group(p.get("actor"))
+    return Style(color=pal.BLACK, weight=0.75, fill=pal.ACTOR_COLORS[group],
                  fill_opacity=0.85, marker=KIND_MARKERS.get(kind, "dot"),
-                 size=9 if kind in ("strike", "bombing") else 7)
+                 size=9 if kind in ("strike", "bombing") else 7, hatch=pal.ACTOR_HATCHES.get(group))
+
+
+def _shape_kind(p: Mapping[str, Any]) -> str:
+    """The kind whose shape a feature is drawn with ("other" for a kind without one)."""
+    kind = str(p.get("kind"))
+    return kind if kind in KIND_MARKERS else "other"
 
 
 def imported_legend(kinds: Iterable[Any] | None = None,
@@ -79,7 +86,8 @@ def imported_legend(kinds: Iterable[Any] | None = None,
         shown = {k if k in KIND_MARKERS else "other" for k in map(str, kinds)}
         markers = {k: m for k, m in KIND_MARKERS.items() if k in shown}
     groups = None if actors is None else {_group(a) for a in actors}
-    return kind_and_actor_legend(markers, size=9, actor_fill_opacity=0.85, actors=groups)
+    return kind_and_actor_legend(markers, size=9, actor_fill_opacity=0.85, actors=groups,
+                                 kind_of=_shape_kind, group_of=_group)
 
 
 def linked_text_html(text: Any) -> str:
@@ -170,5 +178,6 @@ IMPORTED = LayerSpec(
     end_field="end_date",
     label_field=None,
     z=55,  # under the curated events (60), so those stay on top
-    extra={"cluster": True},
+    # style_fields: what _style reads, so a renderer may style each distinct pair once.
+    extra={"cluster": True, "style_fields": ("kind", "actor")},
 )

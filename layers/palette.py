@@ -35,6 +35,13 @@ ACTOR_LABELS = {
     "other": "Other or unknown",
 }
 
+# Fill patterns (matplotlib hatches, drawn in the outline's colour) for categories that share
+# a shape with another and could be told apart by colour alone: the joint actor (beside
+# "other" in grey) and the joint border market (a diamond, like an attack). Dense enough to
+# show on a 2 mm marker, in colour and in greyscale.
+ACTOR_HATCHES = {"joint": "/" * 10}
+MARKET_HATCH = "-" * 10
+
 # What happened: the shape of an event's marker.
 KIND_MARKERS = {
     "strike": "triangle",

@@ -32,6 +32,7 @@ from pyproj import Geod
 from geo._static_furniture import geodesic_km, true_north_angle
 from geo._static_labels import shape_script
 from geo._static_layers import lonlat_to_map, map_to_lonlat, project_box
+from geo._static_output import figure_bytes
 from geo.static import (
     SIZE_PRESETS,
     ExportError,
@@ -79,8 +80,25 @@ def legend_texts(info) -> list[str]:
     return [t.get_text() for t in info.legend.get_texts() if t.get_text()]
 
 
-def test_legend_lists_the_entries_of_the_shown_layers_only(few_layers_fig):
+def test_legend_lists_the_kinds_and_actors_drawn_and_no_others(few_layers_fig):
+    from layers import palette as pal
+    from layers.events import actor_group
+
     _, info = few_layers_fig
+    drawn = info.layers["events"].frame
+    kinds = {f"Kind: {k.replace('-', ' ')}" for k in drawn["kind"]}
+    actors = {f"Actor: {pal.ACTOR_LABELS[actor_group(a)]}" for a in drawn["actor"]}
+    texts = legend_texts(info)
+    assert {t for t in texts if t.startswith("Kind: ")} == kinds == {"Kind: strike"}
+    assert {t for t in texts if t.startswith("Actor: ")} == actors == {"Actor: Iran", "Actor: Pakistan"}
+    assert "Location precision" in texts
+    # Crossings drawn: the border market is listed; no crossing in the window, none listed.
+    info = figure_info(build_figure(View(layers=("crossings",), extent=(62.5, 26.9, 63.5, 27.8))))
+    assert legend_texts(info)[1:] == ["Joint border market"]
+
+
+def test_legend_all_lists_every_entry_of_the_shown_layers_only():
+    info = figure_info(build_figure(View(layers=FEW_LAYERS), FigureSpec(legend_all=True)))
     texts = legend_texts(info)
     expected = []
     for name in reversed(SPECS):  # top layer first, as drawn over each other
@@ -187,8 +205,10 @@ def test_inset_frames_the_map_within_iran_pakistan_and_afghanistan(default_fig):
 def test_source_line_credits_the_data_and_says_boundaries_are_approximate(default_fig, few_layers_fig):
     text = default_fig[1].source.get_text().replace("\n", " ")
     for credit in ("Natural Earth", "© OpenStreetMap contributors (ODbL)", "GeoNames (CC BY 4.0)",
-                   "Event sources:", "data/events.geojson", "approximate"):
+                   "Event sources:", "approximate", "Cite as: Border Atlas", "version 0.1.0",
+                   "Margalla Papers", "margallapapers.ndu.edu.pk"):
         assert credit in text
+    assert "data/" not in text  # a path in the repository means nothing to a reader
     few = few_layers_fig[1].source.get_text()
     assert "GeoNames" not in few  # no towns drawn, no GeoNames credit
 
@@ -219,8 +239,23 @@ def test_persian_labels_are_drawn_with_real_glyphs():
     assert not [w for w in caught if "missing from font" in str(w.message)]
 
 
-def test_urdu_letters_the_font_lacks_are_replaced_by_their_nearest():
-    assert "\u06c1" not in shape_script("کوئٹہ")  # heh goal, absent from DejaVu Sans
+def test_urdu_labels_keep_their_letters_and_have_every_glyph(tmp_path):
+    """Urdu's heh goal and yeh barree (absent from DejaVu Sans) come from the shipped font."""
+    assert shape_script("کوئٹہ").endswith("\u06c1")  # heh goal kept, not replaced
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = build_figure(View(layers=("provinces", "places")),
+                           FigureSpec(preset="single-column", label_lang="ur"))
+        pdf = tmp_path / "ur.pdf"
+        pdf.write_bytes(figure_bytes(fig, "pdf", 300))
+        fig.canvas.draw()
+    texts = {t.get_text(): t for t in figure_info(fig).labels}
+    assert "چابہار" in texts  # Chabahar, with heh goal
+    assert texts["چابہار"].get_fontfamily()[0] == "Noto Sans Arabic UI"
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+        assert "NotoSansArabicUI" in fonts
 
 
 def test_figure_is_agg_and_not_left_with_pyplot(default_fig):
@@ -415,3 +450,118 @@ def test_export_writes_the_file(tmp_path):
                         FigureSpec(preset="single-column", fmt="svg"), tmp_path / "fig.svg")
     assert out.read_bytes().lstrip().startswith(b"<?xml")
     assert [p.name for p in tmp_path.iterdir()] == ["fig.svg"]
+
+
+# -- print fixes -----------------------------------------------------------------------------
+
+def test_the_window_is_stamped_on_the_figure():
+    svg = rendered(fmt="svg").decode()
+    assert "15–22 January 2024" in svg  # View(): the crisis week, with no title given
+    info = figure_info(build_figure(View(start=dt.date(2023, 12, 28), end=dt.date(2024, 1, 4))))
+    assert info.stamp.get_text() == "28 December 2023 – 4 January 2024"
+
+
+@pytest.mark.parametrize("view", [View(), View(start=dt.date(2017, 1, 1), end=dt.date(2024, 12, 31))],
+                         ids=["crisis-week", "everything"])
+def test_no_event_label_is_left_out_at_single_column_width(view):
+    from geo._static_labels import event_labels
+
+    info = figure_info(build_figure(view, FigureSpec(preset="single-column")))
+    wanted = {lb.text for lb in event_labels(info.layers["events"],
+                                             with_year=view.start.year != view.end.year)}
+    placed = {t.get_text() for t in info.labels}
+    assert wanted and wanted <= placed, f"left out: {wanted - placed}"
+    if view == View():
+        assert "Border village near Saravan, 18 Jan" in placed
+
+
+def test_town_labels_left_out_are_reported(tmp_path, capsys):
+    from geo.cli import main
+
+    info = figure_info(build_figure(View(), FigureSpec(preset="single-column")))
+    assert info.dropped and not set(info.dropped) & {t.get_text() for t in info.labels}
+    assert main(["export", "--preset", "single-column", "--out", str(tmp_path / "f.png")]) == 0
+    err = capsys.readouterr().err
+    assert "left out" in err and info.dropped[0] in err
+
+
+def test_event_labels_keep_off_the_border_and_routes(default_fig):
+    import shapely
+
+    from geo._static_labels import display_lines
+
+    fig, info = default_fig
+    renderer = fig.canvas.get_renderer()
+    lines = display_lines(info.map_ax, [*info.layers["border"].frame.geometry,
+                                        *info.layers["routes"].frame.geometry])
+    for text in info.labels:
+        if text.get_text().startswith("Koh-i-Sabz"):
+            b = text.get_window_extent(renderer)
+            assert not shapely.box(b.x0, b.y0, b.x1, b.y1).intersects(lines)
+            break
+    else:
+        raise AssertionError("no Koh-i-Sabz label")
+
+
+def _black_ink(style, *, greyscale: bool) -> np.ndarray:
+    """One marker at 600 dpi: True where it is drawn in black ink (outline and pattern)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from geo._static_layers import draw_points
+    from geo.static import RC
+
+    with mpl.rc_context(RC):
+        fig = Figure(figsize=(0.3, 0.3), dpi=600)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(-1, 1)
+        ax.set_axis_off()
+        draw_points(ax, np.zeros((1, 2)), np.zeros(1, dtype=int), [style], greyscale=greyscale,
+                    zorder=1)
+        fig.canvas.draw()
+        rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+    return rgb.max(axis=2) < 60
+
+
+@pytest.mark.parametrize("greyscale", [True, False], ids=["greyscale", "colour"])
+@pytest.mark.parametrize("pair", ["market-vs-attack", "joint-vs-other", "imported-joint-vs-other"])
+def test_categories_sharing_a_shape_differ_by_pattern_not_only_by_shade(pair, greyscale):
+    from layers.crossings import CROSSINGS
+    from layers.events import EVENTS
+    from layers.imported import IMPORTED
+
+    a, b = {
+        "market-vs-attack": (CROSSINGS.style_of({"kind": "border-market"}),
+                             EVENTS.style_of({"kind": "attack", "actor": "Pakistani forces"})),
+        "joint-vs-other": (EVENTS.style_of({"kind": "attack", "actor": "Iran and Pakistan"}),
+                           EVENTS.style_of({"kind": "attack", "actor": "unknown"})),
+        "imported-joint-vs-other": (
+            IMPORTED.style_of({"kind": "clash", "actor": "Iran and Pakistan"}),
+            IMPORTED.style_of({"kind": "clash", "actor": "Protesters"})),
+    }[pair]
+    assert a.marker == b.marker
+    ink_a = _black_ink(a, greyscale=greyscale)
+    ink_b = _black_ink(b, greyscale=greyscale)
+    # The same outline; the pattern adds ink the plain marker does not have.
+    assert abs(int(ink_a.sum()) - int(ink_b.sum())) > 0.15 * min(ink_a.sum(), ink_b.sum()), \
+        f"{pair}: only the shade of the fill tells them apart"
+
+
+@pytest.mark.parametrize("preset", ["double-column", "full-page"])  # single: too small to name
+def test_inset_names_clear_the_map_frame_and_each_other(preset):
+    import shapely
+
+    fig = build_figure(View(), FigureSpec(preset=preset))
+    info = figure_info(fig)
+    renderer = fig.canvas.get_renderer()
+    frame = next(p for p in info.inset_ax.patches if isinstance(p, Rectangle))
+    outline = shapely.LineString(frame.get_transform().transform(frame.get_path().vertices))
+    names = [t for t in info.inset_ax.texts if t.get_gid() != "halo"]
+    assert {t.get_text() for t in names} == {"Iran", "Pakistan", "Afghanistan"}
+    boxes = [t.get_window_extent(renderer) for t in names]
+    for box, name in zip(boxes, names, strict=True):
+        assert not shapely.box(box.x0, box.y0, box.x1, box.y1).intersects(outline), name.get_text()
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.padded(1).overlaps(b)
