@@ -37,7 +37,7 @@ vendor: $(STAMP)
 ## bench: speed figures against a naive baseline measured in the same run (by hand, not CI)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/app_bench.py
+	$(BIN)/python bench/explorer_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/webimport_bench.py

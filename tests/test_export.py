@@ -92,9 +92,12 @@ def test_legend_lists_the_kinds_and_actors_drawn_and_no_others(few_layers_fig):
     assert {t for t in texts if t.startswith("Kind: ")} == kinds == {"Kind: strike"}
     assert {t for t in texts if t.startswith("Actor: ")} == actors == {"Actor: Iran", "Actor: Pakistan"}
     assert "Location precision" in texts
-    # Crossings drawn: the border market is listed; no crossing in the window, none listed.
+    # Crossings: an entry for each kind drawn in the extent, none for a kind not drawn.
     info = figure_info(build_figure(View(layers=("crossings",), extent=(62.5, 26.9, 63.5, 27.8))))
-    assert legend_texts(info)[1:] == ["Joint border market"]
+    kinds = set(info.layers["crossings"].frame["kind"])
+    entries = {"crossing": "Border crossing", "border-market": "Joint border market"}
+    assert "border-market" in kinds
+    assert legend_texts(info)[1:] == [label for kind, label in entries.items() if kind in kinds]
 
 
 def test_legend_all_lists_every_entry_of_the_shown_layers_only():
