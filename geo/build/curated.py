@@ -278,7 +278,8 @@ def coverage_report(events: list[dict[str, Any]]) -> str:
         return "coverage: no events"
     years = Counter(p["date"][:4] for p in props)
     kinds = Counter(p["kind"] for p in props)
-    sides = Counter(p.get("border_side") or "far (no side)" for p in props)
+    sides = Counter(p["border_side"] if isinstance(p.get("border_side"), str) else "beyond 500 km (no side)"
+                    for p in props)
     lines = [f"coverage: {len(props)} events, {min(years)}-{max(years)}",
              "  per year: " + ", ".join(f"{y} {n}" for y, n in sorted(years.items())),
              "  per kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
