@@ -248,3 +248,13 @@ def test_a_faulty_shipped_layer_is_a_named_notice_and_the_rest_works(tmp_path, m
     assert "events.geojson" in error and "Traceback" not in error
     assert "events" not in data(at)["config"]["dated"] and data(at)["doc"]  # the map and the rest work
     assert at.sidebar.checkbox(key="layer_events").disabled
+
+
+def test_crossings_carry_their_status_changes_and_closed_look():
+    at = _run()
+    features = {f["properties"]["_id"]: f["properties"] for f in data(at)["config"]["dated"]["crossings"]["features"]}
+    gabd = features["gabd-rimdan"]
+    june_15 = (dt.date(2025, 6, 15) - dt.date(1970, 1, 1)).days
+    assert [june_15, "closed"] in gabd["_h"]
+    assert gabd["_sc"] != gabd["_s"]  # drawn differently while closed
+    assert "_h" not in features["taftan-mirjaveh"]  # no dated status: always as it is

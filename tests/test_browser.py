@@ -196,6 +196,19 @@ def test_a_link_reopens_the_window_centre_and_zoom(session, browser):
     assert errors == [], errors
 
 
+def test_a_crossing_closed_at_the_windows_end_is_drawn_hollow(session):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2025-06-01&end=2025-06-10&layers=border,crossings")
+    gabd = '.ba-marker[data-id="gabd-rimdan"]'
+    wait_for(lambda: frame.query_selector(gabd), what="the Gabd crossing")
+    assert frame.get_attribute(gabd, "data-status") == "open"
+    fill = frame.eval_on_selector(gabd + " svg", "e => e.getAttribute('fill')")
+    frame.evaluate(f"{ENGINE}.setWindow({ENGINE}.dayOf('2025-06-10'), {ENGINE}.dayOf('2025-06-20'), 'test')")
+    assert frame.get_attribute(gabd, "data-status") == "closed"
+    assert frame.eval_on_selector(gabd + " svg", "e => e.getAttribute('fill')") != fill
+    assert errors == [], errors
+
+
 def test_bad_url_parameter_falls_back_with_a_notice(session):
     page, url, _, errors = session
     open_map(page, url + "?start=2024-02-30&layers=events,volcanoes&basemap=mars")

@@ -21,7 +21,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assemble import TIME_FIELDS
+from geo.assemble import TIME_FIELDS, crossing_status
 from geo.view import PRESET_LABELS, PRESETS
 from geo.webimport import PreparedImport
 from geo.webmap import ASSET_BASE, BASEMAPS, STATIC_LAYERS, PreparedLayer, base_map, script_safe
@@ -86,6 +86,14 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
             features.append(feature)
         feature = json.loads(prepared.fragments[i])
         feature["properties"].update(days)
+        history = props.get("status_history")
+        if i in prepared.closed and isinstance(history, list):
+            # The status after each dated change (``crossing_status``, the one rule), and the
+            # look of the crossing while closed: the engine styles it by the window's last day.
+            days = sorted({pd.Timestamp(e["date"]).date() for e in history})
+            feature["properties"]["_h"] = [[(d - dt.date(1970, 1, 1)).days, crossing_status(history, d)]
+                                           for d in days]
+            feature["properties"]["_sc"] = json.loads(prepared.closed[i])["properties"]["_s"]
         if prepared.name == "events":
             feature["properties"]["_g"] = actor_group(props.get("actor"))
             feature["properties"]["_tl"] = f"{props.get('date')}: {props.get('kind', '')}, {props.get('place', '')}"

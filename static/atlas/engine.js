@@ -90,16 +90,39 @@
     S.dated[name] = {group: group, items: items};
   }
 
+  // A crossing's status on a day, from the changes Python computed (``_h``: [day, status]).
+  function statusOn(history, day) {
+    var state = null;
+    for (var i = 0; i < history.length && history[i][0] <= day; i++) state = history[i][1];
+    return state;
+  }
+
+  // A crossing closed on the window's last day is drawn hollow (``_sc``), open ones as usual.
+  function styleByStatus(it, day) {
+    var p = it.feature.properties;
+    if (!p._h || !p._sc || !it.layer.setIcon) return;
+    var closed = statusOn(p._h, day) === "closed";
+    if (it.closed === undefined || closed !== it.closed) {
+      it.closed = closed;
+      it.layer.setIcon(BA.markerIcon(closed ? p._sc : p._s));
+      var node = it.layer.getElement && it.layer.getElement();
+      if (node) { node.setAttribute("data-id", p._id); node.setAttribute("data-status", closed ? "closed" : "open"); }
+    }
+  }
+
   function applyWindow() {
     var a = S.win[0], b = S.win[1];
     Object.keys(S.dated).forEach(function (name) {
       var layerShown = !!S.shown[name], n = 0;
       S.dated[name].items.forEach(function (it) {
+        styleByStatus(it, b);
         var on = layerShown && it.d0 <= b && it.d1 >= a;
         if (on && !it.circle) n++;
         if (on !== it.on) {
           it.on = on;
           if (on) S.dated[name].group.addLayer(it.layer); else S.dated[name].group.removeLayer(it.layer);
+          var node = on && it.closed != null && it.layer.getElement && it.layer.getElement();
+          if (node) node.setAttribute("data-status", it.closed ? "closed" : "open");
         }
       });
       S.counts[name] = n;
