@@ -35,22 +35,26 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.importers import DEFAULT_MAX_BYTES
     from geo.static import FORMATS, SIZE_PRESETS
     from geo.view import LAYER_NAMES, PRESETS
+    from geo.web.page import IMPORTED_LIMIT
 
     parser = _Parser(prog=PROG, description="Border Atlas: the Iran–Pakistan border region "
                      "around the January 2024 crisis.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser(
-        "export", help="draw a publication map (PNG, PDF, SVG or TIFF)",
+        "export", help="draw a publication map (PNG, PDF, SVG or TIFF) or an interactive HTML file",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Draw a print-ready map of a date window: legend, scale bar, north arrow, "
-        "locator inset, labels and sources included.",
+        "locator inset, labels and sources included. --format html (or --out NAME.html) writes\n"
+        "instead one self-contained interactive HTML file of the view: map, layers, window,\n"
+        "timeline and play control, popups with sources; it works offline and makes no request.",
         epilog=(
             "examples:\n"
             f"  {PROG} export --start 2024-01-16 --end 2024-01-18 --layers border,provinces,events \\\n"
             "      --preset double-column --format pdf --out fig1.pdf\n"
             f"  {PROG} export figure1.toml            # redraw from a recipe\n"
             f"  {PROG} export --window crisis-week --greyscale --out fig1.tif --write-recipe fig1.toml\n"
-            f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n\n"
+            f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n"
+            f"  {PROG} export --window crisis-week --format html --out crisis-week.html\n\n"
             "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
             "(window, start, end, layers, extent, events, preset, width_mm, height_mm, format, dpi,\n"
             "title, greyscale, label_lang, out); 'events' and 'out' are relative to the recipe's\n"
@@ -87,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--height-mm", metavar="MM",
                       help="figure height in mm (default: as tall as the map and legend need)")
     size.add_argument("--format", metavar="FMT",
-                      help=f"{', '.join(FORMATS)} (default: from the suffix of --out)")
+                      help=f"{', '.join(FORMATS)}, or html: one self-contained interactive file "
+                      f"(at most {IMPORTED_LIMIT:,} imported events; default: from the suffix of --out)")
     size.add_argument("--dpi", metavar="N", help="resolution of PNG and TIFF, stored in the file "
                       "(default: 300; journals ask for 300-600)")
     look = export.add_argument_group("presentation")
@@ -156,10 +161,22 @@ def _export(args: argparse.Namespace) -> int:
             from geo._static_output import check_writable
 
             check_writable(args.write_recipe)
+        if recipe.html:
+            from geo._static_output import check_writable
+
+            check_writable(recipe.out)  # fail before the work, not after it
         imported = _import_events(recipe.events) if recipe.events is not None else None
-        written = export_figure(recipe.view, recipe.figure, recipe.out,
-                                imported=imported.events if imported else None,
-                                imported_label=imported.filename if imported else None)
+        if recipe.html:
+            from geo.web.page import write_html
+
+            written, page = write_html(recipe.view, recipe.out,
+                                       imported=imported.events if imported else None,
+                                       imported_label=imported.filename if imported else None,
+                                       title=recipe.figure.title)
+        else:
+            written = export_figure(recipe.view, recipe.figure, recipe.out,
+                                    imported=imported.events if imported else None,
+                                    imported_label=imported.filename if imported else None)
         if args.write_recipe is not None:
             write_recipe(recipe, args.write_recipe)
     except BorderAtlasError as exc:
@@ -168,6 +185,9 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(_locate(str(exc), args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    if recipe.html:
+        print(f"wrote {written} (html, {len(page.data) / 1e6:.2f} MB, self-contained)")
+        return EXIT_OK
     width, fmt = recipe.figure.width, recipe.figure.fmt
     print(f"wrote {written} ({fmt}, {width:g} mm wide)")
     return EXIT_OK

@@ -3,7 +3,8 @@
 A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``), an optional
 file of events to import and draw (``events``), a figure (``preset``, ``width_mm``,
 ``height_mm``, ``format``, ``dpi``, ``title``, ``greyscale``, ``label_lang``) and where to
-write it (``out``). ``events`` and ``out`` are relative to the recipe's own folder.
+write it (``out``). ``format = "html"`` (or an ``out`` ending in .html) makes one
+self-contained interactive HTML file of the view instead of a figure (``geo.web.page``). ``events`` and ``out`` are relative to the recipe's own folder.
 ``border-atlas export recipe.toml`` draws it; ``dumps_recipe`` writes one back, so a figure
 and the file that made it can travel together.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import BorderAtlasError
-from geo._static_output import format_for, write_atomic
+from geo._static_output import FORMATS, ExportError, format_for, normalise_format, write_atomic
 from geo.static import DEFAULT_SIZE_PRESET, FigureSpec
 from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
 
@@ -34,13 +35,17 @@ KEYS: dict[str, str] = {
     "preset": "a size preset name",
     "width_mm": "a number of millimetres",
     "height_mm": "a number of millimetres",
-    "format": "png, pdf, svg or tiff",
+    "format": "png, pdf, svg, tiff or html",
     "dpi": "a whole number",
     "title": "text",
     "greyscale": "true or false",
     "label_lang": "en, fa or ur",
     "out": "a file path",
 }
+
+
+HTML = "html"  # an interactive file of the view (geo.web.page), not a figure
+HTML_SUFFIXES = (".html", ".htm")
 
 
 class RecipeError(BorderAtlasError, ValueError):
@@ -56,6 +61,12 @@ class Recipe:
     out: Path | None = None
     window: str | None = None  # the named date window the dates came from, if any
     events: Path | None = None  # a file of events to import and draw (geo.importers)
+    html: bool = False  # an interactive HTML file of the view instead of a figure
+
+    @property
+    def format(self) -> str:
+        """What is written: html, or the figure's format."""
+        return HTML if self.html else self.figure.fmt
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -133,8 +144,21 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     out_text = _text(data, "out", source)
     out = Path(out_text) if out_text else None
     fmt = _text(data, "format", source)
-    if out is not None:
-        fmt = format_for(out, fmt)
+    html = _is_html(fmt, out)
+    if html:
+        if out is not None and out.suffix.lower() not in HTML_SUFFIXES:
+            raise ExportError(f"out: {str(out)!r} has a {out.suffix or 'missing'} suffix but the "
+                              "format is html (use .html)")
+        fmt = None  # the figure keys are kept (and written back) but draw nothing
+    else:
+        if fmt is not None:
+            try:
+                normalise_format(fmt)
+            except ExportError:
+                raise ExportError(f"format: {fmt!r} is not supported; choose one of "
+                                  f"{', '.join(FORMATS)} or {HTML}") from None
+        if out is not None:
+            fmt = format_for(out, fmt)
     figure = FigureSpec(
         preset=_text(data, "preset", source) or DEFAULT_SIZE_PRESET,
         width_mm=_number(data, "width_mm", source),
@@ -147,7 +171,14 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     )
     events = _text(data, "events", source)
     return Recipe(view=view, figure=figure, out=out, window=window,
-                  events=Path(events) if events else None)
+                  events=Path(events) if events else None, html=html)
+
+
+def _is_html(fmt: str | None, out: Path | None) -> bool:
+    """Whether the recipe asks for an HTML file: by its format, or by the suffix of out."""
+    if fmt is not None:
+        return fmt.strip().lower().lstrip(".") in (HTML, "htm")
+    return out is not None and out.suffix.lower() in HTML_SUFFIXES
 
 
 def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> str:
@@ -167,7 +198,7 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
     for key in ("width_mm", "height_mm"):
         if getattr(fig, key) is not None:
             lines.append(f"{key} = {_toml(getattr(fig, key))}")
-    lines += [f"format = {_toml(fig.fmt)}", f"dpi = {fig.dpi}"]
+    lines += [f"format = {_toml(recipe.format)}", f"dpi = {fig.dpi}"]
     if fig.title is not None:
         lines.append(f"title = {_toml(fig.title)}")
     lines += [f"greyscale = {_toml(fig.greyscale)}", f"label_lang = {_toml(fig.label_lang)}"]
