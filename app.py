@@ -316,14 +316,28 @@ def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greysca
                          imported_label=label)
 
 
+@st.cache_data(show_spinner="Writing the HTML file…", max_entries=16)
+def html_file(view: View, title: str, map_view, import_id: str | None = None,
+              _imported: dict | None = None) -> tuple[bytes, str | None]:
+    """The interactive HTML file of the view and its note on imported events left out
+    (deterministic; keyed by the session's own upload id like ``figure_file``)."""
+    from geo.web.page import html_page
+
+    page = html_page(view, imported=_imported["result"].events if _imported else None,
+                     imported_label=_imported["name"] if _imported else None,
+                     map_view=map_view, title=title or None)
+    return page.data, page.note
+
+
 with st.expander("Export a map for publication", expanded=False):
     st.caption("The current window and layers, drawn for print: legend, scale bar, north arrow, "
                "locator map and sources. Same output as `border-atlas export`.")
     e1, e2, e3, e4 = st.columns(4)
     preset = e1.selectbox("Size", list(SIZE_PRESETS), index=list(SIZE_PRESETS).index(DEFAULT_SIZE_PRESET),
                           key="export_preset")
-    fmt = e2.selectbox("Format", list(FORMATS), key="export_format")
-    dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi", disabled=fmt in ("pdf", "svg"),
+    fmt = e2.selectbox("Format", [*FORMATS, "html"], key="export_format",
+                       format_func=lambda f: "Interactive HTML" if f == "html" else f)
+    dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi", disabled=fmt in ("pdf", "svg", "html"),
                        help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
     label_lang = e4.selectbox("Town labels", ["en", "fa", "ur"], key="export_lang",
                               format_func={"en": "English", "fa": "Persian", "ur": "Urdu"}.get)
@@ -335,7 +349,19 @@ with st.expander("Export a map for publication", expanded=False):
     import_id = imported["file_id"] if imported else None
     if imported:
         st.caption(f"Your imported events ({imported['name']}) are drawn too, under the atlas's own.")
-    if st.button("Draw figure", key="export_draw"):
+    if fmt == "html":  # one file of the map as it is: window, layers, timeline, popups; offline
+        st.caption("Interactive HTML: one file with the map, these layers, the window, the timeline "
+                   "and its play control, and popups with their sources. It works offline and makes "
+                   "no request; online basemaps are left out.")
+        if st.button("Make HTML file", key="export_html"):
+            data, note = html_file(view, title, st.session_state.explorer.map_view, import_id,
+                                   _imported=imported)
+            if note:
+                st.caption(note + ".")
+            st.download_button(f"Download HTML ({len(data) / 1e6:.1f} MB)", data,
+                               file_name=f"border-atlas-{view.start}-{view.end}.html",
+                               mime="text/html", key="export_html_download")
+    elif st.button("Draw figure", key="export_draw"):
         try:
             common = {"title": title, "greyscale": greyscale, "label_lang": label_lang,
                       "import_id": import_id, "_imported": imported}

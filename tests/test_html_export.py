@@ -233,3 +233,20 @@ def test_imported_events_draw_and_open_from_disk(offline_page, imported_events):
     assert drawn.endswith(":5")  # events of 10-19 January; the window is 15-22 January
     assert blocked == [] and set(requests) == {url}, (blocked, requests)
     assert errors == [], errors
+
+
+def test_app_export_panel_makes_the_html_file():
+    from streamlit.testing.v1 import AppTest
+
+    from tests._element import report
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=90)
+    at.query_params["layers"] = "border,provinces,events"
+    at.run()
+    report(at, "2024-01-16", "2024-01-18", lat=27.5, lon=62.9, zoom=7)
+    at.selectbox(key="export_format").set_value("html").run()
+    assert at.selectbox(key="export_dpi").disabled
+    at.button(key="export_html").click().run()
+    assert not at.exception and not at.error
+    buttons = [b for b in at.main if type(b).__name__ == "DownloadButton" and b.label.startswith("Download HTML")]
+    assert len(buttons) == 1 and buttons[0].label.endswith(" MB)")
