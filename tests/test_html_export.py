@@ -226,11 +226,23 @@ def test_file_works_from_disk_with_every_request_blocked(offline_page, crisis_we
 @pytest.mark.browser
 def test_imported_events_draw_and_open_from_disk(offline_page, imported_events):
     page, open_file, requests, blocked, errors = offline_page
-    data = html_page(CRISIS_WEEK, imported=imported_events, imported_label="acled.csv").data
+    # without the provinces: a click on their fill would open the province's popup
+    data = html_page(CRISIS_WEEK.with_(layers=("context", "border", "events")), imported=imported_events,
+                     imported_label="acled.csv").data
     url = open_file(data, "imported.html")
     drawn = wait_for(lambda: page.evaluate("(document.querySelector('.folium-map') || {}).dataset.baImported"),
                      what="the imported layer")
     assert drawn.endswith(":5")  # events of 10-19 January; the window is 15-22 January
+    # zoomed in, an imported event is a shape; a click opens its popup, text from the file
+    page.evaluate("map_1.setView([27.0, 64.5], 10, {animate: false})")
+    wait_for(lambda: page.evaluate("document.querySelector('.folium-map').dataset.baImported").startswith("markers"),
+             what="imported markers")
+    point = page.evaluate("(() => { const p = map_1.latLngToContainerPoint([27.0, 64.5]);"
+                          " const r = map_1.getContainer().getBoundingClientRect();"
+                          " return [r.left + p.x, r.top + p.y]; })()")
+    page.mouse.click(*point)
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000).inner_text()
+    assert "Testabad" in popup and "15 Jan 2024" in popup and "acled.csv" in popup, popup
     assert blocked == [] and set(requests) == {url}, (blocked, requests)
     assert errors == [], errors
 

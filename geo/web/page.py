@@ -251,12 +251,15 @@ def _static_data(prepared: Mapping[str, PreparedLayer], names: tuple[str, ...]) 
     return out
 
 
-def _column(values: pd.Series) -> list[Any]:
+def _column(values: pd.Series) -> list[Any] | dict[str, list[Any]]:
+    """A column for the engine: numbers as a list; texts as {values, codes}, each distinct
+    text once in order of first appearance (-1: none)."""
     if values.dtype.kind == "f":
         return [None if np.isnan(v) else round(float(v), 5) for v in values.to_numpy(dtype="float64")]
     if values.dtype.kind in "iu":
         return values.astype("int64").tolist()
-    return [None if pd.isna(v) else str(v) for v in values.astype(object)]
+    codes, uniques = pd.factorize(values.astype(object), sort=False, use_na_sentinel=True)
+    return {"values": [str(v) for v in uniques], "codes": codes.tolist()}
 
 
 def _imported_config(events: Any, label: str, view: View) -> tuple[dict[str, Any], int, int,
