@@ -326,6 +326,20 @@ def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greysca
 MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "tiff": "image/tiff",
         "gif": "image/gif", "mp4": "video/mp4"}
 
+
+@st.cache_data(show_spinner="Writing the HTML file…", max_entries=16)
+def html_file(view: View, title: str, map_view, import_id: str | None = None,
+              _imported: dict | None = None) -> tuple[bytes, str | None]:
+    """The interactive HTML file of the view and its note on imported events left out
+    (deterministic; keyed by the session's own upload id like ``figure_file``)."""
+    from geo.web.page import html_page
+
+    page = html_page(view, imported=_imported["result"].events if _imported else None,
+                     imported_label=_imported["name"] if _imported else None,
+                     map_view=map_view, title=title or None)
+    return page.data, page.note
+
+
 with st.expander("Export a map for publication", expanded=False):
     st.caption("The current window and layers, drawn for print: legend, scale bar, north arrow, "
                "locator map and sources; or, as a GIF or MP4, the window stepping through time. "
@@ -333,10 +347,11 @@ with st.expander("Export a map for publication", expanded=False):
     e1, e2, e3, e4 = st.columns(4)
     preset = e1.selectbox("Size", list(SIZE_PRESETS), index=list(SIZE_PRESETS).index(DEFAULT_SIZE_PRESET),
                           key="export_preset")
-    fmt = e2.selectbox("Format", [*FORMATS, *ANIMATION_FORMATS], key="export_format")
+    fmt = e2.selectbox("Format", [*FORMATS, *ANIMATION_FORMATS, "html"], key="export_format",
+                       format_func=lambda f: "Interactive HTML" if f == "html" else f)
     animated = fmt in ANIMATION_FORMATS
     dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi",
-                       disabled=fmt in ("pdf", "svg") or animated,
+                       disabled=fmt in ("pdf", "svg", "html") or animated,
                        help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
     label_lang = e4.selectbox("Town labels", ["en", "fa", "ur"], key="export_lang",
                               format_func={"en": "English", "fa": "Persian", "ur": "Urdu"}.get)
@@ -357,7 +372,19 @@ with st.expander("Export a map for publication", expanded=False):
     if imported:
         st.caption(plain_markdown(f"Your imported events ({imported['name']}) are drawn too, "
                                   "under the atlas's own."))
-    if st.button("Draw figure" if not animated else "Draw animation", key="export_draw"):
+    if fmt == "html":  # one file of the map as it is: window, layers, timeline, popups; offline
+        st.caption("Interactive HTML: one file with the map, these layers, the window, the timeline "
+                   "and its play control, and popups with their sources. It works offline and makes "
+                   "no request; online basemaps are left out.")
+        if st.button("Make HTML file", key="export_html"):
+            data, note = html_file(view, title, st.session_state.explorer.map_view, import_id,
+                                   _imported=imported)
+            if note:
+                st.caption(plain_markdown(note + "."))
+            st.download_button(f"Download HTML ({len(data) / 1e6:.1f} MB)", data,
+                               file_name=f"border-atlas-{view.start}-{view.end}.html",
+                               mime="text/html", key="export_html_download")
+    elif st.button("Draw figure" if not animated else "Draw animation", key="export_draw"):
         name = f"border-atlas-{view.start}-{view.end}.{fmt}"
         try:
             if animated:

@@ -35,22 +35,26 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.importers import DEFAULT_MAX_BYTES
     from geo.static import FORMATS, SIZE_PRESETS
     from geo.view import LAYER_NAMES, PRESETS
+    from geo.web.page import IMPORTED_LIMIT
 
     parser = _Parser(prog=PROG, description="Border Atlas: the Iran–Pakistan border region "
                      "around the January 2024 crisis.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser(
-        "export", help="draw a publication map (PNG, PDF, SVG or TIFF)",
+        "export", help="draw a publication map (PNG, PDF, SVG or TIFF) or an interactive HTML file",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Draw a print-ready map of a date window: legend, scale bar, north arrow, "
-        "locator inset, labels and sources included.",
+        "locator inset, labels and sources included. --format html (or --out NAME.html) writes\n"
+        "instead one self-contained interactive HTML file of the view: map, layers, window,\n"
+        "timeline and play control, popups with sources; it works offline and makes no request.",
         epilog=(
             "examples:\n"
             f"  {PROG} export --start 2024-01-16 --end 2024-01-18 --layers border,provinces,events \\\n"
             "      --preset double-column --format pdf --out fig1.pdf\n"
             f"  {PROG} export figure1.toml            # redraw from a recipe\n"
             f"  {PROG} export --window crisis-week --greyscale --out fig1.tif --write-recipe fig1.toml\n"
-            f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n\n"
+            f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n"
+            f"  {PROG} export --window crisis-week --format html --out crisis-week.html\n\n"
             "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
             "(window, start, end, layers, extent, events, preset, width_mm, height_mm, format, dpi,\n"
             "title, greyscale, label_lang, legend_all, frame_step, frame_mode, fps, width_px, out); 'events'\n"
@@ -88,9 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--height-mm", metavar="MM",
                       help="figure height in mm (default: as tall as the map and legend need)")
     size.add_argument("--format", metavar="FMT",
-                      help=f"{', '.join(FORMATS)}, or gif or mp4 for an animation of the window "
-                      "stepping through time (default: from the suffix of --out); mp4 needs ffmpeg "
-                      "(Debian: apt-get install ffmpeg)")
+                      help=f"{', '.join(FORMATS)}; gif or mp4 for an animation of the window "
+                      "stepping through time (mp4 needs ffmpeg: apt-get install ffmpeg); or html: "
+                      f"one self-contained interactive file (at most {IMPORTED_LIMIT:,} imported "
+                      "events) (default: from the suffix of --out)")
     size.add_argument("--dpi", metavar="N", help="resolution of PNG and TIFF, stored in the file "
                       "(default: 300; journals ask for 300-600)")
     anim = export.add_argument_group("animation (gif, mp4)")
@@ -177,11 +182,21 @@ def _export(args: argparse.Namespace) -> int:
             from geo._static_output import check_writable
 
             check_writable(args.write_recipe, key="write_recipe")
+        if recipe.html:
+            from geo._static_output import check_writable
+
+            check_writable(recipe.out)  # fail before the work, not after it
         imported = _import_events(recipe.events) if recipe.events is not None else None
         events = imported.events if imported else None
         label = imported.filename if imported else None
         dropped: list[str] = []
-        if recipe.animation is not None:
+        page = None
+        if recipe.html:
+            from geo.web.page import write_html
+
+            written, page = write_html(recipe.view, recipe.out, imported=events, imported_label=label,
+                                       title=recipe.figure.title)
+        elif recipe.animation is not None:
             from geo.animate import export_animation
 
             written = export_animation(recipe.view, recipe.figure, recipe.animation, recipe.out,
@@ -201,6 +216,9 @@ def _export(args: argparse.Namespace) -> int:
     if dropped:
         print(f"{PROG}: no room for these labels, left out: {', '.join(dropped)} (a wider "
               "preset or a smaller extent has room for more)", file=sys.stderr)
+    if page is not None:
+        print(f"wrote {written} (html, {len(page.data) / 1e6:.2f} MB, self-contained)")
+        return EXIT_OK
     if recipe.animation is not None:
         anim = recipe.animation
         print(f"wrote {written} ({anim.fmt}, {anim.width_px} px wide, a {anim.step} a frame)")

@@ -3,7 +3,8 @@
 A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``), an optional
 file of events to import and draw (``events``), a figure (``preset``, ``width_mm``,
 ``height_mm``, ``format``, ``dpi``, ``title``, ``greyscale``, ``label_lang``) and where to
-write it (``out``). ``events`` and ``out`` are relative to the recipe's own folder.
+write it (``out``). ``format = "html"`` (or an ``out`` ending in .html) makes one
+self-contained interactive HTML file of the view instead of a figure (``geo.web.page``). ``events`` and ``out`` are relative to the recipe's own folder.
 ``border-atlas export recipe.toml`` draws it; ``dumps_recipe`` writes one back, so a figure
 and the file that made it can travel together.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import BorderAtlasError
-from geo._static_output import format_for, write_atomic
+from geo._static_output import FORMATS, ExportError, format_for, normalise_format, write_atomic
 from geo.animate import ANIMATION_FORMATS, AnimationSpec
 from geo.safe_text import quote
 from geo.static import DEFAULT_SIZE_PRESET, FigureSpec
@@ -36,7 +37,7 @@ KEYS: dict[str, str] = {
     "preset": "a size preset name",
     "width_mm": "a number of millimetres",
     "height_mm": "a number of millimetres",
-    "format": "png, pdf, svg, tiff, or gif or mp4 for an animation",
+    "format": "png, pdf, svg, tiff, gif or mp4 for an animation, or html for an interactive file",
     "dpi": "a whole number",
     "title": "text",
     "greyscale": "true or false",
@@ -49,6 +50,10 @@ KEYS: dict[str, str] = {
     "out": "a file path",
 }
 ANIMATION_KEYS = ("frame_step", "frame_mode", "fps", "width_px")
+
+
+HTML = "html"  # an interactive file of the view (geo.web.page), not a figure
+HTML_SUFFIXES = (".html", ".htm")
 
 
 class RecipeError(BorderAtlasError, ValueError):
@@ -65,6 +70,14 @@ class Recipe:
     window: str | None = None  # the named date window the dates came from, if any
     events: Path | None = None  # a file of events to import and draw (geo.importers)
     animation: AnimationSpec | None = None  # set when the format is gif or mp4
+    html: bool = False  # an interactive HTML file of the view instead of a figure
+
+    @property
+    def format(self) -> str:
+        """What is written: html, an animation's format, or the figure's format."""
+        if self.html:
+            return HTML
+        return self.animation.fmt if self.animation is not None else self.figure.fmt
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -160,8 +173,14 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     out = Path(out_text) if out_text else None
     fmt = _text(data, "format", source)
     animation = None
-    anim_fmt = _animation_format(fmt, out)
-    if anim_fmt is not None:
+    html = _is_html(fmt, out)
+    anim_fmt = None if html else _animation_format(fmt, out)
+    if html:
+        if out is not None and out.suffix.lower() not in HTML_SUFFIXES:
+            raise ExportError(f"out: {str(out)!r} has a {out.suffix or 'missing'} suffix but the "
+                              "format is html (use .html)")
+        fmt = None  # the figure keys are kept (and written back) but draw nothing
+    elif anim_fmt is not None:
         animation = AnimationSpec(
             fmt=anim_fmt, step=_text(data, "frame_step", source) or "day",
             mode=_text(data, "frame_mode", source) or "sliding",
@@ -172,6 +191,12 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         given = [k for k in ANIMATION_KEYS if data.get(k) is not None]
         if given:
             raise RecipeError(f"{_at(source)}{given[0]}: only for an animation (format gif or mp4)")
+        if fmt is not None:
+            try:
+                normalise_format(fmt)
+            except ExportError:
+                raise ExportError(f"format: {fmt!r} is not supported; choose one of "
+                                  f"{', '.join((*FORMATS, *ANIMATION_FORMATS))} or {HTML}") from None
         if out is not None:
             fmt = format_for(out, fmt)
     figure = FigureSpec(
@@ -190,7 +215,7 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         if value is not None and not value.strip():
             raise RecipeError(f"{_at(source)}{key}: empty; give {KEYS[key]}")
     return Recipe(view=view, figure=figure, out=out, window=window,
-                  events=Path(events) if events else None, animation=animation)
+                  events=Path(events) if events else None, animation=animation, html=html)
 
 
 def _animation_format(fmt: str | None, out: Path | None) -> str | None:
@@ -204,6 +229,13 @@ def _animation_format(fmt: str | None, out: Path | None) -> str | None:
     if out is not None and suffix != name:
         raise RecipeError(f"out: {str(out)!r} does not end in .{name}")
     return name
+
+
+def _is_html(fmt: str | None, out: Path | None) -> bool:
+    """Whether the recipe asks for an HTML file: by its format, or by the suffix of out."""
+    if fmt is not None:
+        return fmt.strip().lower().lstrip(".") in (HTML, "htm")
+    return out is not None and out.suffix.lower() in HTML_SUFFIXES
 
 
 def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> str:
@@ -224,7 +256,7 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
         if getattr(fig, key) is not None:
             lines.append(f"{key} = {_toml(getattr(fig, key))}")
     anim = recipe.animation
-    lines += [f"format = {_toml(anim.fmt if anim else fig.fmt)}", f"dpi = {fig.dpi}"]
+    lines += [f"format = {_toml(recipe.format)}", f"dpi = {fig.dpi}"]
     if anim is not None:
         lines += [f"frame_step = {_toml(anim.step)}", f"frame_mode = {_toml(anim.mode)}",
                   f"fps = {_toml(float(anim.fps))}", f"width_px = {anim.width_px}"]

@@ -141,9 +141,9 @@ class _Attach(MacroElement):
         self.map_name = map_name
 
 
-def build_map(asset_base: str = ASSET_BASE) -> tuple[folium.Map, dict[str, str]]:
-    """The folium map of the explorer: base map, every basemap's tiles (off until chosen),
-    the engine's scripts and the timeline's container.
+def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True) -> tuple[folium.Map, dict[str, str]]:
+    """The folium map of the explorer: base map, every basemap's tiles (off until chosen;
+    none without ``online_basemaps``), the engine's scripts and the timeline's container.
 
     A user who knows folium can add to this map: anything added shows in the explorer.
     """
@@ -152,7 +152,7 @@ def build_map(asset_base: str = ASSET_BASE) -> tuple[folium.Map, dict[str, str]]
     m.default_css = [(path, f"{asset_base}/{path}") for path in (*VENDOR_CSS, *ENGINE_CSS)]
     tiles = {}
     for key, (label, provider) in BASEMAPS.items():
-        if provider is None:
+        if provider is None or not online_basemaps:
             continue
         layer = folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=label,
                                  max_zoom=provider.get("max_zoom", 18), show=False, control=False)

@@ -732,7 +732,8 @@
 
   // ---- start and update -------------------------------------------------------------------
   // Imported events arrive as an Arrow table (from Streamlit) or as plain column arrays (in
-  // an exported file): {lon: [...], lat: [...], d0, d1, style, group, <text fields>}.
+  // an exported file): {lon: [...], lat: [...], d0, d1, style, group, <text fields>}, where a
+  // text column may be {values: [...], codes: [...]} (each distinct text written once).
   function columnReader(table) {
     if (table.getChild) {
       return function (name) {
@@ -742,6 +743,10 @@
     }
     return function (name) {
       var c = table[name];
+      if (c && c.codes) {  // a text column as {values, codes}: each text once, -1 for none
+        var values = c.values;
+        c = c.codes.map(function (k) { return k < 0 ? null : values[k]; });
+      }
       return c ? {all: function () { return c; }, get: function (i) { return c[i]; }} : null;
     };
   }

@@ -1,0 +1,379 @@
+"""One self-contained HTML file of a view: the explorer's map and time engine, offline.
+
+``export_html(view)`` builds the explorer's folium map (``geo.web.explorer.build_map``), puts
+every script, style, image and layer inside the page, hands the engine its data in
+``window.BA_CONFIG`` (read by ``BorderAtlasEngine.attach``), and says what the file is: the
+atlas's title, the data's version and date, how to cite it, the licences. Opened from disk
+with no network the file works fully and makes no request. The same inputs give the same
+bytes: folium's random element names are renamed in order of first appearance, and the
+data's date is the newest date in the data, not the day of the export.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import html
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo._errors import BorderAtlasError
+from geo._paths import PROJECT_ROOT
+from geo.view import ATLAS_END, ATLAS_START, MapView, View
+from geo.web.explorer import (
+    ENGINE_CSS,
+    ENGINE_JS,
+    VENDOR_CSS,
+    VENDOR_JS,
+    build_map,
+    config_json,
+    engine_config,
+    imported_columns,
+    imported_legend_html,
+)
+from geo.webmap import STATIC_LAYERS, WEB_DIR, PreparedLayer, _Text, legend_html, static_layer_json
+
+TITLE = "Border Atlas: Iran–Pakistan border, January 2024 crisis"
+PAPER = ("Iran's Aerial Strikes: Motivations and Pakistan's Measured Response "
+         "(Margalla Papers 28 (1), 2024)")
+LICENCES = (
+    "Code: MIT. Data: the border and the provinces' border edges derive from OpenStreetMap, "
+    "© OpenStreetMap contributors, ODbL 1.0; Natural Earth is public domain; GeoNames is "
+    "CC BY 4.0; event, crossing and route descriptions are the atlas's own words, citing their "
+    "sources. Leaflet (BSD-2-Clause) and jQuery (MIT) are included with their licence texts "
+    "below. Boundaries shown are approximate and imply no position on any claim."
+)
+# Imported events written into a file at most; the file (and the command) say how many
+# were left out. 20,000 events take about 1.5 MB.
+IMPORTED_LIMIT = 20_000
+# The curated atlas in one file stays under this (tests/test_html_export.py checks it).
+SIZE_LIMIT = 3 * 1024 * 1024
+STATIC_DIR = PROJECT_ROOT / "static"
+DATA_DIR = PROJECT_ROOT / "data"
+VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"), ("jQuery", "vendor/jquery/LICENSE.txt"))
+_ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class HtmlExportError(BorderAtlasError, ValueError):
+    """The HTML file cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class HtmlPage:
+    """An exported page: its bytes and what it says about imported events left out."""
+
+    data: bytes
+    imported_total: int = 0
+    imported_included: int = 0
+
+    @property
+    def note(self) -> str | None:
+        """One line about imported events left out, or None when all are in."""
+        if self.imported_total <= self.imported_included:
+            return None
+        return (f"{self.imported_included:,} of {self.imported_total:,} imported events are in the file "
+                f"(the limit is {IMPORTED_LIMIT:,}; those in the window come first)")
+
+
+# ---- what the file says it is --------------------------------------------------------------
+def version() -> str:
+    """The atlas's version (the installed package's), as the file and its citation give it."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _version
+
+    try:
+        return _version("border-atlas")
+    except PackageNotFoundError:  # pragma: no cover - run from a checkout without install
+        return "unreleased"
+
+
+def _dates_in(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _dates_in(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _dates_in(v, key)
+    elif isinstance(value, str) and (key in ("date", "opened") or key.endswith("_date")) and _DATE.match(value):
+        yield value
+
+
+@functools.lru_cache(maxsize=8)
+def _data_date(stamp: tuple[tuple[str, int], ...]) -> str:
+    newest = ""
+    for name, _ in stamp:
+        features = json.loads((DATA_DIR / name).read_text(encoding="utf-8")).get("features", [])
+        for feature in features:
+            newest = max([newest, *_dates_in(feature.get("properties") or {})])
+    return newest
+
+
+def data_date() -> str:
+    """The data's date: the newest date in the shipped data (an event, an opening or a
+    source's publication), never the day of the export."""
+    files = sorted(DATA_DIR.glob("*.geojson"))
+    return _data_date(tuple((p.name, p.stat().st_mtime_ns) for p in files))
+
+
+def citation(view: View) -> str:
+    """How to cite the file: atlas, version, data date and the window shown."""
+    return (f"{TITLE}. Border Atlas {version()}, data as of {data_date()}. Interactive map of "
+            f"{view.start.isoformat()} to {view.end.isoformat()}. Accompanies {PAPER}.")
+
+
+# ---- inlined assets ------------------------------------------------------------------------
+def _script_text(text: str) -> str:
+    """JavaScript made safe inside <script>: nothing in it can close the element."""
+    text = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+    return text.replace("<!--", "<\\!--")
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _css_text(path: str) -> str:
+    """A stylesheet with its images written inside it (Leaflet's control and marker images)."""
+    text = (STATIC_DIR / path).read_text(encoding="utf-8")
+    folder = (STATIC_DIR / path).parent
+
+    def inline(match: re.Match[str]) -> str:
+        ref = match.group(1).strip("'\"")
+        image = folder / ref
+        if ref.startswith(("data:", "#")) or not image.is_file():
+            return match.group(0)
+        return f"url({_data_uri(image)})"
+
+    text = re.sub(r"url\(([^)]*)\)", inline, text)
+    return text.replace("</", "<\\/")
+
+
+def _assets_html() -> str:
+    """Every stylesheet and script of the explorer's map page, inline, in the same order."""
+    parts = [f"<style>/* {p} */\n{_css_text(p)}</style>" for p in (*VENDOR_CSS, *ENGINE_CSS)]
+    parts += [f"<script>/* {p} */\n{_script_text((STATIC_DIR / p).read_text(encoding='utf-8'))}</script>"
+              for p in (*VENDOR_JS, *ENGINE_JS)]
+    return "\n".join(parts)
+
+
+PAGE_CSS = """<style>
+/* The file: a header above the map, the timeline under it, what the file is at the foot. */
+html > body { height: auto; min-height: 100vh; }
+html > body .folium-map { height: max(360px, calc(100vh - var(--ba-timeline-h, 175px) - 4.2em)) !important; }
+.ba-file-head { order: 0; flex: none; padding: 0.35em 10px; border-bottom: 1px solid #ccc; background: #fff; }
+.ba-file-head h1 { font-size: 16px; margin: 0; }
+.ba-file-head p { margin: 0.15em 0 0; font-size: 12px; color: #444; }
+.ba-file-foot { order: 3; flex: none; padding: 8px 10px 16px; font-size: 12px; color: #333;
+                border-top: 1px solid #ccc; max-width: 70em; }
+.ba-file-foot h2 { font-size: 13px; margin: 0.8em 0 0.2em; }
+.ba-file-foot p { margin: 0.2em 0; }
+.ba-file-foot pre { white-space: pre-wrap; font-size: 11px; }
+</style>"""
+
+
+def _head_html(view: View, title: str | None) -> str:
+    heading = html.escape(title or TITLE)
+    sub = f"{html.escape(TITLE)}. " if title else ""
+    return (f'<header class="ba-file-head" id="ba-file-head"><h1>{heading}</h1>'
+            f"<p>{sub}Opens on {view.start:%d %b %Y} – {view.end:%d %b %Y}; drag the window or press "
+            f"Play. Click a marker for what happened and its sources. Border Atlas {html.escape(version())}, "
+            f"data as of {html.escape(data_date())}. Works offline: everything is in this file.</p></header>")
+
+
+def _foot_html(view: View, page_note: str | None, imported_label: str | None, imported_count: int) -> str:
+    lines = [
+        '<footer class="ba-file-foot" id="ba-file-foot">',
+        "<h2>What this file is</h2>",
+        f"<p>An interactive map from the Border Atlas ({html.escape(TITLE)}), version "
+        f"{html.escape(version())}, data as of {html.escape(data_date())}: the layers "
+        f"{html.escape(', '.join(view.layers))}, opening on the window {view.start.isoformat()} to "
+        f"{view.end.isoformat()}. Every script, style and layer is inside this one file; it makes no "
+        "request to the network. Online basemaps are left out.</p>",
+    ]
+    if imported_label is not None:
+        lines.append(f'<p class="ba-file-imported">Imported events from {html.escape(imported_label)}: '
+                     f"{imported_count:,} in this file, as imported, not checked by the atlas. "
+                     f"At most {IMPORTED_LIMIT:,} imported events are written into a file."
+                     + (f" {html.escape(page_note)}." if page_note else "") + "</p>")
+    lines += [
+        "<h2>How to cite it</h2>",
+        f'<p class="ba-file-cite">{html.escape(citation(view))}</p>',
+        "<h2>Licences</h2>",
+        f'<p class="ba-file-licences">{html.escape(LICENCES)}</p>',
+    ]
+    for name, path in VENDOR_LICENCES:
+        text = (STATIC_DIR / path).read_text(encoding="utf-8").strip()
+        lines.append(f"<details><summary>{html.escape(name)} licence</summary>"
+                     f"<pre>{html.escape(text)}</pre></details>")
+    lines.append("</footer>")
+    return "\n".join(lines)
+
+
+# ---- data ----------------------------------------------------------------------------------
+def _prepared_layers() -> dict[str, PreparedLayer]:
+    from geo.assemble import shipped_layer
+    from geo.view import LAYER_NAMES
+    from geo.webmap import prepare_layer
+
+    return {name: prepare_layer(name, shipped_layer(name)) for name in LAYER_NAMES}
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_prepared(stamp: tuple[tuple[str, int], ...]) -> dict[str, PreparedLayer]:
+    return _prepared_layers()
+
+
+def shipped_prepared() -> dict[str, PreparedLayer]:
+    """Every shipped layer ready for the browser (once per version of the data files)."""
+    files = sorted(DATA_DIR.glob("*.geojson"))
+    return _shipped_prepared(tuple((p.name, p.stat().st_mtime_ns) for p in files))
+
+
+def _static_data(prepared: Mapping[str, PreparedLayer], names: tuple[str, ...]) -> dict[str, Any]:
+    """The undated layers' browser files (static/web/<layer>.json), parsed, for the file."""
+    out = {}
+    for name in names:
+        if name not in STATIC_LAYERS or name not in prepared:
+            continue
+        path = WEB_DIR / f"{name}.json"
+        text = path.read_text(encoding="utf-8") if path.exists() else static_layer_json(prepared[name])
+        out[name] = json.loads(text)
+    return out
+
+
+def _column(values: pd.Series) -> list[Any] | dict[str, list[Any]]:
+    """A column for the engine: numbers as a list; texts as {values, codes}, each distinct
+    text once in order of first appearance (-1: none)."""
+    if values.dtype.kind == "f":
+        return [None if np.isnan(v) else round(float(v), 5) for v in values.to_numpy(dtype="float64")]
+    if values.dtype.kind in "iu":
+        return values.astype("int64").tolist()
+    codes, uniques = pd.factorize(values.astype(object), sort=False, use_na_sentinel=True)
+    return {"values": [str(v) for v in uniques], "codes": codes.tolist()}
+
+
+def _imported_config(events: Any, label: str, view: View) -> tuple[dict[str, Any], int, int,
+                                                                   tuple[dt.date, dt.date] | None]:
+    """(config entries for imported events, total, included, their date span)."""
+    from geo.webimport import prepare_imported
+
+    layer = prepare_imported(events)
+    total = len(layer)
+    columns, meta = imported_columns(layer, label)
+    rows = np.arange(total)
+    if total > IMPORTED_LIMIT:  # those in the window first, then the rest, each in file order
+        in_window = layer.mask(view.start, view.end)
+        rows = np.sort(np.concatenate([rows[in_window], rows[~in_window]])[:IMPORTED_LIMIT])
+    kept = columns.iloc[rows]
+    span = None
+    if len(rows):
+        first = dt.date(1970, 1, 1) + dt.timedelta(days=int(layer.first_day[rows].min()))
+        last = dt.date(1970, 1, 1) + dt.timedelta(days=int(layer.last_day[rows].max()))
+        span = (first, last)
+    data = {name: _column(kept[name]) for name in kept.columns}
+    return ({"imported": data, "importedMeta": meta, "importedKey": "file"}, total, len(rows), span)
+
+
+# ---- the page ------------------------------------------------------------------------------
+def _stable_names(text: str, ids: set[str]) -> str:
+    """folium's random element names (name_<32 hex>) renamed name_1, name_2, ... in order of
+    first appearance; only ids of the map's own elements are touched, never data."""
+    order: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        hex_id = match.group(1)
+        if hex_id not in ids:
+            return match.group(0)
+        return "_" + order.setdefault(hex_id, str(len(order) + 1))
+
+    return re.sub(r"_([0-9a-f]{32})(?![0-9a-zA-Z])", rename, text)
+
+
+def _element_ids(root: Any) -> set[str]:
+    ids, stack = set(), [root]
+    while stack:
+        element = stack.pop()
+        ids.add(element._id)
+        stack.extend(element._children.values())
+    return ids
+
+
+def html_page(view: View, *, imported: Any = None, imported_label: str | None = None,
+              map_view: MapView | None = None, title: str | None = None,
+              prepared: Mapping[str, PreparedLayer] | None = None) -> HtmlPage:
+    """The view as one self-contained HTML page (see ``export_html``), with what it left out."""
+    prepared = shipped_prepared() if prepared is None else prepared
+    m, _ = build_map(_ASSET_BASE, online_basemaps=False)
+    m.default_js, m.default_css = [], []  # written inside the page instead
+    domain = (ATLAS_START, ATLAS_END)
+    layers = [name for name in view.layers if name in prepared]
+    extra: dict[str, Any] = {}
+    total = included = 0
+    legend = legend_html(view.layers)
+    label = imported_label or "your file"
+    if imported is not None:
+        extra, total, included, span = _imported_config(imported, label, view)
+        if span is not None:
+            domain = (min(domain[0], span[0]), max(domain[1], span[1]))
+        layers.append("imported")
+        legend += imported_legend_html()
+    config = engine_config(prepared, domain=domain, static_sources=_static_data(prepared, view.layers),
+                           basemaps={})
+    config.update({
+        "window": [view.start.isoformat(), view.end.isoformat()],
+        "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
+        "event": None, "layers": layers, "basemap": "offline", "legend": legend, "linkBase": "",
+        **extra,
+    })
+    page = HtmlPage(b"", total, included)
+    figure = m.get_root()
+    header = figure.header
+    header.add_child(_Text(f"<title>{html.escape(title or TITLE)}</title>"), name="ba_title")
+    header.add_child(_Text(f'<meta name="generator" content="Border Atlas {html.escape(version())}">'),
+                     name="ba_generator")
+    header.add_child(_Text(_assets_html()), name="ba_assets")
+    header.add_child(_Text(PAGE_CSS), name="ba_page_css")
+    header.add_child(_Text(f"<script>window.BA_CONFIG = {config_json(config)};</script>"), name="ba_config")
+    body = figure.html
+    body.add_child(_Text(_head_html(view, title)), name="ba_head")
+    body.add_child(_Text(_foot_html(view, page.note, imported_label if imported is not None else None,
+                                    included)), name="ba_foot")
+    text = figure.render()
+    text = _stable_names(text, _element_ids(figure))
+    return HtmlPage(text.encode("utf-8"), total, included)
+
+
+def export_html(view: View, *, imported: Any = None, imported_label: str | None = None,
+                map_view: MapView | None = None, title: str | None = None) -> bytes:
+    """One self-contained HTML file of ``view``: the explorer's map, the view's layers, its
+    window, the timeline and its play control, popups with their sources.
+
+    Every script, style and layer is inside the file; opened from disk it makes no request.
+    ``imported`` (a GeoDataFrame from ``geo.importers``) adds a user's events, at most
+    ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
+    The same inputs give the same bytes.
+    """
+    return html_page(view, imported=imported, imported_label=imported_label, map_view=map_view,
+                     title=title).data
+
+
+def write_html(view: View, out: str | Path, *, imported: Any = None, imported_label: str | None = None,
+               title: str | None = None) -> tuple[Path, HtmlPage]:
+    """Write the file to ``out`` whole (or not at all); a note on stderr when events were left out."""
+    from geo._static_output import check_writable, write_atomic
+
+    check_writable(out)
+    page = html_page(view, imported=imported, imported_label=imported_label, title=title)
+    if page.note:
+        print(f"border-atlas: {page.note}", file=sys.stderr)
+    return write_atomic(page.data, out), page
