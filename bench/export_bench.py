@@ -68,7 +68,44 @@ def main() -> int:
         ok &= within
         print(f"{label:<26}{atlas:>11.3f}{plain:>19.3f}{atlas / plain:>8.2f}"
               f"{'ok' if within else 'OVER':>10}")
+    ok &= publishing()
     return 0 if ok else 1
+
+
+def publishing() -> bool:
+    """The crisis week as a GIF (a frame a day, 1280 px; budget 10 s) and a month with 100,000
+    imported events as PDF and SVG (budget 3 s each), medians, beside the plain figure."""
+    import datetime as dt
+    import tempfile
+
+    from import_app_bench import write_export
+
+    from geo.animate import AnimationSpec, render_animation
+    from geo.importers import import_events
+    from geo.static import FigureSpec
+
+    crisis = View(start=dt.date(2024, 1, 15), end=dt.date(2024, 1, 22))
+    gif = median_time(lambda: render_animation(crisis, FigureSpec(), AnimationSpec(fmt="gif", width_px=1280)),
+                      runs=3)
+    month = View(start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 31))
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "acled-100k.csv"
+        write_export(export)  # 100,000 synthetic ACLED rows over the region, 2023-2024
+        big = import_events(export.read_bytes(), filename=export.name).events
+    rows = [("GIF, crisis week, 1280 px", gif, 10.0)]
+    for fmt in ("pdf", "svg"):
+        plain = median_time(lambda fmt=fmt: render_figure(month, fmt=fmt), runs=3)
+        took = median_time(lambda fmt=fmt: render_figure(month, fmt=fmt, imported=big, imported_label="big.csv"),
+                           runs=3)
+        rows.append((f"{fmt.upper()}, +100,000 imported", took, 3.0))
+        rows.append((f"{fmt.upper()}, same month, no import", plain, None))
+    print(f"{'publishing':<32}{'median (s)':>11}{'budget':>10}")
+    ok = True
+    for label, took, budget in rows:
+        within = budget is None or took <= budget
+        ok &= within
+        print(f"{label:<32}{took:>11.3f}{('' if budget is None else 'ok' if within else 'OVER'):>10}")
+    return ok
 
 
 if __name__ == "__main__":

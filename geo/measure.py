@@ -157,3 +157,9 @@ def farthest_km(lon: float, lat: float, line: LineString, step_km: float = 0.5) 
 def point_distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Geodesic distance (km) between two lon, lat points."""
     return GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0
+
+
+def distances_km(lon: float, lat: float, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """Geodesic distances (km) from one lon, lat point to many, vectorised."""
+    lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    return GEOD.inv(np.full(lons.shape, lon), np.full(lats.shape, lat), lons, lats)[2] / 1000.0

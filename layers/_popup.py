@@ -57,8 +57,11 @@ def fmt_precision(metres: Any) -> str:
     return f"± {m / 1000:.0f} km" if m >= 1000 else f"± {m:.0f} m"
 
 
-def sources_html(sources: Any) -> str:
-    """An ordered list of sources with links; every text escaped, links open in a new tab."""
+def sources_html(sources: Any, *, with_notes: bool = False) -> str:
+    """An ordered list of sources with links; every text escaped, links open in a new tab.
+
+    ``with_notes`` adds each source's note (what it supports) under its line.
+    """
     if missing(sources) or not isinstance(sources, Sequence) or not sources:
         return ""
     items = []
@@ -73,7 +76,9 @@ def sources_html(sources: Any) -> str:
             else title
         )
         meta = ", ".join(escape(str(src[k])) for k in ("publisher", "date") if src.get(k))
-        items.append(f"<li>{link}{' — ' + meta if meta else ''}</li>")
+        note = src.get("note") if with_notes else None
+        note_html = f'<div class="ba-source-note">{escape(str(note))}</div>' if note else ""
+        items.append(f"<li>{link}{' — ' + meta if meta else ''}{note_html}</li>")
     return '<ol class="ba-sources">' + "".join(items) + "</ol>"
 
 
@@ -91,3 +96,22 @@ def table_html(title: str, rows: Sequence[tuple[str, Any]], after: str = "") -> 
         f'<div class="ba-popup"><h4>{escape(title)}</h4>'
         f'<table class="ba-table">{body}</table>{after}</div>'
     )
+
+
+def sections_html(title: str, lead: Any, rows: Sequence[tuple[str, Any]],
+                  sections: Sequence[tuple[str, str]]) -> str:
+    """A popup read top down: a heading, a lead sentence, the key facts as a table, then
+    foldable sections (summary text, raw HTML body) that stay closed until asked for.
+
+    Text is escaped here; section bodies are HTML built (and escaped) by the caller.
+    """
+    body = "".join(
+        f"<tr><th>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
+        for label, value in rows
+        if not missing(value)
+    )
+    lead_html = f'<p class="ba-lead">{escape(str(lead))}</p>' if not missing(lead) else ""
+    folds = "".join(f"<details><summary>{escape(summary)}</summary>{html}</details>"
+                    for summary, html in sections if html)
+    return (f'<div class="ba-popup"><h4>{escape(title)}</h4>{lead_html}'
+            f'<table class="ba-table">{body}</table>{folds}</div>')

@@ -15,7 +15,14 @@ from typing import Any
 from geo._validate import parse_date
 from geo.timespan import DEFAULT_PRECISION, describe_when
 from layers import palette as pal
-from layers._popup import fmt_date, fmt_precision, fmt_range, missing, sources_html, table_html
+from layers._popup import (
+    fmt_date,
+    fmt_precision,
+    fmt_range,
+    missing,
+    sections_html,
+    sources_html,
+)
 from layers._spec import LayerSpec, LegendEntry, Style
 
 # Actor text -> group, first match wins. Joint actions before single governments; armed
@@ -79,24 +86,32 @@ def when_text(p: Mapping[str, Any]) -> str:
 
 
 def _popup(p: Mapping[str, Any]) -> str:
+    """What, when, where and casualties first; then how the point was placed, where the paper
+    differs, and the sources with what each supports, each in a section of its own."""
     footnotes = p.get("footnotes")
     notes = ", ".join(str(n) for n in footnotes) if isinstance(footnotes, list | tuple) and len(footnotes) else None
     rows = [
-        ("Date", when_text(p)),
+        ("When", when_text(p)),
         ("What", str(p.get("kind", "")).replace("-", " ")),
         ("Actor", p.get("actor")),
         ("Target", p.get("target")),
-        ("Place", p.get("place")),
+        ("Where", p.get("place")),
         ("Casualties", casualties_text(p)),
-        ("Location precision", fmt_precision(p.get("precision_m"))),
-        ("How it was placed", p.get("location_note")),
         ("Distance to border", border_text(p)),
-        ("Summary", p.get("summary")),
         ("Paper's footnotes", notes),
-        ("Where the paper differs", p.get("paper_note")),
     ]
-    title = f"{when_text(p)} — {p.get('place', '')}"
-    return table_html(title, rows, sources_html(p.get("sources")))
+    placed = p.get("location_note")
+    precision = fmt_precision(p.get("precision_m"))
+    placement = "" if missing(placed) else f'<p>{escape(str(placed))}</p>'
+    paper = p.get("paper_note")
+    sources = p.get("sources")
+    count = len(sources) if isinstance(sources, list | tuple) else 0
+    sections = [
+        (f"How the point was placed (precision {precision})", placement),
+        ("Where the paper differs", "" if missing(paper) else f"<p>{escape(str(paper))}</p>"),
+        (f"Sources ({count})", sources_html(sources, with_notes=True)),
+    ]
+    return sections_html(f"{when_text(p)} — {p.get('place', '')}", p.get("summary"), rows, sections)
 
 
 def _tooltip(p: Mapping[str, Any]) -> str:

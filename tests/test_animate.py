@@ -7,7 +7,6 @@ import io
 import json
 import shutil
 import subprocess
-import time
 
 import numpy as np
 import pytest
@@ -46,15 +45,12 @@ def test_bad_animation_options_are_named(options, message):
 
 @pytest.fixture(scope="module")
 def crisis_gif():
-    build_figure(View(start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 2)))  # warm the caches
-    start = time.perf_counter()
-    data = render_animation(CRISIS, FigureSpec(), AnimationSpec(fmt="gif", width_px=1280))
-    return data, time.perf_counter() - start
+    return render_animation(CRISIS, FigureSpec(), AnimationSpec(fmt="gif", width_px=1280))
 
 
-def test_crisis_week_gif_is_a_frame_a_day_1280_px_wide_within_10_s(crisis_gif):
-    data, took = crisis_gif
-    assert took <= 10.0, f"crisis week GIF took {took:.1f} s"
+def test_crisis_week_gif_is_a_frame_a_day_1280_px_wide(crisis_gif):
+    # Its time (budget 10 s) is measured by bench/export_bench.py, not asserted here.
+    data = crisis_gif
     gif = Image.open(io.BytesIO(data))
     assert gif.format == "GIF" and gif.n_frames == 8
     assert gif.size[0] == 1280 and 600 < gif.size[1] < 1000
@@ -68,7 +64,7 @@ def test_crisis_week_gif_is_a_frame_a_day_1280_px_wide_within_10_s(crisis_gif):
 
 def test_same_inputs_give_the_same_gif_bytes(crisis_gif):
     again = render_animation(CRISIS, FigureSpec(), AnimationSpec(fmt="gif", width_px=1280))
-    assert again == crisis_gif[0]
+    assert again == crisis_gif
 
 
 def test_each_frame_is_stamped_and_shows_only_its_window():

@@ -231,3 +231,35 @@ def test_switching_basemap_keeps_the_view_and_lets_tiles_show(session):
     opacities = frame.eval_on_selector_all(".leaflet-baStatic_context-pane path", "els => els.map(e => e.getAttribute('fill-opacity'))")
     assert opacities and all(o in ("0", None) for o in opacities)
     assert any("tile.openstreetmap.org" in u for u in requests)
+
+
+def _label_boxes(frame) -> dict[str, tuple[float, float, float, float]]:
+    return {b["text"]: (b["x"], b["y"], b["x"] + b["w"], b["y"] + b["h"]) for b in frame.eval_on_selector_all(
+        ".ba-town-label", "els => els.map(e => { const r = e.getBoundingClientRect(); "
+        "return {text: e.textContent, x: r.x, y: r.y, w: r.width, h: r.height}; })")}
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 0.5 and a[2] > b[0] + 0.5 and a[1] < b[3] - 0.5 and a[3] > b[1] + 0.5
+
+
+def test_town_labels_follow_the_zoom_without_colliding(session):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22&lat=27.4&lon=62.4&zoom=6")
+    wide = wait_for(lambda: _label_boxes(frame), what="town labels")
+    names = list(wide)
+    assert all(not _overlap(wide[a], wide[b]) for i, a in enumerate(names) for b in names[i + 1:])
+    frame.evaluate(f"{ENGINE}.state.map.setView([27.37, 62.33], 9, {{animate: false}})")
+    close = wait_for(lambda: _label_boxes(frame) if "Saravan" in _label_boxes(frame) else None,
+                     what="Saravan named when zoomed in")
+    names = list(close)
+    assert all(not _overlap(close[a], close[b]) for i, a in enumerate(names) for b in names[i + 1:])
+    # No label covers a marker the window shows.
+    markers = frame.eval_on_selector_all(".ba-marker", "els => els.map(e => { const r = e.getBoundingClientRect(); "
+                                         "return [r.x + r.width / 2, r.y + r.height / 2]; })")
+    for box in close.values():
+        assert not any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
+    frame.evaluate(f"{ENGINE}.state.map.setView([27.4, 62.4], 6, {{animate: false}})")
+    page.get_by_text("Towns", exact=True).click()  # the layer off: no names either
+    wait_for(lambda: not _label_boxes(frame), what="labels to go with the towns layer")
+    assert errors == [], errors

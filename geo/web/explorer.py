@@ -169,10 +169,37 @@ def map_document(asset_base: str = ASSET_BASE) -> MapDocument:
     return MapDocument(m.get_root().render(), tiles)
 
 
+LABEL_NEAR_KM = 30  # a town's label rank: the curated events within this distance of it
+
+
+def town_labels(places: PreparedLayer, events: PreparedLayer | None) -> list[dict[str, Any]]:
+    """The towns' names for the map, most important first: a town with more of the atlas's
+    events near it is labelled before one with fewer (then by name). The engine shows as many
+    as fit at the current zoom without overlapping."""
+    import shapely
+
+    from geo.measure import distances_km
+
+    frame, spec = places.frame, SPECS[places.name]
+    near = np.zeros(len(frame), dtype=int)
+    if events is not None and len(events.frame):
+        lons, lats = events.frame.geometry.x.to_numpy(), events.frame.geometry.y.to_numpy()
+        for i, town in enumerate(frame.geometry.values):
+            near[i] = int((distances_km(town.x, town.y, lons, lats) <= LABEL_NEAR_KM).sum())
+    labels = [{"id": str(row["id"]), "name": str(row[spec.label_field]),
+               "lat": round(float(geom.y), 5), "lon": round(float(geom.x), 5), "rank": int(n)}
+              for (_, row), geom, n in zip(frame.iterrows(), frame.geometry.values, near, strict=True)
+              if not shapely.is_empty(geom)]
+    return sorted(labels, key=lambda t: (-t["rank"], t["name"]))
+
+
 def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple[dt.date, dt.date],
                   static_sources: Mapping[str, Any], basemaps: Mapping[str, str]) -> dict[str, Any]:
-    """What the engine needs once: dated layers, undated layer sources, presets, groups."""
+    """What the engine needs once: dated layers, undated layer sources, presets, groups, town
+    labels."""
     dated = {name: dated_collection(p) for name, p in layers_prepared.items() if name in TIME_FIELDS}
+    places = layers_prepared.get("places")
+    labels = town_labels(places, layers_prepared.get("events")) if places is not None else []
     static = [[name, static_sources[name]] for name in SPECS
               if name in STATIC_LAYERS and name in static_sources]
     return {
@@ -182,6 +209,7 @@ def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple
         "presets": presets(domain),
         "groups": actor_groups(),
         "basemaps": dict(basemaps),
+        "labels": labels,
     }
 
 

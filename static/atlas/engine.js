@@ -111,7 +111,7 @@
   }
 
   function applyWindow() {
-    var a = S.win[0], b = S.win[1];
+    var a = S.win[0], b = S.win[1], toggled = false;
     Object.keys(S.dated).forEach(function (name) {
       var layerShown = !!S.shown[name], n = 0;
       S.dated[name].items.forEach(function (it) {
@@ -120,6 +120,7 @@
         if (on && !it.circle) n++;
         if (on !== it.on) {
           it.on = on;
+          toggled = true;
           if (on) S.dated[name].group.addLayer(it.layer); else S.dated[name].group.removeLayer(it.layer);
           var node = on && it.closed != null && it.layer.getElement && it.layer.getElement();
           if (node) node.setAttribute("data-status", it.closed ? "closed" : "open");
@@ -128,6 +129,7 @@
       S.counts[name] = n;
     });
     if (S.importedLayer) S.importedLayer.redraw();
+    if (toggled) placeLabels();
   }
 
   // ---- popups: links to one event ---------------------------------------------------------
@@ -710,6 +712,48 @@
     BA.setContextFill(S.map, key === "offline");
   }
 
+  // ---- town labels: as many as fit at this zoom, most important first, none overlapping -----
+  // Python ranks the towns (events near each); here each is placed right of its point, or
+  // left, or not at all when both would cover a label already placed or the map's edge.
+  var LABEL_H = 14, LABEL_PAD = 3, CHAR_W = 6.3;
+  function placeLabels() {
+    if (!S.labelLayer) return;
+    S.labelLayer.clearLayers();
+    if (!S.shown.places) return;
+    var size = S.map.getSize(), taken = [], shown = [];
+    function free(box) {
+      if (box[0] < 0 || box[1] < 0 || box[2] > size.x || box[3] > size.y) return false;
+      for (var k = 0; k < taken.length; k++) {
+        var t = taken[k];
+        if (box[0] < t[2] && box[2] > t[0] && box[1] < t[3] && box[3] > t[1]) return false;
+      }
+      return true;
+    }
+    // The dated markers shown keep their place: a label never covers one.
+    Object.keys(S.dated).forEach(function (name) {
+      S.dated[name].items.forEach(function (it) {
+        if (!it.on || it.circle || !it.layer.getLatLng) return;
+        var p = S.map.latLngToContainerPoint(it.layer.getLatLng());
+        taken.push([p.x - 7, p.y - 7, p.x + 7, p.y + 7]);
+      });
+    });
+    (S.cfg.labels || []).forEach(function (town) {
+      var pt = S.map.latLngToContainerPoint([town.lat, town.lon]);
+      var w = town.name.length * CHAR_W + 2 * LABEL_PAD, y0 = pt.y - LABEL_H / 2;
+      var right = [pt.x + 5, y0, pt.x + 5 + w, y0 + LABEL_H], left = [pt.x - 5 - w, y0, pt.x - 5, y0 + LABEL_H];
+      var box = free(right) ? right : free(left) ? left : null;
+      if (!box) return;
+      taken.push(box);
+      shown.push(town.id);
+      var anchor = box === right ? [-5, LABEL_H / 2] : [w + 5, LABEL_H / 2];
+      S.L.marker([town.lat, town.lon], {
+        interactive: false, keyboard: false, pane: "baLabels",
+        icon: S.L.divIcon({className: "ba-town-label", html: "", iconSize: [w, LABEL_H], iconAnchor: anchor})
+      }).addTo(S.labelLayer).getElement().textContent = town.name;  // a name from the atlas's data, as text
+    });
+    S.map.getContainer().setAttribute("data-ba-labels", shown.join(","));
+  }
+
   // ---- the legend: a control on the map, folded away on small screens -----------------------
   function setLegend(html) {
     if (!S.legend) {
@@ -774,6 +818,10 @@
     S.win = [dayOf(cfg.window[0]), dayOf(cfg.window[1])];
     Object.keys(cfg.dated || {}).forEach(function (name) { buildDated(name, cfg.dated[name]); S.dated[name].group.addTo(map); });
     S.ImportedLayer = makeImportedLayerClass(S.L);
+    map.createPane("baLabels").style.zIndex = 450;  // over the shapes, under markers and popups
+    map.getPane("baLabels").style.pointerEvents = "none";
+    S.labelLayer = S.L.layerGroup().addTo(map);
+    map.on("zoomend moveend resize", placeLabels);
     update(cfg);
     buildTimeline(document.getElementById("ba-timeline"));
     var span = S.win[1] - S.win[0];
@@ -795,6 +843,7 @@
     if (cfg.static) BA.showStatic(S.map, cfg.static.filter(function (s) { return S.shown[s[0]]; }));
     if (cfg.basemap) setBasemap(cfg.basemap);
     if (cfg.legend) setLegend(cfg.legend);
+    placeLabels();
     if ("imported" in cfg && cfg.importedKey !== S.importedKey) {
       S.importedKey = cfg.importedKey;
       var d = readImported(cfg.imported, cfg.importedMeta);
