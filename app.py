@@ -233,19 +233,27 @@ def map_and_count(view: View) -> View:
 
 
 # --- Timeline and table -----------------------------------------------------------------
+def pick_from_table(view: View) -> None:
+    """A row picked in the events table (its selection, kept by Streamlit from the last run)
+    asks the map to fly to that event and open it: once per pick, before the map is drawn."""
+    selection = st.session_state.get("events_table")
+    rows = selection["selection"]["rows"] if selection and "selection" in selection else []
+    if not rows or "events" not in prepared or st.session_state.get("picked_row") == (view.start, view.end, rows[0]):
+        return
+    st.session_state.picked_row = (view.start, view.end, rows[0])
+    table = window_outputs(view.start, view.end)[0]
+    if rows[0] < len(table):
+        ask_focus(st.session_state.explorer, str(table["id"].iloc[rows[0]]))
+
+
 def events_section(view: View) -> None:
     """The window's events as a table (a row's click opens it on the map) and downloads."""
     if "events" not in prepared:
         return
     table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
     st.subheader(f"{TEXT['events_heading']}, {view.start:%d %b %Y} to {view.end:%d %b %Y} ({len(table)})")
-    picked = st.dataframe(table.drop(columns="id"), width="stretch", hide_index=True,
-                          on_select="rerun", selection_mode="single-row", key="events_table")
-    rows = picked.selection.rows if picked is not None else []
-    if rows and st.session_state.get("picked_row") != (view.start, view.end, rows[0]):
-        st.session_state.picked_row = (view.start, view.end, rows[0])
-        ask_focus(st.session_state.explorer, str(table["id"].iloc[rows[0]]))
-        st.rerun(scope="fragment")
+    st.dataframe(table.drop(columns="id"), width="stretch", hide_index=True,
+                 on_select="rerun", selection_mode="single-row", key="events_table")
     stem = f"border-atlas-events-{view.start}-{view.end}"
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", csv_bytes, file_name=f"{stem}.csv",
@@ -295,6 +303,7 @@ def explorer() -> None:
     A fragment: when the element reports a new window, only this part of the page reruns,
     not the sidebar or the export panel (which read the window from the session state).
     """
+    pick_from_table(_current_view())
     view = map_and_count(_current_view())
     events_section(view)
     imported_section(view)

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.import_app_bench import write_export  # noqa: E402
 from tests._server import CHROMIUM, CHROMIUM_ARGS, map_frame, streamlit_server  # noqa: E402
+from tests._synthetic import write_export  # noqa: E402
 
 BASELINE = "3ba3da8"  # the last commit with the st.slider + st_folium explorer
 MOVES = 50

@@ -78,11 +78,10 @@ def publishing() -> bool:
     import datetime as dt
     import tempfile
 
-    from import_app_bench import write_export
-
     from geo.animate import AnimationSpec, render_animation
     from geo.importers import import_events
     from geo.static import FigureSpec
+    from tests._synthetic import write_export
 
     crisis = View(start=dt.date(2024, 1, 15), end=dt.date(2024, 1, 22))
     gif = median_time(lambda: render_animation(crisis, FigureSpec(), AnimationSpec(fmt="gif", width_px=1280)),

@@ -258,3 +258,17 @@ def test_crossings_carry_their_status_changes_and_closed_look():
     assert [june_15, "closed"] in gabd["_h"]
     assert gabd["_sc"] != gabd["_s"]  # drawn differently while closed
     assert "_h" not in features["taftan-mirjaveh"]  # no dated status: always as it is
+
+
+def test_a_picked_table_row_asks_the_map_to_open_that_event(events):
+    at = _run({"start": "2024-01-16", "end": "2024-01-18"})
+    table = at.dataframe[0].value
+    row = int(table.index[table["place"].str.contains("Saravan")][0])
+    at.session_state["events_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    focus = data(at)["state"]["focus"]
+    assert focus["id"] == "2024-01-18-pakistan-strike-saravan"
+    first = focus["nonce"]
+    at.run()  # the same pick is asked once, not on every rerun
+    assert data(at)["state"]["focus"]["nonce"] == first

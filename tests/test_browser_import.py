@@ -117,3 +117,31 @@ def test_url_values_in_notices_render_as_plain_text(server, browser):
         assert page.locator(f"{alerts} {selector}").count() == 0, selector
     assert not [u for u in fetched if u.startswith(("http://127.0.0.1:9/", "http://evil.example"))]
     page.close()
+
+
+def test_play_with_100000_imported_events(server, browser, tmp_path):
+    from tests._synthetic import write_export
+
+    export = tmp_path / "acled-100k.csv"
+    write_export(export)
+    page, dialogs = _page(browser, server)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_input_files(UPLOAD_INPUT, str(export))
+    frame = map_frame(page, "[data-ba-imported]", timeout=180)
+    drawn = frame.get_attribute("[data-ba-imported]", "data-ba-imported")
+    assert frame.evaluate("BorderAtlasEngine.state.imported.n") == 100_000
+    frame.evaluate("BorderAtlasEngine.setWindow(BorderAtlasEngine.dayOf('2023-01-01'), "
+                   "BorderAtlasEngine.dayOf('2023-01-31'), 'test')")
+    frame.select_option('select[aria-label="Playback speed"]', "30")
+    frame.click(".ba-tl-playbtn")
+    before = frame.get_attribute("[data-ba-imported]", "data-ba-imported")
+    wait_for(lambda: frame.evaluate("BorderAtlasEngine.window()[0]") > "2023-03-01", timeout=20,
+             what="play to move a month-long window through 100,000 events")
+    frame.click(".ba-tl-playbtn")
+    stats = frame.evaluate("BorderAtlasEngine.state.stats.lastPlay")
+    assert stats["frames"] > 10  # it drew frames, not one jump
+    assert frame.get_attribute("[data-ba-imported]", "data-ba-imported") not in (before, drawn)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == [] and dialogs == []
+    page.close()

@@ -204,6 +204,7 @@ def test_file_works_from_disk_with_every_request_blocked(offline_page, crisis_we
     page.click(f'.ba-marker[data-id="{IRAN_STRIKE}"]')
     popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
     assert popup.query_selector("ol.ba-sources li a[href^='http']") is not None
+    assert popup.query_selector(".ba-link") is None  # no link to an address the file does not have
     assert "Sabz Koh" in popup.inner_text() or "Panjgur" in popup.inner_text()
     page.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -332,7 +332,8 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     config.update({
         "window": [view.start.isoformat(), view.end.isoformat()],
         "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
-        "event": None, "layers": layers, "basemap": "offline", "legend": legend, "linkBase": "",
+        # linkBase None: a file has no address to link an event to, so popups carry no link box
+        "event": None, "layers": layers, "basemap": "offline", "legend": legend, "linkBase": None,
         **extra,
     })
     page = HtmlPage(b"", total, included)

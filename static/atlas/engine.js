@@ -145,6 +145,8 @@
     if (!popup || item.popupNode) return;
     var node = el("div", {});
     node.innerHTML = item.feature.properties._p;
+    item.popupNode = node;
+    if (S.cfg.linkBase == null) { popup.setContent(node); return; }  // an exported file: no address
     var box = el("div", {"class": "ba-link"}, node);
     var button = el("button", {type: "button", text: "Copy link to this event"}, box);
     var field = el("input", {type: "text", readonly: "readonly", "aria-label": "Link to this event",
