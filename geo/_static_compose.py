@@ -8,6 +8,7 @@ labels are placed last, around everything else.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from matplotlib.artist import Artist
@@ -44,6 +45,10 @@ from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES
 
 LAYOUT_DPI = 300  # labels are placed at this resolution, whatever the output's
+# In print an import lies just above the province fills, under the border, routes, towns and
+# crossings: 100,000 markers would otherwise bury them (on screen it is clustered, and sits
+# under the atlas's events only: layers.imported's z).
+PRINT_IMPORTED_Z = 15
 
 # Layout, in mm.
 MARGIN = 2.5
@@ -83,7 +88,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     shown = _in_window(view, imported)
     if shown is not None:
         frames[IMPORTED.name] = shown
-        extra = (IMPORTED,)
+        extra = (replace(IMPORTED, z=PRINT_IMPORTED_Z),)
         credit = imported_label or _origin_names(shown)
     crs = map_crs(extent)
     want = project_box(extent, crs)

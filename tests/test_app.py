@@ -272,3 +272,16 @@ def test_a_picked_table_row_asks_the_map_to_open_that_event(events):
     first = focus["nonce"]
     at.run()  # the same pick is asked once, not on every rerun
     assert data(at)["state"]["focus"]["nonce"] == first
+
+
+def test_export_panel_draws_a_gif_with_a_progress_bar():
+    at = _run({"start": "2024-01-16", "end": "2024-01-18", "layers": "border,provinces,events"})
+    at.selectbox(key="export_format").set_value("gif")
+    at.run()
+    at.selectbox(key="export_width_px").set_value(640)
+    at.button(key="export_draw").click().run()
+    assert not at.exception and not at.error
+    kinds = [getattr(e, "type", None) for e in at.main]
+    assert "progress" in kinds and "image" in kinds
+    labels = [b.label for b in at.main if type(b).__name__ == "DownloadButton"]
+    assert "Download GIF" in labels

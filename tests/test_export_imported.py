@@ -91,12 +91,15 @@ def test_a_narrower_window_draws_fewer(imported):
     assert set(info.layers["imported"].frame["date"].dt.day) == {16, 18}
 
 
-def test_imported_events_lie_under_the_atlas_events(january):
-    _, info = january
-    imported_z = {a.get_zorder() for a in info.layers["imported"].artists}
-    events_z = {a.get_zorder() for a in info.layers["events"].artists}
-    border_z = {a.get_zorder() for a in info.layers["border"].artists}
-    assert max(border_z) < min(imported_z) and max(imported_z) < min(events_z)
+def test_imported_events_lie_under_everything_the_atlas_draws_but_its_areas(imported):
+    """A dense import is background: the border, routes, towns, crossings and the atlas's
+    events print over it, and it over the province fills."""
+    view = View(start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 31))
+    info = figure_info(build_figure(view, SMALL, imported=imported))
+    z = {name: {a.get_zorder() for a in d.artists} for name, d in info.layers.items() if d.artists}
+    for above in ("border", "routes", "places", "crossings", "events"):
+        assert max(z["imported"]) < min(z[above]), above
+    assert max(z["provinces"]) < min(z["imported"])
 
 
 def test_imported_events_do_not_move_the_map_and_are_not_labelled(january):
@@ -110,8 +113,8 @@ def test_legend_has_an_imported_block_of_the_kinds_and_actors_shown(january):
     _, info = january
     texts = legend_texts(info)
     start = texts.index("Imported events")
-    end = texts.index("International border")
-    assert texts.index("Strikes, attacks and diplomacy") < start < end
+    end = texts.index("Provinces")  # drawn under the border, over the provinces (in print)
+    assert texts.index("Strikes, attacks and diplomacy") < texts.index("International border") < start < end
     block = texts[start + 1:end]
     assert block == ["Kind: strike", "Kind: clash", "Kind: protest", "Kind: other",
                      "Actor: Iran", "Actor: Pakistan", "Actor: Armed group",
