@@ -23,6 +23,7 @@ from geo.view import (
     view_from_query,
 )
 from geo.web.explorer import (
+    DATED_FILE,
     engine_config,
     imported_columns,
     imported_legend_html,
@@ -208,8 +209,13 @@ def explorer_page() -> tuple[str, dict]:
     page = map_document()
     static = {name: webmap.static_layer_url(name) for name in layers
               if name in webmap.STATIC_LAYERS and (webmap.WEB_DIR / f"{name}.json").exists()}
+    dated_file = webmap.WEB_DIR / f"{DATED_FILE}.json"
+    # The browser file holds every dated layer: used only when each of them loaded here too
+    # (a layer that failed is left out everywhere); otherwise what loaded is sent inline.
+    complete = all(name in layers for name in ("events", "crossings"))
+    dated = webmap.static_layer_url(DATED_FILE) if complete and dated_file.exists() else None
     config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
-                           basemaps=page.basemaps)
+                           basemaps=page.basemaps, dated_source=dated)
     return page.html, config
 
 

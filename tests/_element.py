@@ -7,11 +7,13 @@ back when the user lets go of the timeline (window, centre, zoom).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
 KEY = "atlas"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def element(at: AppTest):
@@ -38,6 +40,15 @@ def report(at: AppTest, start: str, end: str, lat: float = 27.5, lon: float = 62
     return at.run()
 
 
+def dated(at: AppTest) -> dict[str, Any]:
+    """The dated layers the element works from: inline, or the browser file its URL names."""
+    source = data(at)["config"]["dated"]
+    if isinstance(source, str):  # /app/static/web/dated.json?v=<hash>
+        path = ROOT / source.split("?")[0].removeprefix("/app/")
+        return json.loads(path.read_text(encoding="utf-8"))
+    return source
+
+
 def dated_ids(at: AppTest, layer: str = "events") -> set[str]:
-    features = data(at)["config"]["dated"][layer]["features"]
+    features = dated(at)[layer]["features"]
     return {f["properties"]["_id"] for f in features if "#" not in f["properties"]["_id"]}

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
-from tests._element import data, dated_ids, report
+from tests._element import data, dated, dated_ids, report
 from tests._markdown import only_escaped, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -106,7 +106,7 @@ def test_layer_toggles_and_basemap_reach_the_element():
 def test_crossings_carry_their_opening_day():
     at = _run()
     crossings = geo.load_layer("crossings").dropna(subset=["opened"])
-    features = {f["properties"]["_id"]: f["properties"] for f in data(at)["config"]["dated"]["crossings"]["features"]}
+    features = {f["properties"]["_id"]: f["properties"] for f in dated(at)["crossings"]["features"]}
     for _, row in crossings.iterrows():
         day = (row["opened"] - dt.datetime(1970, 1, 1)).days
         assert features[row["id"]]["_d0"] == day
@@ -246,13 +246,13 @@ def test_a_faulty_shipped_layer_is_a_named_notice_and_the_rest_works(tmp_path, m
     (error,) = [shown(e.value) for e in at.error]
     assert error.startswith("The events layer could not be loaded and is left out:")
     assert "events.geojson" in error and "Traceback" not in error
-    assert "events" not in data(at)["config"]["dated"] and data(at)["doc"]  # the map and the rest work
+    assert "events" not in dated(at) and data(at)["doc"]  # the map and the rest work
     assert at.sidebar.checkbox(key="layer_events").disabled
 
 
 def test_crossings_carry_their_status_changes_and_closed_look():
     at = _run()
-    features = {f["properties"]["_id"]: f["properties"] for f in data(at)["config"]["dated"]["crossings"]["features"]}
+    features = {f["properties"]["_id"]: f["properties"] for f in dated(at)["crossings"]["features"]}
     gabd = features["gabd-rimdan"]
     june_15 = (dt.date(2025, 6, 15) - dt.date(1970, 1, 1)).days
     assert [june_15, "closed"] in gabd["_h"]

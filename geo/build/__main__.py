@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         prepared = {n: webmap.prepare_layer(n, shipped_layer(n)) for n in webmap.STATIC_LAYERS}
         for path in webmap.write_static_layers(prepared):
             print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy)")
+        from geo.web.explorer import DATED_FILE, dated_json
+
+        dated = {n: webmap.prepare_layer(n, shipped_layer(n)) for n in ("events", "crossings")}
+        path = webmap.WEB_DIR / f"{DATED_FILE}.json"
+        path.write_text(dated_json(dated), encoding="utf-8")
+        print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy of the dated layers)")
     except BorderAtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

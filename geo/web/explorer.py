@@ -34,7 +34,7 @@ MAP_ELEMENT_ID = "ba-timeline"
 # The browser's own scripts and styles, in load order (after Leaflet and jQuery).
 ENGINE_JS = ("atlas/atlas.js", "atlas/engine.js")
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
-VENDOR_JS = ("vendor/leaflet/leaflet.js", "vendor/jquery/jquery.min.js")
+VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery
 VENDOR_CSS = ("vendor/leaflet/leaflet.css",)
 # Imported text sent to the browser per event, and its label in the popup. Long texts
 # (summaries, notes) stay on the server: they are in the table and the downloads.
@@ -193,11 +193,27 @@ def town_labels(places: PreparedLayer, events: PreparedLayer | None) -> list[dic
     return sorted(labels, key=lambda t: (-t["rank"], t["name"]))
 
 
+DATED_FILE = "dated"  # static/web/dated.json: the dated layers for the browser (make data)
+
+
+def dated_layers(layers_prepared: Mapping[str, PreparedLayer]) -> dict[str, Any]:
+    """Every dated layer for the engine: {layer: FeatureCollection with days}."""
+    return {name: dated_collection(p) for name, p in layers_prepared.items() if name in TIME_FIELDS}
+
+
+def dated_json(layers_prepared: Mapping[str, PreparedLayer]) -> str:
+    """The browser file of the dated layers (deterministic bytes)."""
+    return json.dumps(dated_layers(layers_prepared), ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True, allow_nan=False) + "\n"
+
+
 def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple[dt.date, dt.date],
-                  static_sources: Mapping[str, Any], basemaps: Mapping[str, str]) -> dict[str, Any]:
-    """What the engine needs once: dated layers, undated layer sources, presets, groups, town
-    labels."""
-    dated = {name: dated_collection(p) for name, p in layers_prepared.items() if name in TIME_FIELDS}
+                  static_sources: Mapping[str, Any], basemaps: Mapping[str, str],
+                  dated_source: str | None = None) -> dict[str, Any]:
+    """What the engine needs once: dated layers (or the URL of their browser file, which the
+    server sends compressed and the browser caches), undated layer sources, presets, groups,
+    town labels."""
+    dated: Any = dated_source if dated_source is not None else dated_layers(layers_prepared)
     places = layers_prepared.get("places")
     labels = town_labels(places, layers_prepared.get("events")) if places is not None else []
     static = [[name, static_sources[name]] for name in SPECS

@@ -872,9 +872,24 @@
     attached = map;
     if (window.BA_CONFIG) configure(window.BA_CONFIG);
   }
+  // The dated layers come inline or as the URL of their browser file (fetched once; calls
+  // that arrive meanwhile are kept, and the last one is applied when the engine has started).
+  var loading = null;
   function configure(cfg) {
     if (!attached) throw new Error("Border Atlas: the map is not built yet");
-    if (!S.map) start(attached, cfg); else update(cfg);
+    if (S.map) { update(cfg); return; }
+    if (loading) { loading.latest = cfg; return; }
+    if (typeof cfg.dated !== "string") { start(attached, cfg); return; }
+    loading = {latest: null};
+    fetch(cfg.dated).then(function (r) {
+      if (!r.ok) throw new Error("Border Atlas: " + cfg.dated + " answered " + r.status);
+      return r.json();
+    }).then(function (dated) {
+      var later = loading.latest;
+      loading = null;
+      start(attached, Object.assign({}, cfg, {dated: dated}));
+      if (later) update(later);
+    }).catch(function (err) { loading = null; console.error(String(err)); });
   }
 
   window.BorderAtlasEngine = {
