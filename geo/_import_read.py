@@ -661,7 +661,10 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
             if len(points) > 1:
                 notes.append(Problem(None, f"layer: read point layer {quote(points[0])}; "
                                            f"the file has others ({', '.join(map(quote, points[1:]))})"))
-            frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True)
+            _check_gpkg_size(pyogrio.read_info(path, layer=points[0]), label)
+            checkpoint()
+            frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True,
+                                           max_features=MAX_ROWS + 1)
         except EventImportError:
             raise
         except gdal_errors as exc:
@@ -698,6 +701,17 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
     table = table.reset_index(drop=True)
     return RawTable("gpkg", table, rows[ok], len(frame), lon=np.asarray(x, dtype=float),
                     lat=np.asarray(y, dtype=float), problems=problems, notes=notes)
+
+
+def _check_gpkg_size(info: Mapping[str, Any], label: str) -> None:
+    """Refuse a GeoPackage layer with more features or fields than the limits, before reading it."""
+    features, fields = int(info.get("features") or 0), len(info.get("fields", ()))
+    if features > MAX_ROWS:
+        raise EventImportError(f"{quote(label)}: has {features:,} features, over the limit of "
+                               f"{MAX_ROWS:,}; export a smaller date range or region")
+    if fields > MAX_COLUMNS:
+        raise EventImportError(f"{quote(label)}: has {fields:,} fields, over the limit of "
+                               f"{MAX_COLUMNS:,} columns")
 
 
 def _column_text(series: pd.Series) -> pd.Series:

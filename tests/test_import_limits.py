@@ -202,3 +202,11 @@ def test_every_limit_is_documented_in_the_readme():
         if name.isupper() and name != "MB":
             shown = {f"{value:,}", f"{value:g}", f"{value / 1e6:g} MB"}
             assert any(s in section for s in shown), f"{name} = {value} is not in the README"
+
+
+def test_a_geopackage_over_the_row_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from tests.test_import import _gpkg
+
+    data = _gpkg(tmp_path, "EPSG:4326", [SABZ_KOH] * 4, date=["2024-01-16"] * 4)
+    monkeypatch.setattr(import_read, "MAX_ROWS", 3)
+    _refused(data, "many.gpkg", "has 4 features, over the limit of 3")
