@@ -27,9 +27,6 @@ def _slow_border_measures(*args, **kwargs):
     return _slow_border_measures.real(*args, **kwargs)
 
 
-if not hasattr(geo.importers._border_measures, "real"):
-    _slow_border_measures.real = geo.importers._border_measures
-    geo.importers._border_measures = _slow_border_measures
 
 
 def slow_app(folder: Path) -> Path:
@@ -40,5 +37,8 @@ def slow_app(folder: Path) -> Path:
     return script
 
 
-if __name__ == "__main__":  # as Streamlit's main script
+if __name__ == "__main__":  # as Streamlit's main script (never on import: tests import slow_app)
+    if not hasattr(geo.importers._border_measures, "real"):
+        _slow_border_measures.real = geo.importers._border_measures
+        geo.importers._border_measures = _slow_border_measures
     runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
