@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 import streamlit as st
@@ -10,8 +11,9 @@ import streamlit as st
 from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
 from geo.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
 from geo.assemble import shipped_layer, window
+from geo.import_budget import ImportJob
 from geo.importers import EventImportError, import_events
-from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
+from geo.limits import IMPORT_POLL_SECONDS, MAX_IMPORT_BYTES, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.static import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec, figure_spec_bytes
 from geo.table import events_csv, events_geojson, events_table, imported_table
@@ -58,6 +60,7 @@ TEXT = {
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
 IMPORTED_TABLE_ROWS = 1000  # rows of imported events shown; the download has them all
+IMPORT_WAIT_SECONDS = 1.5  # an import done by then shows at once; a longer one reports progress
 BASEMAP_LABELS = {k: webmap.BASEMAPS[k][0] for k in BASEMAPS}
 
 st.set_page_config(page_title="Border Atlas", page_icon="🗺️", layout="wide")
@@ -128,16 +131,33 @@ prepared, load_errors = prepared_layers()
 def _import_upload(upload) -> None:
     """Import an upload once (per file), keeping the result in this session's state only.
 
-    The file is read from memory; nothing is written outside a temporary directory, and
-    nothing is shared with other sessions. A file that cannot be imported leaves its error.
+    The import runs in a worker (``ImportJob``) under the importer's time budget; this
+    session keeps it alive by touching it, here and from ``_import_progress`` while it
+    runs, so a closed tab stops it within seconds. The file is read from memory; nothing is
+    written outside a temporary directory, and nothing is shared with other sessions.
     """
     current = st.session_state.get("imported") or st.session_state.get("import_error")
     if current is not None and current["file_id"] == upload.file_id:
         return  # already imported (or refused): reruns do not redo it
-    st.session_state.pop("imported", None)
-    st.session_state.pop("import_error", None)
+    job = st.session_state.get("import_job")
+    if job is None or job.key != upload.file_id or (job.done and job.orphaned):
+        if job is not None:
+            job.cancel("another file was chosen")
+        st.session_state.pop("imported", None)
+        st.session_state.pop("import_error", None)
+        data, name = upload.getvalue(), upload.name
+        job = ImportJob(lambda stop: import_events(data, filename=name, stop=stop),
+                        key=upload.file_id)
+        st.session_state.import_job = job
+    job.touch()
+    if job.wait(IMPORT_WAIT_SECONDS):
+        _finish_import(upload, st.session_state.pop("import_job"))
+
+
+def _finish_import(upload, job: ImportJob) -> None:
+    """Keep a finished import's result (or its error) in this session's state."""
     try:
-        result = import_events(upload.getvalue(), filename=upload.name)
+        result = job.result()
     except EventImportError as exc:
         st.session_state.import_error = {"file_id": upload.file_id, "message": str(exc)}
         return
@@ -158,6 +178,20 @@ def _import_upload(upload) -> None:
     st.session_state.layer_imported = True
 
 
+@st.fragment(run_every=IMPORT_POLL_SECONDS)
+def _import_progress(name: str) -> None:
+    """While an import runs: say so, and keep it alive (the browser reruns this every
+    ``IMPORT_POLL_SECONDS``; once the tab is closed nothing does, and the import stops)."""
+    job = st.session_state.get("import_job")
+    if job is None:
+        return
+    job.touch()
+    if job.done:
+        st.rerun()  # the whole page: the sidebar, map and table show the result
+    st.info(plain_markdown(f"Importing {name}… ({time.monotonic() - job.started:.0f} s)"),
+            icon="⏳")
+
+
 def import_panel() -> None:
     """Upload box, what the import kept and skipped, and the layer's toggle."""
     st.header(TEXT["import_heading"])
@@ -166,8 +200,13 @@ def import_panel() -> None:
     if upload is None:
         st.session_state.pop("imported", None)
         st.session_state.pop("import_error", None)
+        if (job := st.session_state.pop("import_job", None)) is not None:
+            job.cancel("the file was removed")
         return
     _import_upload(upload)
+    if "import_job" in st.session_state:
+        _import_progress(upload.name)
+        return
     if "import_error" in st.session_state:
         st.error(plain_markdown(st.session_state.import_error["message"]), icon="🚫")
         return

@@ -32,6 +32,7 @@ from pyproj.exceptions import CRSError
 
 from geo._bounded import NotARegularFile, json_depth, read_at_most
 from geo._import_types import EventImportError, Problem, fmt_size, quote
+from geo.import_budget import checkpoint
 from geo.limits import (
     MAX_COLUMNS,
     MAX_HEADER_CHARS,
@@ -47,6 +48,7 @@ JSON_SUFFIXES = (".geojson", ".json")
 GPKG_SUFFIXES = (".gpkg",)
 ARCHIVE_MEMBERS = CSV_SUFFIXES + JSON_SUFFIXES + GPKG_SUFFIXES
 DELIMITERS = (",", ";", "\t")
+CSV_CHUNK_ROWS = 50_000  # rows (or features) read between two checks of the import's budget
 _WGS84 = CRS.from_epsg(4326)
 
 
@@ -276,15 +278,7 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     unique = _unique_names(names)
     problems: list[Problem] = []
     try:
-        with warnings.catch_warnings():  # a row wider than the header: read it slowly, below
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(data), sep=sep, dtype=str, na_filter=False, keep_default_na=False,
-                skip_blank_lines=False, encoding=codec, engine="c", quotechar='"',
-                header=0, names=unique,
-            )
-        if not isinstance(frame.index, pd.RangeIndex):  # pandas took column 1 as an index
-            raise ValueError("more fields than header")
+        frame = _read_csv_in_chunks(data, sep, codec, unique)
         rows = np.arange(2, len(frame) + 2)
     except pd.errors.EmptyDataError:
         raise EventImportError(f"{quote(label)}: has no header row") from None
@@ -302,6 +296,29 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     n_read = len(frame) + len(problems)
     return RawTable("csv", frame, rows, n_read, problems=sorted(problems, key=lambda p: p.row),
                     notes=notes + more_notes, delimiter=sep)
+
+
+def _read_csv_in_chunks(data: bytes, sep: str, codec: str, names: list[str]) -> pd.DataFrame:
+    """pandas' C parser, ``CSV_CHUNK_ROWS`` rows at a time with a ``checkpoint()`` between.
+
+    Raises ValueError (or pandas' ParserError/ParserWarning) for a row wider than the header.
+    """
+    chunks = []
+    with warnings.catch_warnings():  # a row wider than the header: read it slowly, below
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        with pd.read_csv(
+            io.BytesIO(data), sep=sep, dtype=str, na_filter=False, keep_default_na=False,
+            skip_blank_lines=False, encoding=codec, engine="c", quotechar='"',
+            header=0, names=names, chunksize=CSV_CHUNK_ROWS,
+        ) as reader:
+            for chunk in reader:
+                if not isinstance(chunk.index, pd.RangeIndex):  # pandas took column 1 as an index
+                    raise ValueError("more fields than header")
+                chunks.append(chunk)
+                checkpoint()
+    if not chunks:
+        return pd.DataFrame({n: pd.Series([], dtype=str) for n in names})
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
 def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
@@ -401,6 +418,8 @@ def _read_csv_slowly(text: str, sep: str, label: str) -> tuple[list[str], pd.Dat
     record = 1
     while True:
         record += 1
+        if record % CSV_CHUNK_ROWS == 0:
+            checkpoint()
         try:
             fields = next(reader)
         except StopIteration:
@@ -542,6 +561,7 @@ def read_geojson(text: str, label: str) -> RawTable:
     if depth > MAX_JSON_DEPTH:
         raise EventImportError(f"{quote(label)}: JSON nested {depth:,} levels deep, over the limit "
                                f"of {MAX_JSON_DEPTH}; a FeatureCollection of points needs about 8")
+    checkpoint()
     try:
         collection = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -564,6 +584,8 @@ def read_geojson(text: str, label: str) -> RawTable:
     rows, xs, ys, problems = [], [], [], []
     keys: set[str] = set()
     for index, feature in enumerate(features):
+        if index % CSV_CHUNK_ROWS == 0:
+            checkpoint()
         if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
             problems.append(Problem(index, "not a feature: the item is not a GeoJSON Feature"))
             continue
@@ -639,7 +661,10 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
             if len(points) > 1:
                 notes.append(Problem(None, f"layer: read point layer {quote(points[0])}; "
                                            f"the file has others ({', '.join(map(quote, points[1:]))})"))
-            frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True)
+            _check_gpkg_size(pyogrio.read_info(path, layer=points[0]), label)
+            checkpoint()
+            frame = pyogrio.read_dataframe(path, layer=points[0], fid_as_index=True,
+                                           max_features=MAX_ROWS + 1)
         except EventImportError:
             raise
         except gdal_errors as exc:
@@ -676,6 +701,17 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
     table = table.reset_index(drop=True)
     return RawTable("gpkg", table, rows[ok], len(frame), lon=np.asarray(x, dtype=float),
                     lat=np.asarray(y, dtype=float), problems=problems, notes=notes)
+
+
+def _check_gpkg_size(info: Mapping[str, Any], label: str) -> None:
+    """Refuse a GeoPackage layer with more features or fields than the limits, before reading it."""
+    features, fields = int(info.get("features") or 0), len(info.get("fields", ()))
+    if features > MAX_ROWS:
+        raise EventImportError(f"{quote(label)}: has {features:,} features, over the limit of "
+                               f"{MAX_ROWS:,}; export a smaller date range or region")
+    if fields > MAX_COLUMNS:
+        raise EventImportError(f"{quote(label)}: has {fields:,} fields, over the limit of "
+                               f"{MAX_COLUMNS:,} columns")
 
 
 def _column_text(series: pd.Series) -> pd.Series:

@@ -140,6 +140,7 @@ _COMMAND_LINE_ONLY = ("write_recipe",)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``border-atlas`` with ``argv`` (the process's arguments by default); the exit status."""
+    _quiet_library_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "export":
@@ -149,6 +150,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args)
     except KeyboardInterrupt:
         return 130
+
+
+def _quiet_library_logs() -> None:
+    """A command's errors are its one line on stderr: the library's logged tracebacks (meant
+    for a server's log) are not printed (Python prints unhandled log records to stderr)."""
+    import logging
+
+    logger = logging.getLogger("geo")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
 
 
 def _export(args: argparse.Namespace) -> int:

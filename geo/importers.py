@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -60,7 +61,8 @@ from geo._import_types import (
     Problem,
     quote,
 )
-from geo.limits import MAX_IMPORT_BYTES
+from geo.import_budget import Budget, checkpoint, running_under
+from geo.limits import IMPORT_SECONDS, MAX_IMPORT_BYTES
 from geo.measure import distance_to_border_km, side_of_border
 
 __all__ = [
@@ -170,6 +172,8 @@ def import_events(
     filename: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     border: LineString | None = None,
+    time_budget: float | None = IMPORT_SECONDS,
+    stop: Callable[[], str | None] | None = None,
 ) -> ImportResult:
     """Import an events file: an ACLED or UCDP GED CSV export, GeoJSON or a GeoPackage.
 
@@ -187,6 +191,12 @@ def import_events(
     border
         The line to measure ``border_distance_km`` and ``border_side`` from; the shipped
         Iran-Pakistan border by default.
+    time_budget
+        Seconds the import may take (``geo.limits.IMPORT_SECONDS`` by default; None for no
+        limit); past it, it stops with an ``ImportStopped`` error.
+    stop
+        Asked between steps: a reason (text) to stop now, or None to go on
+        (``geo.import_budget.ImportJob`` stops an import whose session has gone).
 
     Returns
     -------
@@ -206,7 +216,8 @@ def import_events(
         raise TypeError(f"border must be a shapely LineString, not {type(border).__name__}")
     data, label = read_bytes(source, filename=filename, max_bytes=max_bytes)
     try:
-        return _import(data, label, max_bytes=max_bytes, border=border)
+        with running_under(Budget(label, time_budget, stop)):
+            return _import(data, label, max_bytes=max_bytes, border=border)
     except EventImportError:
         raise
     except MemoryError:
@@ -240,6 +251,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
                                        f"{'s' if nuls > 1 else ''} removed from the text"))
         if not text.strip():
             raise EventImportError(f"{quote(label)}: has no text, only blank space")
+    checkpoint()
     kind = sniff_kind(data, text, label)
     if kind == "gpkg":
         raw = read_gpkg(data, label)
@@ -250,6 +262,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
         assert text is not None
         raw = read_csv(data, text, codec, label)
     raw.notes[:0] = notes
+    checkpoint()
     return _events(raw, label, border=border)
 
 
@@ -279,8 +292,11 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
                             raw.rows_read)
 
     rows = raw.rows
+    checkpoint()
     dates, date_why = parse_dates(fields.date, fields.date_column)
+    checkpoint()
     lon, lat, coord_why, coord_notes = _coordinates(fields, raw)
+    checkpoint()
     notes += [Problem(int(rows[i]), why) for i, why in coord_notes]
     reasons = _combine(date_why, coord_why)
     bad = np.flatnonzero(reasons != "")
@@ -293,7 +309,9 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
 
     k = np.flatnonzero(keep)
     lon_k, lat_k = lon[k], lat[k]
+    checkpoint()
     distance, side = _border_measures(lon_k, lat_k, border)
+    checkpoint()
     row_notes = _notes_by_row(notes, rows)
 
     def pick(series: pd.Series) -> pd.Series:  # keeps pandas' string storage: no re-conversion

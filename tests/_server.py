@@ -43,9 +43,27 @@ def streamlit_server(timeout: float = 60.0, app: Path = ROOT / "app.py", root: P
         yield from _serve(cmd, log, f"http://127.0.0.1:{port}/", timeout, root)
 
 
+# The server process behind each running URL (for benches and tests that measure it).
+SERVERS: dict[str, subprocess.Popen] = {}
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_share(pid: int, seconds: float = 1.0) -> float:
+    """The share of one core the process used over the next ``seconds`` (0.25 = 25 %)."""
+    before = cpu_seconds(pid)
+    time.sleep(seconds)
+    return (cpu_seconds(pid) - before) / seconds
+
+
 def _serve(cmd: list[str], log, url: str, timeout: float, root: Path = ROOT) -> Iterator[str]:
     proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(root)})
+    SERVERS[url] = proc
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -61,6 +79,7 @@ def _serve(cmd: list[str], log, url: str, timeout: float, root: Path = ROOT) -> 
                 time.sleep(0.1)
         yield url
     finally:
+        SERVERS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)

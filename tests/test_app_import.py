@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,7 +25,16 @@ def _fresh() -> AppTest:
 
 def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
     at.sidebar.get("file_uploader")[0].upload(name, content, "text/csv")
-    return at.run()
+    return _settled(at.run())
+
+
+def _settled(at: AppTest, seconds: float = 60) -> AppTest:
+    """Rerun (as the browser's polling would) until the import has finished."""
+    deadline = time.monotonic() + seconds
+    while "import_job" in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.2)
+        at.run()
+    return at
 
 
 def _imported_table(at: AppTest):

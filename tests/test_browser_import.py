@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,24 @@ def test_play_with_100000_imported_events(server, browser, tmp_path):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert errors == [] and dialogs == []
     page.close()
+
+
+def test_closing_the_tab_stops_a_running_import(browser, tmp_path):
+    """The slow app's import would burn a core for a minute; closed, the server is idle in 5 s."""
+    from tests._server import SERVERS, cpu_share, streamlit_server
+    from tests._slow_import_app import slow_app
+
+    (tmp_path / "app").mkdir()
+    with streamlit_server(app=slow_app(tmp_path / "app")) as url:
+        pid = SERVERS[url].pid
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto(url)
+        map_frame(page, ".ba-marker", timeout=60)
+        page.set_input_files(UPLOAD_INPUT, str(_hostile_csv(tmp_path)))
+        wait_for(lambda: page.get_by_text("Importing hostile-export.csv").count(), timeout=30,
+                 what="the import's progress notice")
+        assert cpu_share(pid, 2.0) > 0.2  # the import is running (on a busy, shared machine)
+        context.close()
+        time.sleep(5)
+        assert cpu_share(pid) < 0.1, "the import kept running after its tab was closed"

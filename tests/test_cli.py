@@ -379,3 +379,22 @@ def test_one_upload_limit_figure_for_the_cli_the_importer_and_the_app():
     export = build_parser()._subparsers._group_actions[0].choices["export"]
     events_help = next(a.help for a in export._actions if "--events" in a.option_strings)
     assert "up to 50 MB (50,000,000 bytes)" in events_help
+
+
+def test_an_internal_import_error_is_one_line_without_a_traceback(tmp_path):
+    # In a process of its own: pytest's log capture would hide a printed traceback.
+    events = tmp_path / "acled.csv"
+    events.write_bytes(b"event_id_cnty,event_date\nPAK1,2024-01-16\n")
+    script = (
+        "import sys, geo.importers, geo.cli\n"
+        "def broken(*a, **k):\n"
+        "    raise RecursionError('maximum recursion depth exceeded')\n"
+        "geo.importers._import = broken\n"
+        "sys.exit(geo.cli.main(sys.argv[1:]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, "export", *FAST, "--events", str(events),
+                             "--out", str(tmp_path / "f.png")], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "internal error: RecursionError" in result.stderr, \
+        result.stderr

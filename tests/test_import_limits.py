@@ -189,3 +189,24 @@ def test_an_error_never_quotes_the_files_content(tmp_path):
     with pytest.raises(EventImportError) as err:
         import_events(json.dumps(feats).encode(), filename="x.geojson")
     assert "secret_name" not in str(err.value)
+
+
+def test_every_limit_is_documented_in_the_readme():
+    import geo.limits
+    from tests.test_cli import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Limits", 1)[1].split("\n## ", 1)[0]
+    for name in dir(geo.limits):
+        value = getattr(geo.limits, name)
+        if name.isupper() and name != "MB":
+            shown = {f"{value:,}", f"{value:g}", f"{value / 1e6:g} MB"}
+            assert any(s in section for s in shown), f"{name} = {value} is not in the README"
+
+
+def test_a_geopackage_over_the_row_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from tests.test_import import _gpkg
+
+    data = _gpkg(tmp_path, "EPSG:4326", [SABZ_KOH] * 4, date=["2024-01-16"] * 4)
+    monkeypatch.setattr(import_read, "MAX_ROWS", 3)
+    _refused(data, "many.gpkg", "has 4 features, over the limit of 3")

@@ -1,0 +1,44 @@
+"""app.py with one import step made slow (60 s of CPU in 20 ms slices, checking the import's
+budget between slices), to see what happens to a long import when its tab is closed.
+Used by tests/test_browser_import.py and bench/limits_bench.py; never by the atlas.
+
+``slow_app(folder)`` puts a copy of it in ``folder`` beside a link to the atlas's static/
+(Streamlit serves static/ from the main script's folder)."""
+
+from __future__ import annotations
+
+import runpy
+import time
+from pathlib import Path
+
+import geo.importers
+from geo.import_budget import checkpoint
+
+SLOW_SECONDS = 60.0
+ROOT = Path(geo.importers.__file__).resolve().parent.parent
+
+
+def _slow_border_measures(*args, **kwargs):
+    for _ in range(int(SLOW_SECONDS / 0.02)):
+        checkpoint()
+        end = time.perf_counter() + 0.02
+        while time.perf_counter() < end:
+            pass
+    return _slow_border_measures.real(*args, **kwargs)
+
+
+
+
+def slow_app(folder: Path) -> Path:
+    """A runnable copy of this script in ``folder``, with the atlas's static files beside it."""
+    (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    script = folder / "slow_import_app.py"
+    script.write_text(Path(__file__).read_text(encoding="utf-8"), encoding="utf-8")
+    return script
+
+
+if __name__ == "__main__":  # as Streamlit's main script (never on import: tests import slow_app)
+    if not hasattr(geo.importers._border_measures, "real"):
+        _slow_border_measures.real = geo.importers._border_measures
+        geo.importers._border_measures = _slow_border_measures
+    runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
