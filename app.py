@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
+from geo import LAYER_NAMES, BorderAtlasError
 from geo.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
 from geo.assemble import shipped_layer, window
 from geo.importers import EventImportError, import_events
@@ -22,6 +22,7 @@ from geo.view import (
     View,
     view_from_query,
 )
+from geo.web import layers as web
 from geo.web.explorer import (
     engine_config,
     imported_columns,
@@ -29,7 +30,8 @@ from geo.web.explorer import (
     map_document,
     presets,
 )
-from layers import SPECS
+from geo.web.imported import prepare_imported
+from layers import SPECS, credits
 from layers.imported import IMPORTED
 from ui.explorer import ask_focus, initial_state, map_element
 
@@ -57,19 +59,18 @@ TEXT = {
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
 IMPORTED_TABLE_ROWS = 1000  # rows of imported events shown; the download has them all
-BASEMAP_LABELS = {k: webmap.BASEMAPS[k][0] for k in BASEMAPS}
 
 st.set_page_config(page_title="Border Atlas", page_icon="🗺️", layout="wide")
 
 
 # --- Cached loaders (shared by every session; never modified) ---------------------------
 @st.cache_resource(show_spinner=False)
-def prepared_layers() -> tuple[dict[str, webmap.PreparedLayer], dict[str, str]]:
+def prepared_layers() -> tuple[dict[str, web.PreparedLayer], dict[str, str]]:
     """Every layer ready for the browser, and the error of any layer that failed to load."""
     prepared, errors = {}, {}
     for name in LAYER_NAMES:
         try:
-            prepared[name] = webmap.prepare_layer(name, shipped_layer(name))
+            prepared[name] = web.prepare_layer(name, shipped_layer(name))
         except BorderAtlasError as exc:
             errors[name] = str(exc)
     return prepared, errors
@@ -145,7 +146,7 @@ def _import_upload(upload) -> None:
     if not events.empty:
         last = events["end_date"].fillna(events["date"])
         dates = (events["date"].min().date(), last.max().date())
-    layer = webimport.prepare_imported(events)
+    layer = prepare_imported(events)
     st.session_state.imported = {
         "file_id": upload.file_id,
         "name": upload.name,
@@ -186,12 +187,9 @@ with st.sidebar:
         disabled = name in load_errors
         st.checkbox(spec.title, key=f"layer_{name}", disabled=disabled, help=spec.description)
     st.radio(TEXT["basemap"], options=list(BASEMAPS), key="basemap",
-             format_func=BASEMAP_LABELS.get, help=TEXT["basemap_help"])
+             format_func=lambda key: BASEMAPS[key].label, help=TEXT["basemap_help"])
     import_panel()
-    st.caption(
-        "Data: © OpenStreetMap contributors (ODbL); Natural Earth; GeoNames (CC BY 4.0); "
-        "event sources in each popup. Boundaries are approximate."
-    )
+    st.caption(f"Data: {credits()}; event sources in each popup. Boundaries are approximate.")
 
 st.markdown(f"#### {TEXT['title']}")
 st.caption(TEXT["intro"])
@@ -206,8 +204,8 @@ def explorer_page() -> tuple[str, dict]:
     """The map document and the engine's data (the same for every session; built once)."""
     layers, _ = prepared_layers()
     page = map_document()
-    static = {name: webmap.static_layer_url(name) for name in layers
-              if name in webmap.STATIC_LAYERS and (webmap.WEB_DIR / f"{name}.json").exists()}
+    static = {name: web.static_layer_url(name) for name in layers
+              if name in web.STATIC_LAYERS and (web.WEB_DIR / f"{name}.json").exists()}
     config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
                            basemaps=page.basemaps)
     return page.html, config
@@ -220,7 +218,7 @@ def map_and_count(view: View) -> View:
     lo, hi = _date_range()
     if (lo, hi) != (ATLAS_START, ATLAS_END):  # an import widened the timeline
         config = {**config, "domain": [lo.isoformat(), hi.isoformat()], "presets": presets((lo, hi))}
-    legend = webmap.legend_html(view.layers)
+    legend = web.legend_html(view.layers)
     imported = _imported_shown()
     columns = None
     if imported is not None:

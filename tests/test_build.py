@@ -81,9 +81,17 @@ def test_border_sides_split_the_world_along_the_border(border_line):
 
 @pytest.mark.parametrize("name", ["context", "provinces", "routes", "places", "border"])
 def test_browser_copies_of_undated_layers_are_current(name):
-    from geo import webmap
     from geo.assemble import shipped_layer
+    from geo.web import layers as web
 
-    expected = webmap.static_layer_json(webmap.prepare_layer(name, shipped_layer(name)))
-    shipped = (webmap.WEB_DIR / f"{name}.json").read_text(encoding="utf-8")
+    expected = web.static_layer_json(web.prepare_layer(name, shipped_layer(name)))
+    shipped = (web.WEB_DIR / f"{name}.json").read_text(encoding="utf-8")
     assert shipped == expected, f"run `make data`: static/web/{name}.json is stale"
+
+
+def test_browser_copy_of_the_symbol_table_is_current():
+    from geo.web.layers import SYMBOLS_FILE
+    from layers.symbols import symbols_json
+
+    assert SYMBOLS_FILE.read_text(encoding="utf-8") == symbols_json(), (
+        "run `make data`: static/atlas/symbols.json is stale")
