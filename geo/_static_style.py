@@ -82,9 +82,10 @@ def patch_kwargs(style: Style, *, greyscale: bool) -> dict[str, Any]:
 
 
 def marker_size_pt(style: Style) -> float:
-    """Marker size in points: the shape's extent in its box (layers/symbols.py), as on screen
-    (matplotlib scales every marker to fill its size)."""
-    return style.size * PX_TO_PT * symbols.shape(style.marker).extent
+    """Marker size in points. matplotlib scales every marker to fill its size, so a shape is
+    drawn at its extent relative to a full one (``layers.symbols``): a dot stays smaller than
+    a circle, as on screen."""
+    return style.size * PX_TO_PT * symbols.shape(style.marker).extent / symbols.R
 
 
 def marker_kwargs(style: Style, *, greyscale: bool) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def _star(points: int = 5, inner: float = 0.45) -> list[tuple[float, float]]:
     return out
 
 
-def _cross(w: float = 0.36) -> list[tuple[float, float]]:
+def _cross(w: float = 0.42) -> list[tuple[float, float]]:
     """An X of two bars, ``w`` the half-width of a bar measured along the box's sides."""
     a, b = -R, R
     return [(a, a + w), (a + w, a), (0, -w), (b - w, a), (b, a + w), (w, 0),

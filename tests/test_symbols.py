@@ -17,7 +17,7 @@ from geo.web.layers import SWATCH_HALF, SYMBOLS_FILE, swatch_svg
 from layers import SPECS, palette
 from layers._spec import Dash, Marker, Style
 from layers.imported import IMPORTED
-from layers.symbols import DASHES, SHAPES, as_json, dash_px, shape
+from layers.symbols import DASHES, SHAPES, R, as_json, dash_px, shape
 
 WEIGHTS = (0.5, 1.0, 3.0)
 
@@ -72,9 +72,9 @@ def test_print_markers_are_the_tables_shapes_at_the_same_size(name):
         drawn = path.vertices[: len(s.points)]
         table = unit_points(name) * [1, -1]
         assert np.allclose(drawn / np.abs(drawn).max(), table / np.abs(table).max(), atol=1e-3)
-    # drawn at the shape's extent, a marker is as large on paper as on screen
+    # drawn at its extent relative to a full shape: shapes keep their sizes to each other
     style = Style(marker=name, size=10)
-    assert marker_size_pt(style) == pytest.approx(10 * PX_TO_PT * s.extent)
+    assert marker_size_pt(style) == pytest.approx(10 * PX_TO_PT * s.extent / R)
 
 
 @pytest.mark.parametrize("dash", list(DASHES))
