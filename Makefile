@@ -26,11 +26,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## data: rebuild data/*.geojson from data/curated/*.toml and the pinned npm sources
+## data: rebuild data/*.geojson from data/curated/*.toml and the pinned npm sources, and the
+## browser's copies (static/web/*.json, static/atlas/symbols.json)
 data: $(STAMP)
 	$(BIN)/python -m geo.build
 
-## vendor: re-fetch Leaflet, its plugins and jQuery from npm into static/vendor/ (they are committed)
+## vendor: re-fetch Leaflet and jQuery from npm into static/vendor/ (they are committed)
 vendor: $(STAMP)
 	$(BIN)/python -m geo.build.vendor
 
@@ -40,8 +41,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/explorer_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/import_bench.py
-	$(BIN)/python bench/webimport_bench.py
-	$(BIN)/python bench/import_app_bench.py
 	$(BIN)/python bench/limits_bench.py
 
 clean:

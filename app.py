@@ -8,7 +8,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from geo import LAYER_NAMES, BorderAtlasError, webimport, webmap
+from geo import LAYER_NAMES, BorderAtlasError
 from geo.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
 from geo.assemble import shipped_layer, window
 from geo.import_budget import ImportJob
@@ -24,6 +24,7 @@ from geo.view import (
     View,
     view_from_query,
 )
+from geo.web import layers as web
 from geo.web.explorer import (
     DATED_FILE,
     engine_config,
@@ -32,7 +33,8 @@ from geo.web.explorer import (
     map_document,
     presets,
 )
-from layers import SPECS
+from geo.web.imported import prepare_imported
+from layers import SPECS, credits
 from layers.imported import IMPORTED
 from ui.explorer import ask_focus, initial_state, map_element
 
@@ -61,19 +63,18 @@ UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
 IMPORTED_TABLE_ROWS = 1000  # rows of imported events shown; the download has them all
 IMPORT_WAIT_SECONDS = 1.5  # an import done by then shows at once; a longer one reports progress
-BASEMAP_LABELS = {k: webmap.BASEMAPS[k][0] for k in BASEMAPS}
 
 st.set_page_config(page_title="Border Atlas", page_icon="🗺️", layout="wide")
 
 
 # --- Cached loaders (shared by every session; never modified) ---------------------------
 @st.cache_resource(show_spinner=False)
-def prepared_layers() -> tuple[dict[str, webmap.PreparedLayer], dict[str, str]]:
+def prepared_layers() -> tuple[dict[str, web.PreparedLayer], dict[str, str]]:
     """Every layer ready for the browser, and the error of any layer that failed to load."""
     prepared, errors = {}, {}
     for name in LAYER_NAMES:
         try:
-            prepared[name] = webmap.prepare_layer(name, shipped_layer(name))
+            prepared[name] = web.prepare_layer(name, shipped_layer(name))
         except BorderAtlasError as exc:
             errors[name] = str(exc)
     return prepared, errors
@@ -166,7 +167,7 @@ def _finish_import(upload, job: ImportJob) -> None:
     if not events.empty:
         last = events["end_date"].fillna(events["date"])
         dates = (events["date"].min().date(), last.max().date())
-    layer = webimport.prepare_imported(events)
+    layer = prepare_imported(events)
     st.session_state.imported = {
         "file_id": upload.file_id,
         "name": upload.name,
@@ -226,12 +227,9 @@ with st.sidebar:
         disabled = name in load_errors
         st.checkbox(spec.title, key=f"layer_{name}", disabled=disabled, help=spec.description)
     st.radio(TEXT["basemap"], options=list(BASEMAPS), key="basemap",
-             format_func=BASEMAP_LABELS.get, help=TEXT["basemap_help"])
+             format_func=lambda key: BASEMAPS[key].label, help=TEXT["basemap_help"])
     import_panel()
-    st.caption(
-        "Data: © OpenStreetMap contributors (ODbL); Natural Earth; GeoNames (CC BY 4.0); "
-        "event sources in each popup. Boundaries are approximate."
-    )
+    st.caption(f"Data: {credits()}; event sources in each popup. Boundaries are approximate.")
 
 st.markdown(f"#### {TEXT['title']}")
 st.caption(TEXT["intro"])
@@ -246,13 +244,13 @@ def explorer_page() -> tuple[str, dict]:
     """The map document and the engine's data (the same for every session; built once)."""
     layers, _ = prepared_layers()
     page = map_document()
-    static = {name: webmap.static_layer_url(name) for name in layers
-              if name in webmap.STATIC_LAYERS and (webmap.WEB_DIR / f"{name}.json").exists()}
-    dated_file = webmap.WEB_DIR / f"{DATED_FILE}.json"
+    static = {name: web.static_layer_url(name) for name in layers
+              if name in web.STATIC_LAYERS and (web.WEB_DIR / f"{name}.json").exists()}
+    dated_file = web.WEB_DIR / f"{DATED_FILE}.json"
     # The browser file holds every dated layer: used only when each of them loaded here too
     # (a layer that failed is left out everywhere); otherwise what loaded is sent inline.
     complete = all(name in layers for name in ("events", "crossings"))
-    dated = webmap.static_layer_url(DATED_FILE) if complete and dated_file.exists() else None
+    dated = web.static_layer_url(DATED_FILE) if complete and dated_file.exists() else None
     config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
                            basemaps=page.basemaps, dated_source=dated)
     return page.html, config
@@ -265,7 +263,7 @@ def map_and_count(view: View) -> View:
     lo, hi = _date_range()
     if (lo, hi) != (ATLAS_START, ATLAS_END):  # an import widened the timeline
         config = {**config, "domain": [lo.isoformat(), hi.isoformat()], "presets": presets((lo, hi))}
-    legend = webmap.legend_html(view.layers)
+    legend = web.legend_html(view.layers)
     imported = _imported_shown()
     columns = None
     if imported is not None:

@@ -13,7 +13,9 @@ class UnknownLayerError(BorderAtlasError, KeyError):
     def __init__(self, name: str, known: tuple[str, ...]) -> None:
         self.name = name
         self.known = known
-        super().__init__(f"unknown layer {name!r}; known layers: {', '.join(known)}")
+        from geo.safe_text import quote  # a name can come from a URL: cut to length
+
+        super().__init__(f"unknown layer {quote(name)}; known layers: {', '.join(known)}")
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0])

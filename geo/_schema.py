@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.timespan import TIME_PRECISIONS
@@ -150,3 +151,15 @@ SCHEMAS: dict[str, LayerSchema] = {
 }
 
 LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def check_layer_names(names: Iterable[str]) -> tuple[str, ...]:
+    """The one check of layer names: ``names`` in the atlas's order (``LAYER_NAMES``); the
+    first unknown one raises ``UnknownLayerError``, which lists the known layers."""
+    from geo._errors import UnknownLayerError
+
+    names = list(names)
+    for name in names:
+        if name not in SCHEMAS:
+            raise UnknownLayerError(name, LAYER_NAMES)
+    return tuple(n for n in LAYER_NAMES if n in names)

@@ -9,6 +9,7 @@ from matplotlib.colors import to_rgb, to_rgba
 from matplotlib.text import Text
 
 from layers import palette as pal
+from layers import symbols
 from layers._spec import Style
 
 # Web sizes are CSS pixels seen on a screen; a printed map is read closer and smaller, so half
@@ -53,8 +54,10 @@ def paint(color: str, *, greyscale: bool) -> str:
 
 
 def dashes(style: Style) -> Any:
-    """matplotlib linestyle of ``style.dash``."""
-    return pal.MPL_DASHES[style.dash]
+    """matplotlib linestyle of ``style.dash``, from the one symbol table (layers/symbols.py):
+    its pattern in line widths, which matplotlib scales by the line's width."""
+    pattern = symbols.dash_widths(style.dash, style.weight)
+    return "-" if pattern is None else (0, pattern)
 
 
 def line_kwargs(style: Style, *, greyscale: bool) -> dict[str, Any]:
@@ -79,8 +82,10 @@ def patch_kwargs(style: Style, *, greyscale: bool) -> dict[str, Any]:
 
 
 def marker_size_pt(style: Style) -> float:
-    """Marker diameter in points."""
-    return style.size * PX_TO_PT
+    """Marker size in points. matplotlib scales every marker to fill its size, so a shape is
+    drawn at its extent relative to a full one (``layers.symbols``): a dot stays smaller than
+    a circle, as on screen."""
+    return style.size * PX_TO_PT * symbols.shape(style.marker).extent / symbols.R
 
 
 def marker_kwargs(style: Style, *, greyscale: bool) -> dict[str, Any]:

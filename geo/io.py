@@ -13,9 +13,9 @@ import geopandas as gpd
 from shapely.geometry import mapping
 
 from geo._bounded import NotARegularFile, json_depth, read_at_most
-from geo._errors import LayerFileError, UnknownLayerError
+from geo._errors import LayerFileError
 from geo._paths import DATA_DIR
-from geo._schema import LAYER_NAMES, SCHEMAS, LayerSchema
+from geo._schema import SCHEMAS, LayerSchema, check_layer_names
 from geo._validate import validate_features
 from geo.limits import MAX_JSON_DEPTH, MAX_LAYER_BYTES
 
@@ -24,8 +24,7 @@ COORD_DECIMALS = 6  # ~0.1 m: finer than any source here, and keeps files diffab
 
 def layer_path(name: str, data_dir: Path | None = None) -> Path:
     """The shipped file of layer ``name``."""
-    if name not in SCHEMAS:
-        raise UnknownLayerError(name, LAYER_NAMES)
+    check_layer_names([name])
     return (data_dir or DATA_DIR) / f"{name}.geojson"
 
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from geo._errors import BorderAtlasError
+from geo._errors import BorderAtlasError, UnknownLayerError
 from geo._paths import DATA_DIR
-from geo._schema import LAYER_NAMES
+from geo._schema import LAYER_NAMES, check_layer_names
 from geo.limits import MIN_EXTENT_DEGREES
 from geo.safe_text import quote
 
@@ -35,7 +35,23 @@ def data_years(path: Any = None, default: tuple[int, int] = (2012, 2025)) -> tup
 # The span the slider covers follows the shipped events.
 ATLAS_START, ATLAS_END = data_years()
 DEFAULT_LAYERS: tuple[str, ...] = LAYER_NAMES
-BASEMAPS = ("offline", "osm", "satellite")
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A basemap a user can pick: its label, and its tiles (an ``xyzservices`` provider name;
+    None: the offline map, drawn from the bundled context layer)."""
+
+    label: str
+    tiles: str | None = None
+
+
+# The one table of basemaps: the app's choices, the URL's values and the web map's tiles.
+BASEMAPS: dict[str, Basemap] = {
+    "offline": Basemap("Offline: bundled context map"),
+    "osm": Basemap("OpenStreetMap (online)", "OpenStreetMap.Mapnik"),
+    "satellite": Basemap("Satellite imagery, Esri (online)", "Esri.WorldImagery"),
+}
 DEFAULT_BASEMAP = "offline"
 
 # Named windows a user can pick instead of dragging the slider.
@@ -68,9 +84,10 @@ class View:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ViewError(f"end date {self.end} is before start date {self.start}")
-        unknown = [n for n in self.layers if n not in LAYER_NAMES]
-        if unknown:
-            raise ViewError(f"unknown layer {unknown[0]!r}; known layers: {', '.join(LAYER_NAMES)}")
+        try:
+            check_layer_names(self.layers)
+        except UnknownLayerError as exc:
+            raise ViewError(str(exc)) from None
         if self.basemap not in BASEMAPS:
             raise ViewError(f"unknown basemap {self.basemap!r}; choose one of {', '.join(BASEMAPS)}")
         if self.extent is not None:
@@ -107,10 +124,10 @@ def parse_layers_param(value: Any) -> tuple[str, ...]:
     """Layer names from a comma-separated text or a list, in the atlas's drawing order."""
     names = [n.strip() for n in (value.split(",") if isinstance(value, str) else value)]
     names = [n for n in names if n]
-    for n in names:
-        if n not in LAYER_NAMES:
-            raise ViewError(f"layers: unknown layer {quote(n)}; known layers: {', '.join(LAYER_NAMES)}")
-    return tuple(n for n in LAYER_NAMES if n in names)
+    try:
+        return check_layer_names(names)
+    except UnknownLayerError as exc:
+        raise ViewError(f"layers: {exc}") from None
 
 
 def check_extent(extent: Any) -> tuple[float, float, float, float]:

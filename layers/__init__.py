@@ -6,7 +6,10 @@ its file in ``data/``; then it is added to ``SPECS`` below.
 
 from __future__ import annotations
 
-from geo import LAYER_NAMES, UnknownLayerError
+from collections.abc import Iterable
+
+from geo import LAYER_NAMES
+from geo._schema import check_layer_names
 from layers._spec import LayerSpec, LegendEntry, Style
 from layers.border import BORDER
 from layers.context import CONTEXT
@@ -26,18 +29,21 @@ assert set(SPECS) == set(LAYER_NAMES), "every data layer needs a spec"
 
 def get_spec(name: str) -> LayerSpec:
     """The spec of layer ``name``; UnknownLayerError names the known layers."""
-    try:
-        return SPECS[name]
-    except KeyError:
-        raise UnknownLayerError(name, tuple(SPECS)) from None
+    check_layer_names([name])
+    return SPECS[name]
+
+
+def credits(specs: Iterable[LayerSpec] | None = None) -> str:
+    """Where the layers' data come from, each source once, the top layer's first."""
+    specs = list(SPECS.values() if specs is None else specs)
+    seen = dict.fromkeys(s.attribution for s in reversed(specs) if s.attribution)
+    return "; ".join(seen)
 
 
 def parse_layer_list(text: str) -> list[str]:
     """Layer names from a comma-separated list, in drawing order; unknown names raise."""
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    for n in names:
-        get_spec(n)
+    names = check_layer_names(n.strip() for n in text.split(",") if n.strip())
     return [n for n in SPECS if n in names]
 
 
-__all__ = ["SPECS", "LayerSpec", "LegendEntry", "Style", "get_spec", "parse_layer_list"]
+__all__ = ["SPECS", "LayerSpec", "LegendEntry", "Style", "credits", "get_spec", "parse_layer_list"]

@@ -61,6 +61,27 @@ class LayerSpec:
         The legend entries this layer contributes, in order.
     date_field, end_field
         The field that places a feature in time (None: always shown), and its optional end.
+    interactive
+        False: the layer is background, with no tooltip or popup and never in the way of a
+        click (the context layer).
+    precision_style
+        Points with a ``precision_m`` radius get a circle of that radius drawn in this style
+        (None: no circles).
+    end_label, end_label_side
+        A permanent label at the last vertex of each line (its text from the feature's
+        properties), on that side of it (the border's length, below Gwadar Bay).
+    history_field
+        A dated status history (a list of {date, status}); while closed at the window's end a
+        feature is drawn in the look ``style_of`` gives with ``window_status`` "closed".
+    timeline_group, timeline_text
+        For a layer on the timeline: the stack a feature counts in (an actor group) and its
+        one-line plain text there.
+    zoom_labels
+        The ``label_field`` names are the map's place labels, shown as room allows by zoom,
+        ranked by how many of the timeline's features lie near each.
+    attribution
+        Where the layer's data come from, in a few words, for the app's credit line (None:
+        nothing to credit beyond its popups).
     """
 
     name: str
@@ -77,4 +98,13 @@ class LayerSpec:
     z: int = 0
     default_on: bool = True
     web_simplify_deg: float = 0.0  # simplification for the browser; measures use full detail
+    interactive: bool = True
+    precision_style: Style | None = None
+    end_label: Callable[[Mapping[str, Any]], str] | None = None
+    end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
+    history_field: str | None = None
+    timeline_group: Callable[[Any], str] | None = None
+    timeline_text: Callable[[Mapping[str, Any]], str] | None = None
+    zoom_labels: bool = False
+    attribution: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)

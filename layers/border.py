@@ -43,4 +43,7 @@ BORDER = LayerSpec(
     popup_of=_border_popup,
     z=50,
     web_simplify_deg=0.0005,
+    end_label=border_label,  # below the Gwadar Bay end, over open sea
+    end_label_side="bottom",
+    attribution="© OpenStreetMap contributors (ODbL)",
 )

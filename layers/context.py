@@ -31,4 +31,6 @@ CONTEXT = LayerSpec(
     tooltip_of=lambda p: escape(str(p.get("name", ""))),
     z=0,
     web_simplify_deg=0.01,
+    interactive=False,
+    attribution="Natural Earth",
 )

@@ -79,4 +79,5 @@ CROSSINGS = LayerSpec(
     date_field="opened",
     label_field="name",
     z=35,
+    history_field="status_history",
 )

@@ -179,4 +179,7 @@ EVENTS = LayerSpec(
     end_field="end_date",
     label_field="place",
     z=60,
+    precision_style=PRECISION_STYLE,
+    timeline_group=lambda p: actor_group(p.get("actor")),
+    timeline_text=lambda p: f"{p.get('date')}: {p.get('kind', '')}, {p.get('place', '')}",
 )

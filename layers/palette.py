@@ -6,6 +6,8 @@ in greyscale and for colour-blind readers.
 
 from __future__ import annotations
 
+from layers import symbols
+
 BLACK = "#000000"
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"
@@ -54,32 +56,6 @@ KIND_MARKERS = {
     "border": "triangle-down",  # crossings and markets opened or closed, fencing, trade steps
 }
 
-# matplotlib marker codes for the shapes above (the web map draws the same shapes as SVG).
-MPL_MARKERS = {
-    "circle": "o",
-    "triangle": "^",
-    "square": "s",
-    "diamond": "D",
-    "star": "*",
-    "cross": "X",
-    "hexagon": "h",
-    "pentagon": "p",
-    "triangle-down": "v",
-    "dot": ".",
-}
-MPL_DASHES = {"solid": "-", "dash": (0, (6, 3)), "dot": (0, (1.5, 2.5)), "dashdot": (0, (6, 2, 1.5, 2))}
-SVG_DASHES = {"solid": None, "dash": "8 4", "dot": "2 5", "dashdot": "8 3 2 3"}
-
-# Vega-Lite shapes for the same markers (the app's timeline chart).
-VEGA_SHAPES = {
-    "circle": "circle",
-    "triangle": "triangle-up",
-    "square": "square",
-    "diamond": "diamond",
-    "cross": "cross",
-    "star": "M0,-1L0.24,-0.33L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.4L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.33Z",
-    "hexagon": "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z",
-    "pentagon": "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z",
-    "triangle-down": "triangle-down",
-    "dot": "circle",
-}
+# Shapes and dashes are drawn from one table, layers/symbols.py; matplotlib's markers are its
+# vertices (a circle is matplotlib's own), in the order print stacks them.
+MPL_MARKERS = {name: symbols.mpl_marker(name) for name in symbols.SHAPES}

@@ -38,4 +38,6 @@ PLACES = LayerSpec(
     popup_of=_popup,
     label_field="name_en",
     z=30,
+    zoom_labels=True,
+    attribution="GeoNames (CC BY 4.0)",
 )

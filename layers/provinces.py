@@ -50,4 +50,5 @@ PROVINCES = LayerSpec(
     label_field="name_en",
     z=10,
     web_simplify_deg=0.002,
+    attribution="Natural Earth",
 )

@@ -81,19 +81,27 @@ def test_border_sides_split_the_world_along_the_border(border_line):
 
 @pytest.mark.parametrize("name", ["context", "provinces", "routes", "places", "border"])
 def test_browser_copies_of_undated_layers_are_current(name):
-    from geo import webmap
     from geo.assemble import shipped_layer
+    from geo.web import layers as web
 
-    expected = webmap.static_layer_json(webmap.prepare_layer(name, shipped_layer(name)))
-    shipped = (webmap.WEB_DIR / f"{name}.json").read_text(encoding="utf-8")
+    expected = web.static_layer_json(web.prepare_layer(name, shipped_layer(name)))
+    shipped = (web.WEB_DIR / f"{name}.json").read_text(encoding="utf-8")
     assert shipped == expected, f"run `make data`: static/web/{name}.json is stale"
 
 
 def test_browser_copy_of_the_dated_layers_is_current():
-    from geo import webmap
     from geo.assemble import shipped_layer
+    from geo.web import layers as webmap
     from geo.web.explorer import DATED_FILE, dated_json
 
     expected = dated_json({n: webmap.prepare_layer(n, shipped_layer(n)) for n in ("events", "crossings")})
     shipped = (webmap.WEB_DIR / f"{DATED_FILE}.json").read_text(encoding="utf-8")
     assert shipped == expected, f"run `make data`: static/web/{DATED_FILE}.json is stale"
+
+
+def test_browser_copy_of_the_symbol_table_is_current():
+    from geo.web.layers import SYMBOLS_FILE
+    from layers.symbols import symbols_json
+
+    assert SYMBOLS_FILE.read_text(encoding="utf-8") == symbols_json(), (
+        "run `make data`: static/atlas/symbols.json is stale")

@@ -680,7 +680,7 @@ def test_only_http_addresses_become_links():
 
 
 def test_imported_events_go_through_the_web_maps_preparation():
-    from geo.webmap import prepare_layer  # folium: only here
+    from geo.web.layers import prepare_layer
 
     result = import_events(to_csv([acled_row(notes=XSS[0]), acled_row(event_id_cnty="P2")]))
     prepared = prepare_layer("imported", result.events, IMPORTED)

@@ -139,7 +139,7 @@ def test_a_crossing_closed_at_the_windows_end_is_hollow():
 
 
 def test_web_map_draws_the_closed_look_only_while_closed(layers):
-    from geo.webmap import prepare_layer, window_geojson
+    from geo.web.layers import prepare_layer, window_geojson
 
     prepared = prepare_layer("crossings", layers["crossings"])
     closed, _ = window_geojson(prepared, D(2025, 1, 1), D(2025, 7, 1))

@@ -37,16 +37,18 @@ def main(argv: list[str] | None = None) -> int:
                 write_collection(layer_path(name), name, feats)
                 print(f"wrote {layer_path(name).relative_to(DATA_DIR.parent)} ({len(feats)} features)")
             print(curated.coverage_report(built["events"]))
-        from geo import webmap
         from geo.assemble import shipped_layer
+        from geo.web import layers as web
 
-        prepared = {n: webmap.prepare_layer(n, shipped_layer(n)) for n in webmap.STATIC_LAYERS}
-        for path in webmap.write_static_layers(prepared):
+        prepared = {n: web.prepare_layer(n, shipped_layer(n)) for n in web.STATIC_LAYERS}
+        for path in web.write_static_layers(prepared):
             print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy)")
+        path = web.write_symbols()
+        print(f"wrote {path.relative_to(DATA_DIR.parent)} (the symbol table, for the browser)")
         from geo.web.explorer import DATED_FILE, dated_json
 
-        dated = {n: webmap.prepare_layer(n, shipped_layer(n)) for n in ("events", "crossings")}
-        path = webmap.WEB_DIR / f"{DATED_FILE}.json"
+        dated = {n: web.prepare_layer(n, shipped_layer(n)) for n in ("events", "crossings")}
+        path = web.WEB_DIR / f"{DATED_FILE}.json"
         path.write_text(dated_json(dated), encoding="utf-8")
         print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy of the dated layers)")
     except BorderAtlasError as exc:

@@ -1,9 +1,8 @@
 """Vendor the browser assets the web map needs, so it works with no network.
 
-In:  npm packages leaflet@1.9.4, jquery@3.7.1, leaflet.markercluster@1.5.3 and
-     leaflet.heat@0.2.0 (fetched with `npm pack`).
+In:  npm packages leaflet@1.9.4 and jquery@3.7.1 (fetched with `npm pack`).
 Out: static/vendor/<package>/ with their licence files; served at /app/static/.
-     Imported events are clustered (markercluster) or drawn as density (heat).
+     Imported events need no plugin: the time engine draws them on a canvas.
 """
 
 from __future__ import annotations
@@ -22,9 +21,6 @@ PACKAGES = {
                           "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
                           "LICENSE"]),
     "jquery": ("3.7.1", ["dist/jquery.min.js", "LICENSE.txt"]),
-    "leaflet.markercluster": ("1.5.3", ["dist/leaflet.markercluster.js", "dist/MarkerCluster.css",
-                                        "dist/MarkerCluster.Default.css", "MIT-LICENCE.txt"]),
-    "leaflet.heat": ("0.2.0", ["dist/leaflet-heat.js", "LICENSE"]),
 }
 
 

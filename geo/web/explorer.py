@@ -22,12 +22,21 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assemble import TIME_FIELDS, crossing_status
-from geo.view import PRESET_LABELS, PRESETS
-from geo.webimport import PreparedImport
-from geo.webmap import ASSET_BASE, BASEMAPS, STATIC_LAYERS, PreparedLayer, base_map, script_safe
+from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
+from geo.web.imported import HEAT_GRADIENT, PreparedImport
+from geo.web.layers import (
+    ASSET_BASE,
+    STATIC_LAYERS,
+    PreparedLayer,
+    base_map,
+    legend_block,
+    legend_row,
+    script_safe,
+    swatch_svg,
+    tile_layer,
+)
 from layers import SPECS
 from layers import palette as pal
-from layers.events import actor_group
 from layers.imported import IMPORTED, ORIGIN_NAMES, imported_actor_group
 
 MAP_ELEMENT_ID = "ba-timeline"
@@ -75,6 +84,7 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
     ``_tl`` a plain-text line for the timeline.
     """
     first, last = _span(prepared)
+    spec = SPECS[prepared.name]
     records = prepared.frame.drop(columns="geometry").to_dict("records")
     features = []
     for i, props in enumerate(records):
@@ -86,7 +96,7 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
             features.append(feature)
         feature = json.loads(prepared.fragments[i])
         feature["properties"].update(days)
-        history = props.get("status_history")
+        history = props.get(spec.history_field) if spec.history_field else None
         if i in prepared.closed and isinstance(history, list):
             # The status after each dated change (``crossing_status``, the one rule), and the
             # look of the crossing while closed: the engine styles it by the window's last day.
@@ -94,9 +104,10 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
             feature["properties"]["_h"] = [[(d - dt.date(1970, 1, 1)).days, crossing_status(history, d)]
                                            for d in days]
             feature["properties"]["_sc"] = json.loads(prepared.closed[i])["properties"]["_s"]
-        if prepared.name == "events":
-            feature["properties"]["_g"] = actor_group(props.get("actor"))
-            feature["properties"]["_tl"] = f"{props.get('date')}: {props.get('kind', '')}, {props.get('place', '')}"
+        if spec.timeline_group is not None:
+            feature["properties"]["_g"] = spec.timeline_group(props)
+        if spec.timeline_text is not None:
+            feature["properties"]["_tl"] = spec.timeline_text(props)
         features.append(feature)
     return {"type": "FeatureCollection", "features": features}
 
@@ -147,17 +158,15 @@ def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True) -> 
 
     A user who knows folium can add to this map: anything added shows in the explorer.
     """
-    m = base_map("offline", asset_base=asset_base)
+    m = base_map("offline")
     m.default_js = [(path, f"{asset_base}/{path}") for path in (*VENDOR_JS, *ENGINE_JS)]
     m.default_css = [(path, f"{asset_base}/{path}") for path in (*VENDOR_CSS, *ENGINE_CSS)]
     tiles = {}
-    for key, (label, provider) in BASEMAPS.items():
-        if provider is None or not online_basemaps:
-            continue
-        layer = folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=label,
-                                 max_zoom=provider.get("max_zoom", 18), show=False, control=False)
-        layer.add_to(m)
-        tiles[key] = layer.get_name()
+    for key in BASEMAPS if online_basemaps else ():
+        layer = tile_layer(key, show=False, control=False)
+        if layer is not None:
+            layer.add_to(m)
+            tiles[key] = layer.get_name()
     m.get_root().html.add_child(Element(f'<div id="{MAP_ELEMENT_ID}" class="ba-timeline"></div>'))
     m.add_child(_Attach(m.get_name()))
     return m, tiles
@@ -175,7 +184,8 @@ LABEL_NEAR_KM = 30  # a town's label rank: the curated events within this distan
 def town_labels(places: PreparedLayer, events: PreparedLayer | None) -> list[dict[str, Any]]:
     """The towns' names for the map, most important first: a town with more of the atlas's
     events near it is labelled before one with fewer (then by name). The engine shows as many
-    as fit at the current zoom without overlapping."""
+    as fit at the current zoom without overlapping. ``places`` is a layer whose spec has
+    ``zoom_labels``; ``events``, the timeline's layer."""
     import shapely
 
     from geo.measure import distances_km
@@ -214,8 +224,9 @@ def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple
     server sends compressed and the browser caches), undated layer sources, presets, groups,
     town labels."""
     dated: Any = dated_source if dated_source is not None else dated_layers(layers_prepared)
-    places = layers_prepared.get("places")
-    labels = town_labels(places, layers_prepared.get("events")) if places is not None else []
+    on_timeline = [p for name, p in layers_prepared.items() if SPECS[name].timeline_group is not None]
+    labels = [label for name, p in layers_prepared.items() if SPECS[name].zoom_labels
+              for label in town_labels(p, on_timeline[0] if on_timeline else None)]
     static = [[name, static_sources[name]] for name in SPECS
               if name in STATIC_LAYERS and name in static_sources]
     return {
@@ -273,8 +284,6 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
         "ref": _short(ref),
         "id": col("id").astype("string"),
     })
-    from geo.webimport import HEAT_GRADIENT
-
     meta = {"styles": list(prepared.styles), "title": IMPORTED.title, "source": name,
             "ramp": list(HEAT_GRADIENT.values()),
             "fields": [{"key": k, "label": label} for k, label in IMPORTED_FIELDS]}
@@ -289,9 +298,6 @@ def static_urls(names: Sequence[str], url_of) -> dict[str, str]:
 def imported_legend_html() -> str:
     """The imported layer's legend: its kinds and actors, and the density ramp used when
     zoomed out."""
-    from geo.webimport import HEAT_GRADIENT  # the same ramp as the print density
-    from geo.webmap import legend_block, legend_row, swatch_svg
-
     ramp = ('<svg width="28" height="16" viewBox="0 0 28 16" aria-hidden="true">'
             '<defs><linearGradient id="ba-heat-ramp">'
             + "".join(f'<stop offset="{o}" stop-color="{c}"/>' for o, c in HEAT_GRADIENT.items())

@@ -40,7 +40,15 @@ from geo.web.explorer import (
     imported_columns,
     imported_legend_html,
 )
-from geo.webmap import STATIC_LAYERS, WEB_DIR, PreparedLayer, _Text, legend_html, static_layer_json
+from geo.web.layers import (
+    STATIC_LAYERS,
+    WEB_DIR,
+    PreparedLayer,
+    RawText,
+    legend_html,
+    static_layer_json,
+)
+from layers.symbols import symbols_json
 
 TITLE = "Border Atlas: Iran–Pakistan border, January 2024 crisis"
 PAPER = ("Iran's Aerial Strikes: Motivations and Pakistan's Measured Response "
@@ -161,6 +169,8 @@ def _css_text(path: str) -> str:
 def _assets_html() -> str:
     """Every stylesheet and script of the explorer's map page, inline, in the same order."""
     parts = [f"<style>/* {p} */\n{_css_text(p)}</style>" for p in (*VENDOR_CSS, *ENGINE_CSS)]
+    # The symbol table (static/atlas/symbols.json, which the explorer fetches), before atlas.js.
+    parts.append(f"<script>window.BA_SYMBOLS = {_script_text(symbols_json().strip())};</script>")
     parts += [f"<script>/* {p} */\n{_script_text((STATIC_DIR / p).read_text(encoding='utf-8'))}</script>"
               for p in (*VENDOR_JS, *ENGINE_JS)]
     return "\n".join(parts)
@@ -223,7 +233,7 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
 def _prepared_layers() -> dict[str, PreparedLayer]:
     from geo.assemble import shipped_layer
     from geo.view import LAYER_NAMES
-    from geo.webmap import prepare_layer
+    from geo.web.layers import prepare_layer
 
     return {name: prepare_layer(name, shipped_layer(name)) for name in LAYER_NAMES}
 
@@ -265,7 +275,7 @@ def _column(values: pd.Series) -> list[Any] | dict[str, list[Any]]:
 def _imported_config(events: Any, label: str, view: View) -> tuple[dict[str, Any], int, int,
                                                                    tuple[dt.date, dt.date] | None]:
     """(config entries for imported events, total, included, their date span)."""
-    from geo.webimport import prepare_imported
+    from geo.web.imported import prepare_imported
 
     layer = prepare_imported(events)
     total = len(layer)
@@ -339,15 +349,15 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     page = HtmlPage(b"", total, included)
     figure = m.get_root()
     header = figure.header
-    header.add_child(_Text(f"<title>{html.escape(title or TITLE)}</title>"), name="ba_title")
-    header.add_child(_Text(f'<meta name="generator" content="Border Atlas {html.escape(version())}">'),
+    header.add_child(RawText(f"<title>{html.escape(title or TITLE)}</title>"), name="ba_title")
+    header.add_child(RawText(f'<meta name="generator" content="Border Atlas {html.escape(version())}">'),
                      name="ba_generator")
-    header.add_child(_Text(_assets_html()), name="ba_assets")
-    header.add_child(_Text(PAGE_CSS), name="ba_page_css")
-    header.add_child(_Text(f"<script>window.BA_CONFIG = {config_json(config)};</script>"), name="ba_config")
+    header.add_child(RawText(_assets_html()), name="ba_assets")
+    header.add_child(RawText(PAGE_CSS), name="ba_page_css")
+    header.add_child(RawText(f"<script>window.BA_CONFIG = {config_json(config)};</script>"), name="ba_config")
     body = figure.html
-    body.add_child(_Text(_head_html(view, title)), name="ba_head")
-    body.add_child(_Text(_foot_html(view, page.note, imported_label if imported is not None else None,
+    body.add_child(RawText(_head_html(view, title)), name="ba_head")
+    body.add_child(RawText(_foot_html(view, page.note, imported_label if imported is not None else None,
                                     included)), name="ba_foot")
     text = figure.render()
     text = _stable_names(text, _element_ids(figure))

@@ -1,7 +1,29 @@
 /* Border Atlas: draw spec-styled GeoJSON in Leaflet. Served by the app; no network. */
 (function () {
   "use strict";
-  var DASH = {solid: null, dash: "8 4", dot: "2 5", dashdot: "8 3 2 3"};
+  // The symbol table (layers/symbols.py): marker shapes in a unit box, dashes in line widths.
+  // An exported file carries it (window.BA_SYMBOLS); the app serves it beside this script.
+  var SYMBOLS = window.BA_SYMBOLS || null;
+  var SCRIPT_URL = document.currentScript && document.currentScript.src;
+  var symbolsReady = SYMBOLS ? Promise.resolve(SYMBOLS) :
+    fetch(new URL("symbols.json", SCRIPT_URL || window.location.href).href).then(function (r) {
+      if (!r.ok) throw new Error("Border Atlas: symbols.json answered " + r.status);
+      return r.json();
+    }).then(function (table) { SYMBOLS = table; return table; });
+  symbolsReady.catch(function (err) { console.error(String(err)); });
+
+  function shapeOf(name) {
+    var shapes = SYMBOLS.shapes;
+    return shapes[name] || shapes.circle;
+  }
+
+  // A dash pattern in pixels for a line of this weight ("" for a solid line).
+  function dashArray(dash, weight) {
+    var pattern = SYMBOLS.dashes[dash || "solid"];
+    if (!pattern) return null;
+    var unit = Math.max(weight == null ? 1 : weight, SYMBOLS.dashMinUnitPx);
+    return pattern.map(function (v) { return +(v * unit).toFixed(3); }).join(" ");
+  }
 
   function esc(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
@@ -10,46 +32,23 @@
   }
 
   // SVG outline of a marker shape in a size x size box.
-  function shapePath(shape, s) {
-    var h = s / 2, q = s * 0.08;
-    switch (shape) {
-      case "triangle": return '<polygon points="' + h + ',' + q + ' ' + (s - q) + ',' + (s - q) + ' ' + q + ',' + (s - q) + '"/>';
-      case "square": return '<rect x="' + 1.5 * q + '" y="' + 1.5 * q + '" width="' + (s - 3 * q) + '" height="' + (s - 3 * q) + '"/>';
-      case "diamond": return '<polygon points="' + h + ',' + q + ' ' + (s - q) + ',' + h + ' ' + h + ',' + (s - q) + ' ' + q + ',' + h + '"/>';
-      case "hexagon": {
-        var pts = [];
-        for (var i = 0; i < 6; i++) {
-          var a = Math.PI / 3 * i - Math.PI / 2;
-          pts.push((h + (h - q) * Math.cos(a)).toFixed(2) + "," + (h + (h - q) * Math.sin(a)).toFixed(2));
-        }
-        return '<polygon points="' + pts.join(" ") + '"/>';
-      }
-      case "triangle-down": return '<polygon points="' + q + ',' + q + ' ' + (s - q) + ',' + q + ' ' + h + ',' + (s - q) + '"/>';
-      case "pentagon": {
-        var pp = [];
-        for (var k = 0; k < 5; k++) {
-          var c = 2 * Math.PI / 5 * k - Math.PI / 2;
-          pp.push((h + (h - q) * Math.cos(c)).toFixed(2) + "," + (h + 0.5 * q + (h - q) * Math.sin(c)).toFixed(2));
-        }
-        return '<polygon points="' + pp.join(" ") + '"/>';
-      }
-      case "star": {
-        var p = [];
-        for (var j = 0; j < 10; j++) {
-          var r = j % 2 ? (h - q) * 0.45 : h - q, b = Math.PI / 5 * j - Math.PI / 2;
-          p.push((h + r * Math.cos(b)).toFixed(2) + "," + (h + r * Math.sin(b)).toFixed(2));
-        }
-        return '<polygon points="' + p.join(" ") + '"/>';
-      }
-      case "cross": {
-        var w = s * 0.18, a0 = q, a1 = s - q;
-        return '<path d="M' + a0 + ',' + (a0 + w) + ' L' + (a0 + w) + ',' + a0 + ' L' + h + ',' + (h - w) +
-          ' L' + (a1 - w) + ',' + a0 + ' L' + a1 + ',' + (a0 + w) + ' L' + (h + w) + ',' + h + ' L' + a1 + ',' + (a1 - w) +
-          ' L' + (a1 - w) + ',' + a1 + ' L' + h + ',' + (h + w) + ' L' + (a0 + w) + ',' + a1 + ' L' + a0 + ',' + (a1 - w) +
-          ' L' + (h - w) + ',' + h + ' Z"/>';
-      }
-      default: return '<circle cx="' + h + '" cy="' + h + '" r="' + (h - q) + '"/>';
-    }
+  function shapePath(name, s) {
+    var h = s / 2, sym = shapeOf(name);
+    if (sym.circle != null) return '<circle cx="' + h + '" cy="' + h + '" r="' + (h * sym.circle).toFixed(2) + '"/>';
+    return '<polygon points="' + sym.points.map(function (p) {
+      return (h + h * p[0]).toFixed(2) + "," + (h + h * p[1]).toFixed(2);
+    }).join(" ") + '"/>';
+  }
+
+  // The same shape on a canvas, centred on (x, y) in an s x s box.
+  function shapeOnCanvas(ctx, name, x, y, s) {
+    var h = s / 2, sym = shapeOf(name);
+    ctx.beginPath();
+    if (sym.circle != null) { ctx.arc(x, y, h * sym.circle, 0, 2 * Math.PI); return; }
+    sym.points.forEach(function (p, i) {
+      if (i === 0) ctx.moveTo(x + h * p[0], y + h * p[1]); else ctx.lineTo(x + h * p[0], y + h * p[1]);
+    });
+    ctx.closePath();
   }
 
   function markerIcon(st, id) {
@@ -62,8 +61,10 @@
   }
 
   function pathOptions(st) {
+    var dashes = dashArray(st.dash, st.weight);
     return {color: st.color, weight: st.weight, opacity: st.opacity == null ? 1 : st.opacity,
-            dashArray: DASH[st.dash] || null, fill: !!st.fill, fillColor: st.fill || st.color,
+            dashArray: dashes, lineCap: dashes ? "butt" : "round",  // square-cut dashes, as in print
+            fill: !!st.fill, fillColor: st.fill || st.color,
             fillOpacity: st.fill ? st.fill_opacity : 0, interactive: st.interactive !== false};
   }
 
@@ -122,7 +123,8 @@
         if (!r.ok) throw new Error("Border Atlas: " + url + " answered " + r.status);
         return r.json();
       });
-      load.then(function (data) {
+      Promise.all([load, symbolsReady]).then(function (done) {
+        var data = done[0];
         entry.layer = layer(data, {pane: pane}).addTo(group);
         if (name === "context") setContextFill(null, contextFill);
       })
@@ -158,5 +160,6 @@
   }
 
   window.BorderAtlas = {layer: layer, cached: cached, showStatic: showStatic, markerIcon: markerIcon, esc: esc,
-                        setContextFill: setContextFill};
+                        setContextFill: setContextFill, shapePath: shapePath, shapeOnCanvas: shapeOnCanvas, dashArray: dashArray,
+                        symbolsReady: symbolsReady, symbols: function () { return SYMBOLS; }};
 })();

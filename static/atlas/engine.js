@@ -291,18 +291,9 @@
       ctx.fillStyle = st.fill || "#fff";
       ctx.strokeStyle = st.color || "#000";
       ctx.lineWidth = 1;
-      shapeOnCanvas(ctx, st.marker, xs[k], ys[k], s);
+      BA.shapeOnCanvas(ctx, st.marker, xs[k], ys[k], s);
       ctx.fill(); ctx.stroke();
     }
-  }
-
-  function shapeOnCanvas(ctx, shape, x, y, s) {
-    var h = s / 2;
-    ctx.beginPath();
-    if (shape === "triangle") { ctx.moveTo(x, y - h); ctx.lineTo(x + h, y + h); ctx.lineTo(x - h, y + h); ctx.closePath(); }
-    else if (shape === "square") { ctx.rect(x - h * 0.85, y - h * 0.85, h * 1.7, h * 1.7); }
-    else if (shape === "diamond") { ctx.moveTo(x, y - h); ctx.lineTo(x + h, y); ctx.lineTo(x, y + h); ctx.lineTo(x - h, y); ctx.closePath(); }
-    else { ctx.arc(x, y, h, 0, 2 * Math.PI); }
   }
 
   function importedPopup(d, i) {
@@ -869,8 +860,11 @@
   // before or after. An exported file carries its data in window.BA_CONFIG.
   var attached = null;
   function attach(map) {
-    attached = map;
-    if (window.BA_CONFIG) configure(window.BA_CONFIG);
+    // Markers are drawn from the symbol table: the engine is ready once it is loaded.
+    BA.symbolsReady.then(function () {
+      attached = map;
+      if (window.BA_CONFIG) configure(window.BA_CONFIG);
+    });
   }
   // The dated layers come inline or as the URL of their browser file (fetched once; calls
   // that arrive meanwhile are kept, and the last one is applied when the engine has started).

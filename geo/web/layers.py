@@ -1,10 +1,11 @@
-"""The web map: a folium map whose data layers are spec-styled GeoJSON, served offline.
+"""The atlas's layers for the browser: spec-styled GeoJSON, the base map and the legend.
 
-The base map (basemap tiles, view, controls) is built once per basemap; the data layers are
-feature groups that streamlit-folium swaps in place, so moving the date window does not
-rebuild the map or lose the user's zoom. Each layer's features are prepared once (style,
-tooltip and popup from its spec, geometry simplified for the browser) and a window is then
-just a selection of prepared JSON fragments.
+Each layer's features are prepared once (style, tooltip and popup from its spec, geometry
+simplified for the browser); what each layer needs beyond that (a permanent label at a
+line's end, precision circles, a closed look, no interaction) is read from fields of its
+spec, so a new layer needs no change here. The undated layers become browser files
+(static/web/, written by ``make data``); the time engine (``geo.web.explorer``) gets the
+dated ones. The legend's swatches are drawn from the one symbol table, ``layers.symbols``.
 """
 
 from __future__ import annotations
@@ -23,28 +24,32 @@ from typing import Any
 import folium
 import numpy as np
 import xyzservices.providers as xyz
-from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
+from branca.element import Element
 
 import geopandas as gpd
 import shapely
 
 from geo._paths import PROJECT_ROOT
 from geo.assemble import WINDOW_STATUS, crossing_status, in_window
-from layers import SPECS, LayerSpec
-from layers.border import border_label
-from layers.events import PRECISION_STYLE
+from geo.view import BASEMAPS
+from layers import SPECS, LayerSpec, symbols
 
 ASSET_BASE = "/app/static"  # where Streamlit's static serving puts ./static
 REGION_BOUNDS = ((24.4, 57.8), (31.6, 67.4))  # (south, west), (north, east): both provinces
 MIN_PRECISION_CIRCLE_M = 500
 WEB_GRID_DEG = 1e-5  # below this a circle would hide under the marker
+SWATCH_HALF = 7.0  # a legend marker: the symbol table's unit box at 7 px (a 14 px box)
 
-BASEMAPS = {
-    "offline": ("Offline: bundled context map", None),
-    "osm": ("OpenStreetMap (online)", xyz.OpenStreetMap.Mapnik),
-    "satellite": ("Satellite imagery, Esri (online)", xyz.Esri.WorldImagery),
-}
+
+
+def tile_layer(basemap: str, **options: Any) -> folium.TileLayer | None:
+    """The tile layer of a basemap (``geo.view.BASEMAPS``); None for the offline one."""
+    entry = BASEMAPS[basemap]
+    if entry.tiles is None:
+        return None
+    provider = xyz.query_name(entry.tiles)
+    return folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=entry.label,
+                            max_zoom=provider.get("max_zoom", 18), **options)
 
 
 def _style_json(style: Any, **extra: Any) -> dict[str, Any]:
@@ -89,24 +94,25 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
             out["_t"] = spec.tooltip_of(props)
         if spec.popup_of is not None:
             out["_p"] = spec.popup_of(props)
-        if name == "border":  # its length, labelled below the Gwadar Bay end, over open sea
+        if spec.end_label is not None and geom.geom_type == "LineString" and not geom.is_empty:
             x, y = geom.coords[-1]
             labels.append(_feature_json({"type": "Point", "coordinates": [x, y]},
-                                        {"_id": "border#label", "_l": border_label(props), "_ld": "bottom"}))
-        if name == "context":
+                                        {"_id": f"{name}#label", "_l": spec.end_label(props),
+                                         "_ld": spec.end_label_side}))
+        if not spec.interactive:
             out["_s"]["interactive"] = False
             out.pop("_t", None)
+            out.pop("_p", None)
         fragments.append(_feature_json(geometry, out))
-        history = props.get("status_history")
-        if name == "crossings" and isinstance(history, list) and any(
-                e.get("status") == "closed" for e in history):  # drawn hollow while closed
-            look = spec.style_of({**props, WINDOW_STATUS: "closed"})
+        history = props.get(spec.history_field) if spec.history_field else None
+        if isinstance(history, list) and any(e.get("status") == "closed" for e in history):
+            look = spec.style_of({**props, WINDOW_STATUS: "closed"})  # drawn hollow while closed
             closed[row] = _feature_json(geometry, {**out, "_s": _style_json(look)})
         radius = props.get("precision_m")
-        if name == "events" and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
+        if spec.precision_style is not None and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
             circles.append(_feature_json(geometry, {
                 "_id": f"{out['_id']}#precision", "_r": float(radius),
-                "_s": _style_json(PRECISION_STYLE, interactive=False)}))
+                "_s": _style_json(spec.precision_style, interactive=False)}))
         else:
             circles.append(None)
     return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels), closed)
@@ -122,7 +128,8 @@ def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tup
     mask = in_window(prepared.frame, prepared.name, start, end).to_numpy()
     idx = np.flatnonzero(mask)
     circles = [prepared.circles[i] for i in idx if prepared.circles[i]]
-    history = prepared.frame["status_history"] if prepared.closed else None
+    history_field = SPECS[prepared.name].history_field if prepared.name in SPECS else None
+    history = prepared.frame[history_field] if prepared.closed and history_field else None
     parts = circles + [
         prepared.closed[i] if i in prepared.closed and crossing_status(history.iloc[i], end) == "closed"
         else prepared.fragments[i] for i in idx] + list(prepared.labels)
@@ -152,6 +159,15 @@ def write_static_layers(prepared: Mapping[str, PreparedLayer], out_dir: Path = W
     return written
 
 
+SYMBOLS_FILE = PROJECT_ROOT / "static" / "atlas" / "symbols.json"
+
+
+def write_symbols(path: Path = SYMBOLS_FILE) -> Path:
+    """Write the symbol table for the browser (``layers.symbols``; deterministic bytes)."""
+    path.write_text(symbols.symbols_json(), encoding="utf-8")
+    return path
+
+
 @functools.lru_cache(maxsize=64)
 def _digest(path: Path, mtime_ns: int) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()[:12]
@@ -165,24 +181,6 @@ def static_layer_url(name: str, *, asset_base: str = ASSET_BASE) -> str:
     path = WEB_DIR / f"{name}.json"
     digest = _digest(path, path.stat().st_mtime_ns) if path.exists() else "missing"
     return f"{asset_base}/web/{name}.json?v={digest}"
-
-
-class StaticLayers(MacroElement):
-    """The undated layers to show, added to the map itself by BorderAtlas.showStatic.
-
-    They sit outside the swapped feature groups, so a new date window leaves them drawn.
-    """
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "BorderAtlas.showStatic({{ this._parent._parent.get_name() }}, {{ this.layers|tojson }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, layers: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self._name = "StaticLayers"
-        self.layers = [list(item) for item in layers]
 
 
 _TEMPLATE_OPENING = re.compile(r"\{(?=[{%#])")  # never a JSON brace: those meet '"' or '}'
@@ -201,7 +199,7 @@ def script_safe(json_text: str) -> str:
     return _TEMPLATE_OPENING.sub(r"\\u007b", text)
 
 
-class _Text(Element):
+class RawText(Element):
     """Text put into a page as it is, never compiled as a template."""
 
     def __init__(self, text: str) -> None:
@@ -212,126 +210,44 @@ class _Text(Element):
         return self.text
 
 
-class ScriptLayer(MacroElement):
-    """A layer drawn by ``BorderAtlas.<function>(data)`` (static/atlas/*.js).
-
-    ``data`` is JSON made safe by ``script_safe``. Rendered like a MacroElement, except
-    that the script goes into the page as text: folium would otherwise compile it again as
-    a template, where text from a file could be code.
-    """
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = BorderAtlas.{{ this.function }}({{ this.data }})"
-        ".addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, function: str, data: str) -> None:
-        super().__init__()
-        self._name = f"BorderAtlas_{function}"
-        self.function = function
-        self.data = data
-
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        assert isinstance(figure, Figure), "render the map this layer is on"
-        script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_Text(script), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
-
-def DataLayer(data: str) -> ScriptLayer:
-    """A pre-serialised GeoJSON layer drawn by static/atlas/atlas.js (BorderAtlas.layer)."""
-    return ScriptLayer("layer", data)
-
-
-def base_map(basemap: str = "offline", *, asset_base: str = ASSET_BASE) -> folium.Map:
-    """The map without data layers: view, scale, tiles (online basemaps only), local assets."""
+def base_map(basemap: str = "offline") -> folium.Map:
+    """The map without data layers: view, scale and the tiles of an online basemap. Its
+    scripts and styles are the caller's to set (``geo.web.explorer.build_map``)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
     # minZoom/maxZoom as Leaflet spells them: folium passes its min_zoom/max_zoom only to a
     # tile layer, and the offline map has none.
     m = folium.Map(location=(28.0, 62.6), zoom_start=6, tiles=None, control_scale=True,
                    world_copy_jump=False, minZoom=3, maxZoom=14)
-    # Every script and stylesheet comes from the app itself (vendored from npm).
-    m.default_js = [
-        ("leaflet", f"{asset_base}/vendor/leaflet/leaflet.js"),
-        ("jquery", f"{asset_base}/vendor/jquery/jquery.min.js"),
-        ("markercluster", f"{asset_base}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
-        ("leaflet_heat", f"{asset_base}/vendor/leaflet.heat/leaflet-heat.js"),
-        ("border_atlas", f"{asset_base}/atlas/atlas.js"),
-        ("border_atlas_imported", f"{asset_base}/atlas/imported.js"),
-    ]
-    m.default_css = [
-        ("leaflet_css", f"{asset_base}/vendor/leaflet/leaflet.css"),
-        ("markercluster_css", f"{asset_base}/vendor/leaflet.markercluster/MarkerCluster.css"),
-        ("border_atlas_css", f"{asset_base}/atlas/atlas.css"),
-        ("border_atlas_imported_css", f"{asset_base}/atlas/imported.css"),
-    ]
-    provider = BASEMAPS[basemap][1]
-    if provider is not None:
-        folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution,
-                         name=BASEMAPS[basemap][0], max_zoom=provider.get("max_zoom", 18)).add_to(m)
+    tiles = tile_layer(basemap)
+    if tiles is not None:
+        tiles.add_to(m)
     m.fit_bounds([list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])])
     return m
 
 
-def data_groups(prepared: Mapping[str, PreparedLayer], layers: Sequence[str],
-                start: dt.date, end: dt.date) -> tuple[list[folium.FeatureGroup], dict[str, int]]:
-    """One feature group per shown layer, in drawing order, and the count shown of each."""
-    counts: dict[str, int] = {}
-    static: list[tuple[str, str]] = []
-    dated: list[ScriptLayer] = []
-    for name in SPECS:  # SPECS is in drawing order
-        if name not in layers or name not in prepared:
-            continue
-        if name in STATIC_LAYERS and (WEB_DIR / f"{name}.json").exists():
-            static.append((name, static_layer_url(name)))
-            counts[name] = len(prepared[name].frame)
-        else:
-            data, counts[name] = window_geojson(prepared[name], start, end)
-            dated.append(DataLayer(data))
-    # One group: the static list first (drawn once, under everything), then the dated data.
-    group = folium.FeatureGroup(name="atlas", control=False)
-    for child in (StaticLayers(static), *dated):
-        group.add_child(child)
-    return [group], counts
-
-
-SVG_SHAPES = {
-    "circle": '<circle cx="8" cy="8" r="6"/>',
-    "dot": '<circle cx="8" cy="8" r="3"/>',
-    "triangle": '<polygon points="8,1.5 14.5,14 1.5,14"/>',
-    "square": '<rect x="2.5" y="2.5" width="11" height="11"/>',
-    "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
-    "hexagon": '<polygon points="8,1.5 13.6,4.7 13.6,11.3 8,14.5 2.4,11.3 2.4,4.7"/>',
-    "pentagon": '<polygon points="8,1.5 14.2,6 11.8,13.5 4.2,13.5 1.8,6"/>',
-    "triangle-down": '<polygon points="1.5,2 14.5,2 8,14.5"/>',
-    "star": '<polygon points="8,1 9.8,6 15,6.2 10.9,9.4 12.4,14.5 8,11.5 3.6,14.5 5.1,9.4 1,6.2 6.2,6"/>',
-    "cross": '<path d="M2,4 L4,2 L8,6 L12,2 L14,4 L10,8 L14,12 L12,14 L8,10 L4,14 L2,12 L6,8 Z"/>',
-}
-_SVG_DASH = {"solid": "", "dash": ' stroke-dasharray="5 3"', "dot": ' stroke-dasharray="1.5 3"',
-             "dashdot": ' stroke-dasharray="5 2 1.5 2"'}
+def _svg_dash(style: Any) -> str:
+    pattern = symbols.dash_px(style.dash, style.weight)
+    return "" if pattern is None else f' stroke-dasharray="{" ".join(symbols.fmt_number(v) for v in pattern)}"'
 
 
 def swatch_svg(style: Any, geometry: str) -> str:
-    """A 28x16 legend swatch drawn like the map draws the feature."""
+    """A 28x16 legend swatch drawn like the map draws the feature: its shape and dash from
+    the one symbol table (``layers.symbols``)."""
     from html import escape
 
     stroke = escape(style.color)
     if geometry == "point":
         fill = escape(style.fill or "#ffffff")
-        body = (f'<g transform="translate(6,0)" fill="{fill}" stroke="{stroke}" '
-                f'stroke-width="{style.weight}">{SVG_SHAPES.get(style.marker or "circle")}</g>')
+        body = (f'<g fill="{fill}" stroke="{stroke}" stroke-width="{style.weight}">'
+                f'{symbols.svg_shape(style.marker, 14, 8, SWATCH_HALF)}</g>')
     elif geometry == "line":
         body = (f'<line x1="1" y1="8" x2="27" y2="8" stroke="{stroke}" stroke-width="{style.weight}"'
-                f'{_SVG_DASH[style.dash]} stroke-opacity="{style.opacity}"/>')
+                f'{_svg_dash(style)} stroke-opacity="{style.opacity}"/>')
     else:
         fill = escape(style.fill or "none")
         body = (f'<rect x="2" y="2" width="24" height="12" fill="{fill}" fill-opacity="{style.fill_opacity}" '
-                f'stroke="{stroke}" stroke-width="{style.weight}"{_SVG_DASH[style.dash]}/>')
+                f'stroke="{stroke}" stroke-width="{style.weight}"{_svg_dash(style)}/>')
     return f'<svg width="28" height="16" viewBox="0 0 28 16" aria-hidden="true">{body}</svg>'
 
 
@@ -355,12 +271,3 @@ def legend_html(layers: Sequence[str]) -> str:
                                         for e in spec.legend])
               for name, spec in SPECS.items() if name in layers and spec.legend]
     return '<div class="ba-legend">' + "".join(blocks) + "</div>"
-
-
-LEGEND_CSS = """<style>
-.ba-legend { font-size: 0.8rem; line-height: 1.2; }
-.ba-legend-block { margin-bottom: 0.6rem; }
-.ba-legend-block b { display: block; margin-bottom: 0.2rem; }
-.ba-legend-row { display: flex; align-items: center; gap: 0.35rem; margin: 0.1rem 0; }
-.ba-legend-row svg { flex: 0 0 28px; }
-</style>"""
