@@ -29,11 +29,7 @@ from PIL import Image
 
 from pyproj import Geod
 
-from geo._static_furniture import geodesic_km, true_north_angle
-from geo._static_labels import shape_script
-from geo._static_layers import lonlat_to_map, map_to_lonlat, project_box
-from geo._static_output import figure_bytes
-from geo.static import (
+from geo.figure import (
     SIZE_PRESETS,
     ExportError,
     FigureSpec,
@@ -42,6 +38,10 @@ from geo.static import (
     figure_info,
     render_figure,
 )
+from geo.figure.drawn import lonlat_to_map, map_to_lonlat, project_box
+from geo.figure.furniture import geodesic_km, true_north_angle
+from geo.figure.labels import shape_script
+from geo.figure.output import figure_bytes
 from geo.view import View
 from layers import SPECS
 
@@ -119,6 +119,26 @@ def test_legend_headers_are_bold_and_entries_are_not(few_layers_fig):
     weights = {t.get_text(): t.get_fontweight() for t in info.legend.get_texts()}
     assert weights["International border"] == "bold"
     assert weights[SPECS["border"].legend[0].label] == "normal"
+
+
+def test_legend_headers_start_where_the_handles_do(few_layers_fig):
+    """A header row has no handle box: it starts at the handles' left edge, and the entries'
+    labels one handle length and text pad to its right."""
+    fig, info = few_layers_fig
+    fig.canvas.draw()  # a legend places its rows when drawn
+    renderer = fig.canvas.get_renderer()
+    legend = info.legend
+    texts = [t for t in legend.get_texts() if t.get_text()]
+    headers = [t.get_window_extent(renderer).x0 for t in texts if t.get_fontweight() == "bold"]
+    entries = [t.get_window_extent(renderer).x0 for t in texts if t.get_fontweight() != "bold"]
+    assert len(headers) == len(FEW_LAYERS) and entries  # one column: the figure is wide
+    px = legend.prop.get_size_in_points() * fig.dpi / 72
+    handles = [h.get_window_extent(renderer).x0 for h in legend.legend_handles
+               if isinstance(h, Rectangle) and h.get_visible()]  # province fills: the whole box
+    assert handles and max(headers) - min(headers) < 0.5
+    assert min(headers) == pytest.approx(min(handles), abs=1.0)
+    assert min(entries) - min(headers) == pytest.approx(
+        (legend.handlelength + legend.handletextpad) * px, rel=0.05)
 
 
 def test_each_shown_layer_has_artists_on_the_map(default_fig):
@@ -353,7 +373,7 @@ def test_same_inputs_give_the_same_bytes(fmt):
 
 def test_same_bytes_in_another_process():
     """Nothing may depend on the process: hash seeds, ids, dict order, timestamps."""
-    code = ("import sys; from geo.static import render_figure; from geo.view import View; "
+    code = ("import sys; from geo.figure import render_figure; from geo.view import View; "
             "sys.stdout.buffer.write(render_figure(View(), fmt=sys.argv[1]))")
     root = Path(__file__).resolve().parent.parent
     for fmt in ("pdf", "svg"):
@@ -441,7 +461,7 @@ def test_export_replaces_a_file_only_when_the_figure_is_complete(tmp_path, monke
     def broken(*_args, **_kwargs):
         raise RuntimeError("renderer failed half way")
 
-    monkeypatch.setattr("geo.static.figure_bytes", broken)
+    monkeypatch.setattr("geo.figure.figure_bytes", broken)
     with pytest.raises(RuntimeError):
         export_figure(View(layers=FEW_LAYERS), FigureSpec(), out)
     assert out.read_bytes() == b"the previous figure"
@@ -467,7 +487,7 @@ def test_the_window_is_stamped_on_the_figure():
 @pytest.mark.parametrize("view", [View(), View(start=dt.date(2017, 1, 1), end=dt.date(2024, 12, 31))],
                          ids=["crisis-week", "everything"])
 def test_no_event_label_is_left_out_at_single_column_width(view):
-    from geo._static_labels import event_labels
+    from geo.figure.labels import event_labels
 
     info = figure_info(build_figure(view, FigureSpec(preset="single-column")))
     wanted = {lb.text for lb in event_labels(info.layers["events"],
@@ -491,7 +511,7 @@ def test_town_labels_left_out_are_reported(tmp_path, capsys):
 def test_event_labels_keep_off_the_border_and_routes(default_fig):
     import shapely
 
-    from geo._static_labels import display_lines
+    from geo.figure.labels import display_lines
 
     fig, info = default_fig
     renderer = fig.canvas.get_renderer()
@@ -511,8 +531,8 @@ def _black_ink(style, *, greyscale: bool) -> np.ndarray:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from geo._static_layers import draw_points
-    from geo.static import RC
+    from geo.figure import RC
+    from geo.figure.drawn import draw_points
 
     with mpl.rc_context(RC):
         fig = Figure(figsize=(0.3, 0.3), dpi=600)

@@ -19,9 +19,9 @@ import shapely
 
 from geo.assemble import in_window
 from geo.cli import main
+from geo.figure import FigureSpec, build_figure, figure_info, render_figure
 from geo.importers import import_events
 from geo.recipe import dumps_recipe, load_recipe, recipe_from_mapping
-from geo.static import FigureSpec, build_figure, figure_info, render_figure
 from geo.view import View
 
 FEW_LAYERS = ("border", "provinces", "events")
