@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 import geopandas as gpd
 
-from geo.figure.compose import compose
+from geo.figure import compose as composing  # the module: its name is not shadowed by its function
 from geo.figure.output import (
     FORMATS,
     ExportError,
@@ -91,7 +91,7 @@ def build_figure(view: View, spec: FigureSpec | None = None, *,
     """
     spec = spec or FigureSpec()
     with mpl.rc_context(RC):
-        return compose(view, spec, imported=imported, imported_label=imported_label)
+        return composing.compose(view, spec, imported=imported, imported_label=imported_label)
 
 
 def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: float | None = None,
