@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import math
 import os
 import re
 import shutil
@@ -23,11 +24,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 
-from pyproj import Geod
+from pyproj import Geod, Proj, Transformer
 
 from geo.figure import (
     SIZE_PRESETS,
@@ -184,10 +186,32 @@ def test_map_shows_the_requested_extent(tmp_path):
     assert tight_x or tight_y
 
 
+def drawn_scale_bar(info) -> tuple[float, float, float, list[str]]:
+    """The bar as drawn: (left x, right x, y) of its black-edged parts in map units, and its
+    numbers, read from the artists on the map rather than from what the helper returned."""
+    parts = [a for a in info.map_ax.patches
+             if a.get_gid() == "scale-bar" and tuple(a.get_edgecolor()) == (0, 0, 0, 1)]
+    assert parts, "no scale bar drawn"
+    x0 = min(p.get_x() for p in parts)
+    x1 = max(p.get_x() + p.get_width() for p in parts)
+    y = parts[0].get_y()
+    numbers = [t.get_text() for t in info.map_ax.texts
+               if t.get_gid() == "scale-bar" and t.get_text() != "km"]
+    return x0, x1, y, numbers
+
+
 def test_scale_bar_is_true_on_the_ellipsoid(default_fig):
+    """The bar as drawn is as long on WGS84 as its last number says, measured by pyproj alone
+    (a transformer and a geodesic of its own, nothing of geo.figure's)."""
     _, info = default_fig
     bar = info.scale_bar
     assert bar.length_km in (100, 150, 200, 250, 300, 400, 500)
+    x0, x1, y, numbers = drawn_scale_bar(info)
+    assert numbers[-1] == f"{bar.length_km:g}" and numbers[0] == "0"
+    to_lonlat = Transformer.from_crs(info.crs, "EPSG:4326", always_xy=True)
+    (lon0, lat0), (lon1, lat1) = to_lonlat.transform(x0, y), to_lonlat.transform(x1, y)
+    drawn_km = GEOD.inv(lon0, lat0, lon1, lat1)[2] / 1000
+    assert drawn_km == pytest.approx(float(numbers[-1]), rel=1e-3)
     assert geodesic_km(info.crs, bar.start, bar.end) == pytest.approx(bar.length_km, rel=1e-3)
 
 
@@ -199,12 +223,23 @@ def test_scale_bar_measures_a_known_distance(default_fig):
     (x0, x1), (y0, y1) = lonlat_to_map(info.crs).transform([63.0, 63.0], [26.5, 27.5])
     measured_km = float(np.hypot(x1 - x0, y1 - y0)) / units_per_km
     assert measured_km == pytest.approx(110.8, rel=0.01)
+    left, right, _, _ = drawn_scale_bar(info)  # the drawn bar, not only the helper's ends
+    assert (right - left) / bar.length_km == pytest.approx(units_per_km, rel=1e-6)
 
 
 def test_north_arrow_points_to_true_north(default_fig):
     fig, info = default_fig
     arrow = [a for a in info.map_ax.get_children() if a.get_gid() == "north-arrow"]
-    assert sum(isinstance(a, Polygon) for a in arrow) == 2  # the two halves
+    halves = [a for a in arrow if isinstance(a, Polygon)]
+    assert {to_hex(h.get_facecolor()) for h in halves} == {"#000000", "#ffffff"}  # two-tone
+    # The drawn arrow (tip minus tail, on the display) against pyproj's meridian convergence
+    # where it stands: true north, clockwise from the map's up, is minus the convergence.
+    tip, tail = (halves[0].get_transform().transform(p) for p in [(0, 1), (0, -1)])
+    drawn = math.degrees(math.atan2(tip[0] - tail[0], tip[1] - tail[1]))
+    x, y = info.map_ax.transData.inverted().transform((tip + tail) / 2)
+    lon, lat = Transformer.from_crs(info.crs, "EPSG:4326", always_xy=True).transform(x, y)
+    assert drawn == pytest.approx(-Proj(info.crs).get_factors(lon, lat).meridian_convergence,
+                                  abs=0.01)
     assert "N" in {a.get_text() for a in arrow if hasattr(a, "get_text")}
     # On a conic projection meridians lean toward the pole: north tilts west east of centre.
     lon0 = float(re.search(r"\+lon_0=(\S+)", info.crs.srs).group(1))
@@ -341,7 +376,7 @@ def test_pdf_is_vector_with_embedded_fonts_and_real_text(tmp_path):
     if shutil.which("pdfimages") and shutil.which("pdffonts") and shutil.which("pdftotext"):
         images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
                                 check=True).stdout.splitlines()
-        assert len(images) == 2, images  # the two header lines only: no raster image inside
+        assert images[:1] and not images[2:], images  # a header, no raster image listed
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                                check=True).stdout.splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
