@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/limits_bench.py
+	$(BIN)/python bench/cartography_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build *.egg-info

@@ -1,7 +1,7 @@
 """Export speed: publication figures of the default view against a plain GeoDataFrame.plot().
 
 Prints, for a 300-dpi double-column PNG and for a PDF of ``View()`` (crisis week, all
-layers): the median of RUNS renders with ``geo.static.render_figure``, the median of a naive
+layers): the median of RUNS renders with ``geo.figure.render_figure``, the median of a naive
 baseline measured in the same run (each layer's ``GeoDataFrame.plot()`` onto one axes of the
 same size, saved the same way), and their ratio. The budget is 1.5 s per figure. Layers are
 loaded and projected once before timing, as in the app. Run by hand (`make bench`); machines
@@ -26,7 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from geo.assemble import assemble  # noqa: E402
-from geo.static import figure_info, render_figure  # noqa: E402
+from geo.figure import figure_info, render_figure  # noqa: E402
 from geo.view import View  # noqa: E402
 
 RUNS = 7
@@ -51,7 +51,7 @@ def naive(view: View, size_mm: tuple[float, float], fmt: str) -> bytes:
 
 def main() -> int:
     view = View()
-    from geo.static import build_figure
+    from geo.figure import build_figure
 
     size_mm = figure_info(build_figure(view)).size_mm  # warms the caches too
     for fmt in ("png", "pdf"):
@@ -78,9 +78,9 @@ def publishing() -> bool:
     import datetime as dt
     import tempfile
 
-    from geo.animate import AnimationSpec, render_animation
+    from geo.figure import FigureSpec
+    from geo.figure.animate import AnimationSpec, render_animation
     from geo.importers import import_events
-    from geo.static import FigureSpec
     from tests._synthetic import write_export
 
     crisis = View(start=dt.date(2024, 1, 15), end=dt.date(2024, 1, 22))

@@ -32,8 +32,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``border-atlas`` (its ``--help`` is the command's manual)."""
     from geo._import_types import fmt_size
+    from geo.figure import FORMATS, SIZE_PRESETS
     from geo.importers import DEFAULT_MAX_BYTES
-    from geo.static import FORMATS, SIZE_PRESETS
     from geo.view import LAYER_NAMES, PRESETS
     from geo.web.page import IMPORTED_LIMIT
 
@@ -163,12 +163,9 @@ def _quiet_library_logs() -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")  # a command line has no display; never let pyplot look for one
     from geo._errors import BorderAtlasError
+    from geo.figure import export_figure
     from geo.recipe import read_recipe_table, recipe_from_mapping, write_recipe
-    from geo.static import export_figure
 
     given: dict[str, Any] = {}
     try:
@@ -190,11 +187,11 @@ def _export(args: argparse.Namespace) -> int:
         if recipe.out is None:
             raise BorderAtlasError("no output file: give --out PATH (or out in the recipe)")
         if args.write_recipe is not None:
-            from geo._static_output import check_writable
+            from geo.figure.output import check_writable
 
             check_writable(args.write_recipe, key="write_recipe")
         if recipe.html:
-            from geo._static_output import check_writable
+            from geo.figure.output import check_writable
 
             check_writable(recipe.out)  # fail before the work, not after it
         imported = _import_events(recipe.events) if recipe.events is not None else None
@@ -208,7 +205,7 @@ def _export(args: argparse.Namespace) -> int:
             written, page = write_html(recipe.view, recipe.out, imported=events, imported_label=label,
                                        title=recipe.figure.title)
         elif recipe.animation is not None:
-            from geo.animate import export_animation
+            from geo.figure.animate import export_animation
 
             written = export_animation(recipe.view, recipe.figure, recipe.animation, recipe.out,
                                        imported=events, imported_label=label,

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import BorderAtlasError
-from geo._static_output import FORMATS, ExportError, format_for, normalise_format, write_atomic
-from geo.animate import ANIMATION_FORMATS, AnimationSpec
+from geo.figure import DEFAULT_SIZE_PRESET, FigureSpec
+from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec
+from geo.figure.output import FORMATS, ExportError, format_for, normalise_format, write_atomic
 from geo.safe_text import quote
-from geo.static import DEFAULT_SIZE_PRESET, FigureSpec
 from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
 
 # Every key a recipe may hold, with the kind of value it takes (for messages).

@@ -7,7 +7,7 @@ Every renderer draws from this table and from nothing else:
   events on a canvas), which reads ``static/atlas/symbols.json``, written from this table by
   ``make data`` (``symbols_json``); an exported HTML file carries the same JSON inside it;
 - the printed figures (matplotlib): ``palette.MPL_MARKERS`` are these vertices, and
-  ``geo._static_style`` sizes markers and scales dashes by the rules below.
+  ``geo.figure.style`` sizes markers and scales dashes by the rules below.
 
 Shapes live in a unit box: x to the right, y downwards (as on a screen), the centre at
 (0, 0), the box from -1 to 1. A shape is a closed polygon (its vertices) or a circle (its

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo._static_compose import redraw_window
-from geo.animate import AnimationSpec, _frames, frame_windows, render_animation
 from geo.cli import main
+from geo.figure import ExportError, FigureSpec, build_figure, figure_info
+from geo.figure.animate import AnimationSpec, _frames, frame_windows, render_animation
+from geo.figure.compose import redraw_window
 from geo.recipe import load_recipe
-from geo.static import ExportError, FigureSpec, build_figure, figure_info
 from geo.view import View
 
 CRISIS = View()  # 15-22 January 2024

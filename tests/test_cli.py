@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo.cli import build_parser, main
+from geo.figure import SIZE_PRESETS, FigureSpec
 from geo.recipe import (
     KEYS,
     Recipe,
@@ -24,7 +25,6 @@ from geo.recipe import (
     recipe_from_mapping,
     write_recipe,
 )
-from geo.static import SIZE_PRESETS, FigureSpec
 from geo.view import LAYER_NAMES, PRESETS, View
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import math
 import os
 import re
 import shutil
@@ -23,17 +24,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.patches import Polygon, Rectangle
 from matplotlib.testing.compare import compare_images
 from PIL import Image
 
-from pyproj import Geod
+from pyproj import Geod, Proj, Transformer
 
-from geo._static_furniture import geodesic_km, true_north_angle
-from geo._static_labels import shape_script
-from geo._static_layers import lonlat_to_map, map_to_lonlat, project_box
-from geo._static_output import figure_bytes
-from geo.static import (
+from geo.figure import (
     SIZE_PRESETS,
     ExportError,
     FigureSpec,
@@ -42,6 +40,10 @@ from geo.static import (
     figure_info,
     render_figure,
 )
+from geo.figure.drawn import lonlat_to_map, map_to_lonlat, project_box
+from geo.figure.furniture import geodesic_km, true_north_angle
+from geo.figure.labels import shape_script
+from geo.figure.output import figure_bytes
 from geo.view import View
 from layers import SPECS
 
@@ -121,6 +123,26 @@ def test_legend_headers_are_bold_and_entries_are_not(few_layers_fig):
     assert weights[SPECS["border"].legend[0].label] == "normal"
 
 
+def test_legend_headers_start_where_the_handles_do(few_layers_fig):
+    """A header row has no handle box: it starts at the handles' left edge, and the entries'
+    labels one handle length and text pad to its right."""
+    fig, info = few_layers_fig
+    fig.canvas.draw()  # a legend places its rows when drawn
+    renderer = fig.canvas.get_renderer()
+    legend = info.legend
+    texts = [t for t in legend.get_texts() if t.get_text()]
+    headers = [t.get_window_extent(renderer).x0 for t in texts if t.get_fontweight() == "bold"]
+    entries = [t.get_window_extent(renderer).x0 for t in texts if t.get_fontweight() != "bold"]
+    assert len(headers) == len(FEW_LAYERS) and entries  # one column: the figure is wide
+    px = legend.prop.get_size_in_points() * fig.dpi / 72
+    handles = [h.get_window_extent(renderer).x0 for h in legend.legend_handles
+               if isinstance(h, Rectangle) and h.get_visible()]  # province fills: the whole box
+    assert handles and max(headers) - min(headers) < 0.5
+    assert min(headers) == pytest.approx(min(handles), abs=1.0)
+    assert min(entries) - min(headers) == pytest.approx(
+        (legend.handlelength + legend.handletextpad) * px, rel=0.05)
+
+
 def test_each_shown_layer_has_artists_on_the_map(default_fig):
     _, info = default_fig
     assert list(info.layers) == [n for n in SPECS if n in View().layers]
@@ -164,10 +186,32 @@ def test_map_shows_the_requested_extent(tmp_path):
     assert tight_x or tight_y
 
 
+def drawn_scale_bar(info) -> tuple[float, float, float, list[str]]:
+    """The bar as drawn: (left x, right x, y) of its black-edged parts in map units, and its
+    numbers, read from the artists on the map rather than from what the helper returned."""
+    parts = [a for a in info.map_ax.patches
+             if a.get_gid() == "scale-bar" and tuple(a.get_edgecolor()) == (0, 0, 0, 1)]
+    assert parts, "no scale bar drawn"
+    x0 = min(p.get_x() for p in parts)
+    x1 = max(p.get_x() + p.get_width() for p in parts)
+    y = parts[0].get_y()
+    numbers = [t.get_text() for t in info.map_ax.texts
+               if t.get_gid() == "scale-bar" and t.get_text() != "km"]
+    return x0, x1, y, numbers
+
+
 def test_scale_bar_is_true_on_the_ellipsoid(default_fig):
+    """The bar as drawn is as long on WGS84 as its last number says, measured by pyproj alone
+    (a transformer and a geodesic of its own, nothing of geo.figure's)."""
     _, info = default_fig
     bar = info.scale_bar
     assert bar.length_km in (100, 150, 200, 250, 300, 400, 500)
+    x0, x1, y, numbers = drawn_scale_bar(info)
+    assert numbers[-1] == f"{bar.length_km:g}" and numbers[0] == "0"
+    to_lonlat = Transformer.from_crs(info.crs, "EPSG:4326", always_xy=True)
+    (lon0, lat0), (lon1, lat1) = to_lonlat.transform(x0, y), to_lonlat.transform(x1, y)
+    drawn_km = GEOD.inv(lon0, lat0, lon1, lat1)[2] / 1000
+    assert drawn_km == pytest.approx(float(numbers[-1]), rel=1e-3)
     assert geodesic_km(info.crs, bar.start, bar.end) == pytest.approx(bar.length_km, rel=1e-3)
 
 
@@ -179,12 +223,23 @@ def test_scale_bar_measures_a_known_distance(default_fig):
     (x0, x1), (y0, y1) = lonlat_to_map(info.crs).transform([63.0, 63.0], [26.5, 27.5])
     measured_km = float(np.hypot(x1 - x0, y1 - y0)) / units_per_km
     assert measured_km == pytest.approx(110.8, rel=0.01)
+    left, right, _, _ = drawn_scale_bar(info)  # the drawn bar, not only the helper's ends
+    assert (right - left) / bar.length_km == pytest.approx(units_per_km, rel=1e-6)
 
 
 def test_north_arrow_points_to_true_north(default_fig):
     fig, info = default_fig
     arrow = [a for a in info.map_ax.get_children() if a.get_gid() == "north-arrow"]
-    assert sum(isinstance(a, Polygon) for a in arrow) == 2  # the two halves
+    halves = [a for a in arrow if isinstance(a, Polygon)]
+    assert {to_hex(h.get_facecolor()) for h in halves} == {"#000000", "#ffffff"}  # two-tone
+    # The drawn arrow (tip minus tail, on the display) against pyproj's meridian convergence
+    # where it stands: true north, clockwise from the map's up, is minus the convergence.
+    tip, tail = (halves[0].get_transform().transform(p) for p in [(0, 1), (0, -1)])
+    drawn = math.degrees(math.atan2(tip[0] - tail[0], tip[1] - tail[1]))
+    x, y = info.map_ax.transData.inverted().transform((tip + tail) / 2)
+    lon, lat = Transformer.from_crs(info.crs, "EPSG:4326", always_xy=True).transform(x, y)
+    assert drawn == pytest.approx(-Proj(info.crs).get_factors(lon, lat).meridian_convergence,
+                                  abs=0.01)
     assert "N" in {a.get_text() for a in arrow if hasattr(a, "get_text")}
     # On a conic projection meridians lean toward the pole: north tilts west east of centre.
     lon0 = float(re.search(r"\+lon_0=(\S+)", info.crs.srs).group(1))
@@ -321,7 +376,7 @@ def test_pdf_is_vector_with_embedded_fonts_and_real_text(tmp_path):
     if shutil.which("pdfimages") and shutil.which("pdffonts") and shutil.which("pdftotext"):
         images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True,
                                 check=True).stdout.splitlines()
-        assert len(images) == 2, images  # the two header lines only: no raster image inside
+        assert images[:1] and not images[2:], images  # a header, no raster image listed
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                                check=True).stdout.splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
@@ -353,7 +408,7 @@ def test_same_inputs_give_the_same_bytes(fmt):
 
 def test_same_bytes_in_another_process():
     """Nothing may depend on the process: hash seeds, ids, dict order, timestamps."""
-    code = ("import sys; from geo.static import render_figure; from geo.view import View; "
+    code = ("import sys; from geo.figure import render_figure; from geo.view import View; "
             "sys.stdout.buffer.write(render_figure(View(), fmt=sys.argv[1]))")
     root = Path(__file__).resolve().parent.parent
     for fmt in ("pdf", "svg"):
@@ -441,7 +496,7 @@ def test_export_replaces_a_file_only_when_the_figure_is_complete(tmp_path, monke
     def broken(*_args, **_kwargs):
         raise RuntimeError("renderer failed half way")
 
-    monkeypatch.setattr("geo.static.figure_bytes", broken)
+    monkeypatch.setattr("geo.figure.figure_bytes", broken)
     with pytest.raises(RuntimeError):
         export_figure(View(layers=FEW_LAYERS), FigureSpec(), out)
     assert out.read_bytes() == b"the previous figure"
@@ -467,7 +522,7 @@ def test_the_window_is_stamped_on_the_figure():
 @pytest.mark.parametrize("view", [View(), View(start=dt.date(2017, 1, 1), end=dt.date(2024, 12, 31))],
                          ids=["crisis-week", "everything"])
 def test_no_event_label_is_left_out_at_single_column_width(view):
-    from geo._static_labels import event_labels
+    from geo.figure.labels import event_labels
 
     info = figure_info(build_figure(view, FigureSpec(preset="single-column")))
     wanted = {lb.text for lb in event_labels(info.layers["events"],
@@ -491,7 +546,7 @@ def test_town_labels_left_out_are_reported(tmp_path, capsys):
 def test_event_labels_keep_off_the_border_and_routes(default_fig):
     import shapely
 
-    from geo._static_labels import display_lines
+    from geo.figure.labels import display_lines
 
     fig, info = default_fig
     renderer = fig.canvas.get_renderer()
@@ -511,8 +566,8 @@ def _black_ink(style, *, greyscale: bool) -> np.ndarray:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from geo._static_layers import draw_points
-    from geo.static import RC
+    from geo.figure import RC
+    from geo.figure.drawn import draw_points
 
     with mpl.rc_context(RC):
         fig = Figure(figsize=(0.3, 0.3), dpi=600)

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.markers import MarkerStyle
 
 from geo._paths import PROJECT_ROOT
-from geo._static_style import PX_TO_PT, dashes, marker_size_pt
+from geo.figure.style import PX_TO_PT, dashes, marker_size_pt
 from geo.web.layers import SWATCH_HALF, SYMBOLS_FILE, swatch_svg
 from layers import SPECS, palette
 from layers._spec import Dash, Marker, Style

@@ -381,7 +381,7 @@ def export_html(view: View, *, imported: Any = None, imported_label: str | None 
 def write_html(view: View, out: str | Path, *, imported: Any = None, imported_label: str | None = None,
                title: str | None = None) -> tuple[Path, HtmlPage]:
     """Write the file to ``out`` whole (or not at all); a note on stderr when events were left out."""
-    from geo._static_output import check_writable, write_atomic
+    from geo.figure.output import check_writable, write_atomic
 
     check_writable(out)
     page = html_page(view, imported=imported, imported_label=imported_label, title=title)

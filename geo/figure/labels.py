@@ -25,9 +25,9 @@ from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation, Transform, 
 
 import shapely
 
-from geo._static_fonts import family_for, has_arabic
-from geo._static_layers import DrawnLayer, attributes
-from geo._static_style import add_halo
+from geo.figure.drawn import DrawnLayer, attributes
+from geo.figure.style import add_halo
+from geo.figure.typeface import family_for, has_arabic
 from layers import SPECS
 from layers._popup import missing
 

@@ -21,8 +21,8 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from geo._static_style import line_kwargs, marker_kwargs, marker_size_pt, patch_kwargs
 from geo.assemble import shipped_layer
+from geo.figure.style import line_kwargs, marker_kwargs, marker_size_pt, patch_kwargs
 from layers import SPECS, LayerSpec, Style
 from layers import palette as pal
 from layers.events import PRECISION_STYLE

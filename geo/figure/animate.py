@@ -1,6 +1,6 @@
 """Animations: the date window stepping through time, as a GIF or an MP4.
 
-Each frame is the publication figure of one window (``geo.static``): same legend, scale bar,
+Each frame is the publication figure of one window (``geo.figure``): same legend, scale bar,
 north arrow, inset and sources, with the window stamped in a corner. The figure is composed
 once for the whole span, so the map, its extent and its legend hold still; each frame then
 redraws only the dated layers and their labels (``redraw_window``) over a snapshot of the
@@ -29,10 +29,10 @@ from PIL import Image
 
 import geopandas as gpd
 
-from geo._static_compose import redraw_window
-from geo._static_output import ExportError, check_writable, write_atomic
-from geo._static_spec import FigureSpec
-from geo.static import RC, build_figure, figure_info
+from geo.figure import RC, build_figure, figure_info
+from geo.figure.compose import redraw_window
+from geo.figure.output import ExportError, check_writable, write_atomic
+from geo.figure.spec import FigureSpec
 from geo.view import View
 
 ANIMATION_FORMATS = ("gif", "mp4")

@@ -1,7 +1,7 @@
-"""The figure fonts: DejaVu Sans (from matplotlib) and Noto Sans Arabic UI (shipped in geo/fonts).
+"""The figure fonts: DejaVu Sans (from matplotlib) and Noto Sans Arabic UI (shipped in geo/figure/fonts).
 
 DejaVu Sans lacks letters Urdu needs (heh goal, yeh barree), so Persian and Urdu text is set
-in Noto Sans Arabic UI (SIL Open Font License, geo/fonts/OFL.txt), which the atlas ships
+in Noto Sans Arabic UI (SIL Open Font License, geo/figure/fonts/OFL.txt), which the atlas ships
 rather than asks of the machine: a figure looks the same wherever it is drawn. Text in
 Arabic script names the Arabic font first (a Persian word is never set half in one font and
 half in the other); any other text keeps DejaVu Sans and falls back to the Arabic font glyph

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
+from matplotlib.offsetbox import DrawingArea, HPacker, OffsetBox, TextArea
 from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import (
@@ -34,8 +35,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
-from geo._static_fonts import family_for
-from geo._static_layers import (
+from geo.figure.drawn import (
     GEOD,
     Box,
     attributes,
@@ -47,7 +47,8 @@ from geo._static_layers import (
     projected_layer,
     records,
 )
-from geo._static_style import add_halo, line_kwargs, marker_kwargs, paint, patch_kwargs
+from geo.figure.style import add_halo, line_kwargs, marker_kwargs, paint, patch_kwargs
+from geo.figure.typeface import family_for
 from layers import SPECS, LayerSpec, LegendEntry, Style
 from layers import palette as pal
 
@@ -528,16 +529,36 @@ def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
 
 
 def _flush_headers(legend: Legend, items: Sequence[LegendItem]) -> None:
-    """Give header rows no handle box, so a title starts where the handles do."""
-    try:  # matplotlib has no public API for this; a layout nicety only, so tolerate change
-        rows = [hp for col in legend._legend_handle_box.get_children() for hp in col.get_children()]
-    except AttributeError:  # pragma: no cover
-        return
-    for item, row in zip(items, rows, strict=False):
-        if item.header:
-            handle_box = row.get_children()[0]
+    """Give header rows no handle box, so a title starts where the handles do.
+
+    matplotlib has no legend sections. Each entry of a legend is a row (an ``HPacker``) of its
+    handle's ``DrawingArea`` and its label's ``TextArea``; the rows are found from the
+    legend's public ``get_children()`` and a header's by its label (``legend.get_texts()``),
+    then its handle box is given no width and no gap before the text. Should a later
+    matplotlib pack rows otherwise, nothing matches and headers keep the indent: a layout
+    nicety only (tests/test_export.py checks it).
+    """
+    headers = {id(text) for item, text in zip(items, legend.get_texts(), strict=False)
+               if item.header}
+    for row, handle_box, label_box in _legend_rows(legend):
+        if any(id(t) in headers for t in label_box.get_children()):
             handle_box.width = 0
             row.sep = 0
+
+
+def _legend_rows(legend: Legend) -> Iterator[tuple[HPacker, DrawingArea, TextArea]]:
+    """Each entry row of a legend: (row, handle box, label box), through public children."""
+    stack: list[Artist] = list(legend.get_children())
+    while stack:
+        box = stack.pop()
+        if not isinstance(box, OffsetBox):
+            continue
+        kids = box.get_children()
+        if (isinstance(box, HPacker) and len(kids) == 2 and isinstance(kids[0], DrawingArea)
+                and isinstance(kids[1], TextArea)):
+            yield box, kids[0], kids[1]
+        else:
+            stack.extend(kids)
 
 
 # -- title and sources -----------------------------------------------------------------------

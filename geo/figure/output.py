@@ -6,8 +6,6 @@ import contextlib
 import io
 import os
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,59 +68,10 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int) -> bytes:
     buf = io.BytesIO()
     # zlib level 3 writes these flat-coloured maps as small as the default level 6, twice as fast.
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-    with _lean_font_subsets() if fmt == "pdf" else contextlib.nullcontext():
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA[fmt], **extra)
+    # PDF fonts are subset by matplotlib as it chooses (fontTools, layout tables kept): there
+    # is no public setting for it, and the layout tables cost under 0.1 s a figure.
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA[fmt], **extra)
     return buf.getvalue()
-
-
-class _LeanSubset:
-    """Stands in for ``fontTools.subset`` in matplotlib's PDF backend during a save.
-
-    matplotlib picks glyphs itself (it shapes text before embedding), so the OpenType layout
-    tables of the embedded font subset are never read; subsetting them is most of the cost
-    of a PDF (0.1-0.3 s per font face). Everything else is fontTools' own.
-    """
-
-    def __init__(self, module: Any) -> None:
-        self._module = module
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._module, name)
-
-    def Options(self, *args: Any, **kwargs: Any) -> Any:  # named as in fontTools
-        options = self._module.Options(*args, **kwargs)
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "JSTF"]
-        return options
-
-
-_SUBSET_LOCK = threading.Lock()
-_subset_users = 0
-
-
-@contextlib.contextmanager
-def _lean_font_subsets() -> Iterator[None]:
-    """Within the block, PDF font subsets leave out layout tables (see ``_LeanSubset``)."""
-    global _subset_users
-    try:
-        from matplotlib.backends import _backend_pdf_ps as pdf_ps
-    except ImportError:  # pragma: no cover - a matplotlib without this module: plain subsets
-        yield
-        return
-    real = getattr(pdf_ps, "subset", None)
-    if real is None or not hasattr(real, "Options"):  # pragma: no cover - layout changed
-        yield
-        return
-    with _SUBSET_LOCK:
-        _subset_users += 1
-        if not isinstance(pdf_ps.subset, _LeanSubset):
-            pdf_ps.subset = _LeanSubset(real)
-    try:
-        yield
-    finally:
-        with _SUBSET_LOCK:
-            _subset_users -= 1
-            if _subset_users == 0 and isinstance(pdf_ps.subset, _LeanSubset):
-                pdf_ps.subset = pdf_ps.subset._module
 
 
 def _tiff_bytes(fig: Figure, dpi: int) -> bytes:

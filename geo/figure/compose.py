@@ -23,9 +23,9 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
-from geo import _static_furniture as furniture
-from geo import _static_labels as labels
-from geo._static_layers import (
+from geo.assemble import assemble, window
+from geo.figure import furniture, labels
+from geo.figure.drawn import (
     Box,
     DrawnLayer,
     default_extent,
@@ -35,10 +35,9 @@ from geo._static_layers import (
     map_crs,
     project_box,
 )
-from geo._static_output import ExportError
-from geo._static_spec import MM, FigureInfo, FigureSpec, check_pixels
-from geo._static_style import paint
-from geo.assemble import assemble, window
+from geo.figure.output import ExportError
+from geo.figure.spec import MM, FigureInfo, FigureSpec, check_pixels
+from geo.figure.style import paint
 from geo.view import View
 from layers import SPECS, LayerSpec
 from layers import palette as pal

@@ -20,9 +20,8 @@ from matplotlib.figure import Figure
 
 import geopandas as gpd
 
-from geo._static_compose import compose
-from geo._static_fonts import FONT_FAMILY
-from geo._static_output import (
+from geo.figure import compose as composing  # the module: its name is not shadowed by its function
+from geo.figure.output import (
     FORMATS,
     ExportError,
     check_writable,
@@ -30,12 +29,13 @@ from geo._static_output import (
     format_for,
     write_atomic,
 )
-from geo._static_spec import (
+from geo.figure.spec import (
     DEFAULT_SIZE_PRESET,
     SIZE_PRESETS,
     FigureInfo,
     FigureSpec,
 )
+from geo.figure.typeface import FONT_FAMILY
 from geo.view import View
 
 RC: dict[str, Any] = {
@@ -58,7 +58,7 @@ def figure_info(fig: Figure) -> FigureInfo:
     """The ``FigureInfo`` of a figure made by ``build_figure``."""
     info = getattr(fig, "border_atlas", None)
     if not isinstance(info, FigureInfo):
-        raise TypeError("not a figure made by geo.static.build_figure")
+        raise TypeError("not a figure made by geo.figure.build_figure")
     return info
 
 
@@ -91,7 +91,7 @@ def build_figure(view: View, spec: FigureSpec | None = None, *,
     """
     spec = spec or FigureSpec()
     with mpl.rc_context(RC):
-        return compose(view, spec, imported=imported, imported_label=imported_label)
+        return composing.compose(view, spec, imported=imported, imported_label=imported_label)
 
 
 def render_figure(view: View, *, preset: str = DEFAULT_SIZE_PRESET, width_mm: float | None = None,

@@ -12,10 +12,10 @@ from matplotlib.text import Text
 
 from pyproj import CRS
 
-from geo._static_furniture import ScaleBar
-from geo._static_labels import LABEL_LANGS
-from geo._static_layers import Box, DrawnLayer
-from geo._static_output import RASTER_FORMATS, ExportError, normalise_format
+from geo.figure.drawn import Box, DrawnLayer
+from geo.figure.furniture import ScaleBar
+from geo.figure.labels import LABEL_LANGS
+from geo.figure.output import RASTER_FORMATS, ExportError, normalise_format
 from geo.view import View
 
 # Journal sizes in mm (width, height); None: as tall as the map and legend need.
