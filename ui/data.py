@@ -1,0 +1,103 @@
+"""What the page reads, cached: the layers (once per process, shared by every session and
+never modified), the window's tables and files, the map document, and exported files.
+
+Every cache here is keyed only by values the same for every user, except the exports drawn
+with a session's import, which are keyed by that upload's own id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo import LAYER_NAMES, BorderAtlasError
+from geo.assemble import shipped_layer, window
+from geo.figure import FigureSpec, figure_spec_bytes
+from geo.table import events_csv, events_geojson, events_table
+from geo.view import ATLAS_END, ATLAS_START, MapView, View
+from geo.web import layers as web
+from geo.web.explorer import DATED_FILE, engine_config, map_document
+
+DATED_LAYERS = ("events", "crossings")
+
+
+@st.cache_resource(show_spinner=False)
+def prepared_layers() -> tuple[dict[str, web.PreparedLayer], dict[str, str]]:
+    """Every layer ready for the browser, and the error of any layer that failed to load."""
+    prepared, errors = {}, {}
+    for name in LAYER_NAMES:
+        try:
+            prepared[name] = web.prepare_layer(name, shipped_layer(name))
+        except BorderAtlasError as exc:
+            errors[name] = str(exc)
+    return prepared, errors
+
+
+def event_dates() -> dict[str, dt.date]:
+    """Each curated event's first day, by id (for links to one event)."""
+    events = prepared_layers()[0].get("events")
+    if events is None:
+        return {}
+    days = pd.to_datetime(events.frame["date"])
+    return {str(i): d.date() for i, d in zip(events.frame["id"], days, strict=True)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def window_outputs(start: dt.date, end: dt.date) -> tuple[pd.DataFrame, bytes, bytes]:
+    """Table, CSV and GeoJSON of the events in a window (the same for every user)."""
+    events = window("events", start, end, prepared_layers()[0]["events"].frame)
+    table = events_table(events)
+    table["id"] = events["id"].to_numpy()  # not shown: a picked row names its event
+    return table, events_csv(events), events_geojson(events)
+
+
+@st.cache_resource(show_spinner=False)
+def explorer_page() -> tuple[str, dict[str, Any]]:
+    """The map document and the engine's data (the same for every session; built once)."""
+    layers, _ = prepared_layers()
+    page = map_document()
+    static = {name: web.static_layer_url(name) for name in layers
+              if name in web.STATIC_LAYERS and (web.WEB_DIR / f"{name}.json").exists()}
+    dated_file = web.WEB_DIR / f"{DATED_FILE}.json"
+    # The browser file holds every dated layer: used only when each of them loaded here too
+    # (a layer that failed is left out everywhere); otherwise what loaded is sent inline.
+    complete = all(name in layers for name in DATED_LAYERS)
+    dated = web.static_layer_url(DATED_FILE) if complete and dated_file.exists() else None
+    config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
+                           basemaps=page.basemaps, dated_source=dated)
+    return page.html, config
+
+
+@st.cache_data(show_spinner="Drawing the figure…", max_entries=32)
+def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greyscale: bool,
+                label_lang: str, import_id: str | None = None,
+                _imported: dict | None = None) -> tuple[bytes, tuple[str, ...]]:
+    """The figure's bytes and the town names it had no room for (deterministic, so one cache
+    serves every user).
+
+    With a session's import, ``import_id`` (the upload's own id, known only to that session)
+    keys the cache, so no other session can be served a figure drawn with it.
+    """
+    events = _imported["result"].events if _imported else None
+    label = _imported["name"] if _imported else None
+    dropped: list[str] = []
+    spec = FigureSpec(preset=preset, fmt=fmt, dpi=dpi, title=title or None, greyscale=greyscale,
+                      label_lang=label_lang)
+    data = figure_spec_bytes(view, spec, imported=events, imported_label=label, dropped=dropped)
+    return data, tuple(dropped)
+
+
+@st.cache_data(show_spinner="Writing the HTML file…", max_entries=16)
+def html_file(view: View, title: str, map_view: MapView | None, import_id: str | None = None,
+              _imported: dict | None = None) -> tuple[bytes, str | None]:
+    """The interactive HTML file of the view and its note on imported events left out
+    (deterministic; keyed by the session's own upload id like ``figure_file``)."""
+    from geo.web.page import html_page
+
+    page = html_page(view, imported=_imported["result"].events if _imported else None,
+                     imported_label=_imported["name"] if _imported else None,
+                     map_view=map_view, title=title or None)
+    return page.data, page.note

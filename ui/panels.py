@@ -1,0 +1,228 @@
+"""The parts of the page: sidebar, notices, the explorer (map element, tables) and the export
+panel. Each reads the session's state (ui.state) and the cached data (ui.data)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import BorderAtlasError
+from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
+from geo.figure.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
+from geo.safe_text import plain_markdown
+from geo.table import events_csv, events_geojson, imported_table
+from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
+from geo.web import layers as web
+from geo.web.explorer import imported_legend_html, presets
+from layers import SPECS, credits
+from ui.data import explorer_page, figure_file, html_file, prepared_layers, window_outputs
+from ui.explorer import ask_focus, map_element
+from ui.importing import import_panel
+from ui.state import current_view, date_range, explorer_state, imported_shown
+from ui.text import IMPORTED_TABLE_ROWS, LABEL_LANGS, MIME, TEXT
+
+
+# --- Sidebar and notices ------------------------------------------------------------------
+def sidebar(load_errors: dict[str, str]) -> None:
+    """Layers, basemap, your events, and the data's credits."""
+    with st.sidebar:
+        st.header(TEXT["layers"])
+        for name, spec in SPECS.items():
+            st.checkbox(spec.title, key=f"layer_{name}", disabled=name in load_errors,
+                        help=spec.description)
+        st.radio(TEXT["basemap"], options=list(BASEMAPS), key="basemap",
+                 format_func=lambda key: BASEMAPS[key].label, help=TEXT["basemap_help"])
+        import_panel()
+        st.caption(f"Data: {credits()}; event sources in each popup. Boundaries are approximate.")
+
+
+def header(load_errors: dict[str, str]) -> None:
+    """Title, one line of introduction, and what went wrong (as plain text)."""
+    st.markdown(f"#### {TEXT['title']}")
+    st.caption(TEXT["intro"])
+    for note in st.session_state.get("notes", []):
+        st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
+    for name, error in load_errors.items():
+        st.error(plain_markdown(f"The {name} layer could not be loaded and is left out:\n{error}"))
+
+
+# --- The explorer: map element, tables ----------------------------------------------------
+def map_and_count(view: View) -> View:
+    """The map element; returns the view as the element last reported it."""
+    doc, config = explorer_page()
+    lo, hi = date_range()
+    if (lo, hi) != (ATLAS_START, ATLAS_END):  # an import widened the timeline
+        config = {**config, "domain": [lo.isoformat(), hi.isoformat()], "presets": presets((lo, hi))}
+    legend = web.legend_html(view.layers)
+    imported = imported_shown()
+    columns = None
+    if imported is not None:
+        columns = (*imported["columns"], imported["file_id"])
+        legend += imported_legend_html()
+    shown = view.layers + (("imported",) if imported is not None else ())
+    map_element(explorer_state(), doc=doc, config=config, layers=shown, basemap=view.basemap,
+                legend=legend, imported=columns)
+    return current_view()
+
+
+def pick_from_table(view: View) -> None:
+    """A row picked in the events table (its selection, kept by Streamlit from the last run)
+    asks the map to fly to that event and open it: once per pick, before the map is drawn."""
+    selection = st.session_state.get("events_table")
+    rows = selection["selection"]["rows"] if selection and "selection" in selection else []
+    picked = (view.start, view.end, rows[0]) if rows else None
+    if picked is None or "events" not in prepared_layers()[0] or st.session_state.get("picked_row") == picked:
+        return
+    st.session_state.picked_row = picked
+    table = window_outputs(view.start, view.end)[0]
+    if rows[0] < len(table):
+        ask_focus(explorer_state(), str(table["id"].iloc[rows[0]]))
+
+
+def events_section(view: View) -> None:
+    """The window's events as a table (a row's click opens it on the map) and downloads."""
+    prepared = prepared_layers()[0]
+    if "events" not in prepared:
+        return
+    table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
+    st.subheader(f"{TEXT['events_heading']}, {view.start:%d %b %Y} to {view.end:%d %b %Y} ({len(table)})")
+    st.dataframe(table.drop(columns="id"), width="stretch", hide_index=True,
+                 on_select="rerun", selection_mode="single-row", key="events_table")
+    stem = f"border-atlas-events-{view.start}-{view.end}"
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Download CSV", csv_bytes, file_name=f"{stem}.csv",
+                       mime="text/csv", width="stretch")
+    c2.download_button("Download GeoJSON", geojson_bytes, file_name=f"{stem}.geojson",
+                       mime="application/geo+json", width="stretch")
+    border = prepared.get("border")
+    if border is not None and "border" in view.layers:
+        row = border.frame.iloc[0]
+        published = " / ".join(sorted({f"{int(p['km'])} km" for p in row["published_lengths"]}))
+        with st.expander(f"The border: {row['length_km']:,.0f} km measured, {published} published. Why?"):
+            st.text(row["length_note"])
+
+
+def imported_section(view: View) -> None:
+    """The imported events in the window: a table (first rows) and every one as CSV/GeoJSON."""
+    imported = imported_shown()
+    if imported is None:
+        return
+    layer = imported["layer"]  # its day numbers give the window without re-reading dates
+    shown = layer.frame[layer.mask(view.start, view.end)]
+    st.subheader(f"{TEXT['imported_heading']} ({len(shown):,})")
+    note = f"From {imported['name']}, as imported: not checked by the atlas's editors."
+    if len(shown) > IMPORTED_TABLE_ROWS:
+        note += f" The first {IMPORTED_TABLE_ROWS:,} are listed; the downloads hold all {len(shown):,}."
+    st.caption(plain_markdown(note))
+    st.dataframe(imported_table(shown.head(IMPORTED_TABLE_ROWS)), width="stretch", hide_index=True)
+    stem = f"imported-events-{view.start}-{view.end}"
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Download CSV", lambda: events_csv(shown), file_name=f"{stem}.csv",
+                       mime="text/csv", width="stretch", key="imported_csv")
+    c2.download_button("Download GeoJSON", lambda: events_geojson(shown), file_name=f"{stem}.geojson",
+                       mime="application/geo+json", width="stretch", key="imported_geojson")
+
+
+@st.fragment
+def explorer() -> None:
+    """Map element, table and imported events.
+
+    A fragment: when the element reports a new window, only this part of the page reruns,
+    not the sidebar or the export panel (which read the window from the session state).
+    """
+    pick_from_table(current_view())
+    view = map_and_count(current_view())
+    events_section(view)
+    imported_section(view)
+
+
+# --- Export: the same view as a figure, an animation or an interactive file ----------------
+def export_panel(view: View) -> None:
+    """Size, format and look of the export, then the file to download."""
+    with st.expander(TEXT["export_heading"], expanded=False):
+        st.caption(TEXT["export_intro"])
+        e1, e2, e3, e4 = st.columns(4)
+        preset = e1.selectbox("Size", list(SIZE_PRESETS), key="export_preset",
+                              index=list(SIZE_PRESETS).index(DEFAULT_SIZE_PRESET))
+        fmt = e2.selectbox("Format", [*FORMATS, *ANIMATION_FORMATS, "html"], key="export_format",
+                           format_func=lambda f: "Interactive HTML" if f == "html" else f)
+        animated = fmt in ANIMATION_FORMATS
+        dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi",
+                           disabled=fmt in ("pdf", "svg", "html") or animated,
+                           help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
+        label_lang = e4.selectbox("Town labels", list(LABEL_LANGS), key="export_lang",
+                                  format_func=LABEL_LANGS.get)
+        animation = _animation_options(fmt) if animated else None
+        title = st.text_input("Title (optional)", key="export_title", max_chars=120)
+        greyscale = st.checkbox("Greyscale", key="export_grey")
+        imported = imported_shown()
+        if imported:
+            st.caption(plain_markdown(f"Your imported events ({imported['name']}) are drawn too, "
+                                      "under the atlas's own."))
+        if fmt == "html":
+            _html_export(view, title, imported)
+            return
+        if st.button("Draw animation" if animated else "Draw figure", key="export_draw"):
+            # The offline basemap is always used for print: tiles need the network.
+            spec = FigureSpec(preset=preset, fmt="png" if animated else fmt, dpi=dpi, title=title or None,
+                              greyscale=greyscale, label_lang=label_lang)
+            _figure_export(view.with_(basemap="offline"), spec, animation, imported)
+
+
+def _animation_options(fmt: str) -> AnimationSpec:
+    a1, a2, a3, a4 = st.columns(4)
+    step = a1.selectbox("A frame is a", STEPS, key="export_step")
+    mode = a2.selectbox("Window", MODES, key="export_mode",
+                        help="sliding: each frame shows one step; growing: each frame shows "
+                        "everything from the first day.")
+    fps = a3.number_input("Frames a second", 0.2, 30.0, 2.0, 0.5, key="export_fps")
+    width_px = a4.selectbox("Width (px)", [1280, 1920, 960, 640], key="export_width_px")
+    return AnimationSpec(fmt=fmt, step=step, mode=mode, fps=float(fps), width_px=width_px)
+
+
+def _html_export(view: View, title: str, imported: dict | None) -> None:
+    """One file of the map as it is: window, layers, timeline, popups; works offline."""
+    st.caption(TEXT["html_intro"])
+    if st.button("Make HTML file", key="export_html"):
+        data, note = html_file(view, title, explorer_state().map_view,
+                               imported["file_id"] if imported else None, _imported=imported)
+        if note:
+            st.caption(plain_markdown(note + "."))
+        st.download_button(f"Download HTML ({len(data) / 1e6:.1f} MB)", data,
+                           file_name=f"border-atlas-{view.start}-{view.end}.html",
+                           mime=MIME["html"], key="export_html_download")
+
+
+def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None,
+                   imported: dict | None) -> None:
+    """Draw the figure (a preview and the file) or the animation, and offer the download."""
+    fmt = animation.fmt if animation else spec.fmt
+    dropped: tuple[str, ...] = ()
+    try:
+        if animation is not None:
+            bar = st.progress(0.0, text="Drawing the frames…")
+            data = render_animation(
+                view, FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
+                                 label_lang=spec.label_lang), animation,
+                imported=imported["result"].events if imported else None,
+                imported_label=imported["name"] if imported else None,
+                progress=lambda done, total: bar.progress(done / total, text=f"Frame {done} of {total}"))
+            preview = data
+        else:
+            common = {"title": spec.title or "", "greyscale": spec.greyscale,
+                      "label_lang": spec.label_lang,
+                      "import_id": imported["file_id"] if imported else None, "_imported": imported}
+            preview, dropped = figure_file(view, spec.preset, "png", 110, **common)
+            data, _ = figure_file(view, spec.preset, fmt, spec.dpi, **common)
+    except BorderAtlasError as exc:
+        st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
+        return
+    if fmt == "mp4":
+        st.video(data, format="video/mp4")
+    else:
+        st.image(preview, caption=f"{'Animation' if animation else 'Preview (110 dpi)'} of "
+                 f"{view.start} to {view.end}")
+    if dropped:
+        st.caption("No room for these town labels, left out: " + ", ".join(dropped)
+                   + ". A wider size has room for more.")
+    st.download_button(f"Download {fmt.upper()}", data, file_name=f"border-atlas-{view.start}-{view.end}.{fmt}",
+                       mime=MIME[fmt], key="export_download")
