@@ -129,7 +129,15 @@
       S.counts[name] = n;
     });
     if (S.importedLayer) S.importedLayer.redraw();
-    if (toggled) placeLabels();
+    if (toggled) placeLabelsSoon();
+  }
+
+  // During playback the labels are placed at most a few times a second, not every frame.
+  var labelTimer = null;
+  function placeLabelsSoon() {
+    if (!S.play) { placeLabels(); return; }
+    if (labelTimer) return;
+    labelTimer = setTimeout(function () { labelTimer = null; placeLabels(); }, 400);
   }
 
   // ---- popups: links to one event ---------------------------------------------------------
@@ -218,24 +226,24 @@
         ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
         ctx.clearRect(0, 0, size.x, size.y);
         var d = this.data, a = S.win[0], b = S.win[1];
-        // Web Mercator by hand: the same projection Leaflet uses, without an object per point.
+        // Web Mercator: the points' unit coordinates are computed once (readImported), so a
+        // frame only scales and shifts them; one pass counts the window and keeps what is on screen.
         var zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom);
         var offset = map.containerPointToLayerPoint([0, 0]).add(map.getPixelOrigin());
         var ox = offset.x, oy = offset.y;
         var xs = this._xs || (this._xs = new Float32Array(d.n));
         var ys = this._ys || (this._ys = new Float32Array(d.n));
         var visible = this._visible || (this._visible = new Int32Array(d.n));
-        var m = 0;
+        var m = 0, inWindow = 0, d0 = d.d0, d1 = d.d1, mx = d.mx, my = d.my;
+        var xMax = size.x + 10, yMax = size.y + 10;
         for (var i = 0; i < d.n; i++) {
-          if (d.d0[i] > b || d.d1[i] < a) continue;
-          var x = (d.lon[i] + 180) / 360 * scale - ox;
-          var s = Math.sin(d.lat[i] * Math.PI / 180);
-          var y = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale - oy;
-          if (x < -10 || y < -10 || x > size.x + 10 || y > size.y + 10) continue;
+          if (d0[i] > b || d1[i] < a) continue;
+          inWindow++;
+          var x = mx[i] * scale - ox, y = my[i] * scale - oy;
+          if (x < -10 || y < -10 || x > xMax || y > yMax) continue;
           xs[m] = x; ys[m] = y; visible[m] = i; m++;
         }
         this._m = m;
-        var inWindow = countInWindow(d, a, b);
         var mode = zoom >= IMPORTED_MARKER_ZOOM || m <= 500 ? "markers" : "density";
         if (mode === "density") drawDensity(ctx, xs, ys, m, size, d.ramp); else drawShapes(ctx, xs, ys, visible, m, d);
         this.lastDrawn = {mode: mode, count: inWindow, onScreen: m};
@@ -256,12 +264,6 @@
     });
   }
 
-  function countInWindow(d, a, b) {
-    var n = 0;
-    for (var i = 0; i < d.n; i++) if (d.d0[i] <= b && d.d1[i] >= a) n++;
-    return n;
-  }
-
   // Density colours, few to many, as Python sends them (the legend draws the same ramp).
   function drawDensity(ctx, xs, ys, m, size, RAMP) {
     var cell = 6, cols = Math.ceil(size.x / cell) + 1, rows = Math.ceil(size.y / cell) + 1;
@@ -272,14 +274,15 @@
       var v = ++grid[r * cols + c];
       if (v > max) max = v;
     }
-    var top = Math.log(max + 1);
-    ctx.globalAlpha = 0.75;
+    // One path per colour of the ramp: a few fills a frame, not one per cell.
+    var top = Math.log(max + 1), paths = RAMP.map(function () { return new Path2D(); });
     for (var j = 0; j < grid.length; j++) {
       if (!grid[j]) continue;
       var level = Math.min(RAMP.length - 1, Math.floor(Math.log(grid[j] + 1) / top * RAMP.length));
-      ctx.fillStyle = RAMP[level];
-      ctx.fillRect((j % cols) * cell, Math.floor(j / cols) * cell, cell, cell);
+      paths[level].rect((j % cols) * cell, Math.floor(j / cols) * cell, cell, cell);
     }
+    ctx.globalAlpha = 0.75;
+    paths.forEach(function (path, level) { ctx.fillStyle = RAMP[level]; ctx.fill(path); });
     ctx.globalAlpha = 1;
   }
 
@@ -673,6 +676,7 @@
     var p = S.play;
     S.stats.lastPlay = {frames: p.frames, seconds: (performance.now() - p.t0) / 1000};
     S.play = null;
+    placeLabels();
     T.playBtn.textContent = "▶ Play";
     T.playBtn.setAttribute("aria-pressed", "false");
     scheduleCommit(0);
@@ -794,13 +798,19 @@
     var col = function (name) { var c = reader(name); return c ? c.all() : null; };
     var lon = col("lon");
     if (!lon) return null;
+    var lat = col("lat"), n = lon.length, mx = new Float64Array(n), my = new Float64Array(n);
+    for (var i = 0; i < n; i++) {  // Web Mercator in units of the world's width, once
+      var s = Math.sin(lat[i] * Math.PI / 180);
+      mx[i] = (lon[i] + 180) / 360;
+      my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+    }
     var text = {};
     (meta.fields || []).forEach(function (f) {
       var c = reader(f.key);
       if (c) text[f.key] = function (i) { var v = c.get(i); return v == null ? null : v; };
     });
     var group = reader("group");
-    return {n: lon.length, lon: lon, lat: col("lat"), d0: col("d0"), d1: col("d1"), style: col("style"),
+    return {n: n, lon: lon, lat: lat, mx: mx, my: my, d0: col("d0"), d1: col("d1"), style: col("style"),
             styles: meta.styles || [], fields: meta.fields || [], text: text, title: meta.title,
             source: meta.source, ramp: meta.ramp, groupOf: group ? function (i) { return group.get(i); } : null};
   }
