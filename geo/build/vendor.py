@@ -1,6 +1,6 @@
 """Vendor the browser assets the web map needs, so it works with no network.
 
-In:  npm packages leaflet@1.9.4 and jquery@3.7.1 (fetched with `npm pack`).
+In:  npm package leaflet@1.9.4 (fetched with `npm pack`).
 Out: static/vendor/<package>/ with their licence files; served at /app/static/.
      Imported events need no plugin: the time engine draws them on a canvas.
 """
@@ -20,7 +20,6 @@ PACKAGES = {
                           "dist/images/layers-2x.png", "dist/images/marker-icon.png",
                           "dist/images/marker-icon-2x.png", "dist/images/marker-shadow.png",
                           "LICENSE"]),
-    "jquery": ("3.7.1", ["dist/jquery.min.js", "LICENSE.txt"]),
 }
 
 

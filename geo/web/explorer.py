@@ -40,7 +40,7 @@ from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES, imported_actor_group
 
 MAP_ELEMENT_ID = "ba-timeline"
-# The browser's own scripts and styles, in load order (after Leaflet and jQuery).
+# The browser's own scripts and styles, in load order (after Leaflet).
 ENGINE_JS = ("atlas/atlas.js", "atlas/engine.js")
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
 VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery

@@ -57,7 +57,7 @@ LICENCES = (
     "Code: MIT. Data: the border and the provinces' border edges derive from OpenStreetMap, "
     "© OpenStreetMap contributors, ODbL 1.0; Natural Earth is public domain; GeoNames is "
     "CC BY 4.0; event, crossing and route descriptions are the atlas's own words, citing their "
-    "sources. Leaflet (BSD-2-Clause) and jQuery (MIT) are included with their licence texts "
+    "sources. Leaflet (BSD-2-Clause) is included with its licence text "
     "below. Boundaries shown are approximate and imply no position on any claim."
 )
 # Imported events written into a file at most; the file (and the command) say how many
@@ -67,7 +67,7 @@ IMPORTED_LIMIT = 20_000
 SIZE_LIMIT = 3 * 1024 * 1024
 STATIC_DIR = PROJECT_ROOT / "static"
 DATA_DIR = PROJECT_ROOT / "data"
-VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"), ("jQuery", "vendor/jquery/LICENSE.txt"))
+VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"),)
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
