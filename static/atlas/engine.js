@@ -369,7 +369,8 @@
     countDays();
     wirePointer();
     wireKeys();
-    window.addEventListener("resize", drawTimeline);
+    measureWidths();
+    window.addEventListener("resize", function () { measureWidths(); drawTimeline(); });
   }
 
   // Per-day counts by actor group: curated events and imported ones, built once.
@@ -391,11 +392,17 @@
     if (d) for (var i = 0; i < d.n; i++) add(d.d0[i], d.d1[i], gIndex[d.groupOf ? d.groupOf(i) : "other"]);
   }
 
-  function trackWidth() { return Math.max(200, T.track.getBoundingClientRect().width || 600); }
+  // Widths are measured once per resize, never per frame: reading layout after the brush's
+  // attributes changed would make the browser lay the page out again on every move.
+  function measureWidths() {
+    T.trackW = Math.max(200, T.track.getBoundingClientRect().width || 600);
+    T.overviewW = T.overview.getBoundingClientRect().width || 600;
+  }
+  function trackWidth() { return T.trackW || 600; }
   function xOf(day) { return (day - S.axis[0]) / (S.axis[1] - S.axis[0] + 1) * trackWidth(); }
   function dayAt(x) { return S.axis[0] + x / trackWidth() * (S.axis[1] - S.axis[0] + 1); }
-  function ovX(day) { var w = T.overview.getBoundingClientRect().width || 600; return (day - S.domain[0]) / (S.domain[1] - S.domain[0] + 1) * w; }
-  function ovDay(x) { var w = T.overview.getBoundingClientRect().width || 600; return S.domain[0] + x / w * (S.domain[1] - S.domain[0] + 1); }
+  function ovX(day) { return (day - S.domain[0]) / (S.domain[1] - S.domain[0] + 1) * (T.overviewW || 600); }
+  function ovDay(x) { return S.domain[0] + x / (T.overviewW || 600) * (S.domain[1] - S.domain[0] + 1); }
 
   function binDays(span, width) {
     var perPx = span / width;
@@ -470,7 +477,7 @@
     var w = trackWidth();
     drawBars(T.bars, S.axis[0], S.axis[1], w, TRACK_H, xOf);
     drawAxis(T.axisG, S.axis[0], S.axis[1], w, TRACK_H, xOf);
-    var ow = T.overview.getBoundingClientRect().width || 600;
+    var ow = T.overviewW || 600;
     drawBars(T.ovBars, S.domain[0], S.domain[1], ow, OV_H, ovX);
     drawAxis(T.ovTicks, S.domain[0], S.domain[1], ow, OV_H, ovX);
     drawMarks();
@@ -572,10 +579,11 @@
     T.track.addEventListener("pointerdown", function (ev) {
       if (ev.button !== 0 || ev.target.classList.contains("ba-tl-mark")) return;
       stopPlay();
-      var x = localX(ev, T.track), day = Math.floor(dayAt(x));
+      var left = T.track.getBoundingClientRect().left;  // once per drag, not per move
+      var x = ev.clientX - left, day = Math.floor(dayAt(x));
       var x0 = xOf(S.win[0]), x1 = xOf(S.win[1] + 1);
       var mode = Math.abs(x - x0) <= 7 ? "start" : Math.abs(x - x1) <= 7 ? "end" : (x > x0 && x < x1) ? "pan" : "new";
-      drag = {mode: mode, anchor: day, x: x, win: S.win.slice()};
+      drag = {mode: mode, anchor: day, x: x, win: S.win.slice(), left: left};
       if (mode === "new") setWindow(day, day, "brush");
       T.track.setPointerCapture(ev.pointerId);
       ev.preventDefault();
@@ -586,7 +594,7 @@
         T.track.style.cursor = Math.abs(hx - a) <= 7 || Math.abs(hx - b) <= 7 ? "ew-resize" : (hx > a && hx < b ? "grab" : "crosshair");
         return;
       }
-      var x = localX(ev, T.track), day = Math.floor(dayAt(x));
+      var x = ev.clientX - drag.left, day = Math.floor(dayAt(x));
       var delta = Math.round((x - drag.x) / trackWidth() * (S.axis[1] - S.axis[0] + 1));
       if (drag.mode === "new") setWindow(Math.min(drag.anchor, day), Math.max(drag.anchor, day), "brush");
       else if (drag.mode === "start") setWindow(Math.min(day, drag.win[1]), drag.win[1], "brush");
