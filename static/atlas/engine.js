@@ -891,12 +891,13 @@
     if (!attached) throw new Error("Border Atlas: the map is not built yet");
     if (S.map) { update(cfg); return; }
     if (loading) { loading.latest = cfg; return; }
-    if (typeof cfg.dated !== "string") { start(attached, cfg); return; }
+    var pending = cfg.dated && typeof cfg.dated.then === "function" ? cfg.dated : null;  // fetched by the host
+    if (typeof cfg.dated !== "string" && !pending) { start(attached, cfg); return; }
     loading = {latest: null};
-    fetch(cfg.dated).then(function (r) {
+    (pending || fetch(cfg.dated).then(function (r) {
       if (!r.ok) throw new Error("Border Atlas: " + cfg.dated + " answered " + r.status);
       return r.json();
-    }).then(function (dated) {
+    })).then(function (dated) {
       var later = loading.latest;
       loading = null;
       start(attached, Object.assign({}, cfg, {dated: dated}));

@@ -31,8 +31,16 @@ export default function (component) {
     frame.style.cssText = "width:100%;border:0;display:block;height:" + data.height + "px";
     frame.srcdoc = data.doc;
     parentElement.appendChild(frame);
+    // The dated layers' file is fetched now, while the frame loads its scripts, not after.
+    const source = data.config.dated;
+    if (typeof source === "string") {
+      frame.baDated = fetch(source).then((r) => {
+        if (!r.ok) throw new Error("Border Atlas: " + source + " answered " + r.status);
+        return r.json();
+      });
+    }
   }
-  const config = Object.assign({}, data.config, data.state, {
+  const config = Object.assign({}, data.config, frame.baDated ? {dated: frame.baDated} : {}, data.state, {
     imported: data.imported || null,
     importedMeta: data.importedMeta || null,
     linkBase: window.location.origin + window.location.pathname
