@@ -77,7 +77,7 @@ def _check_value(kind: str, value: Any) -> str | None:
     if kind == DATE:
         return None if parse_date(value) else f"{value!r} is not a date (YYYY-MM-DD)"
     if kind == STR_LIST:
-        ok = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
         return None if ok else "is not a non-empty list of texts"
     if kind == INT_LIST:
         ok = isinstance(value, list) and all(
