@@ -18,13 +18,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-## test: lint, then unit, data-contract, app and browser tests
+## test: lint (ruff) and types (mypy over geo/ and layers/), then unit, data-contract, app
+## and browser tests
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+## lint: ruff and mypy only (what `make test` runs before the tests)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## data: rebuild data/*.geojson from data/curated/*.toml and the pinned npm sources, and the
 ## browser's copies (static/web/*.json, static/atlas/symbols.json)

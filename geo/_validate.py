@@ -77,7 +77,7 @@ def _check_value(kind: str, value: Any) -> str | None:
     if kind == DATE:
         return None if parse_date(value) else f"{value!r} is not a date (YYYY-MM-DD)"
     if kind == STR_LIST:
-        ok = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
         return None if ok else "is not a non-empty list of texts"
     if kind == INT_LIST:
         ok = isinstance(value, list) and all(
@@ -166,12 +166,7 @@ def validate_features(
     LayerValidationError
         Listing every problem, each naming the feature (index and id) and field.
     """
-    problems: list[str] = []
-    crs = collection.get("crs")
-    if crs is not None:
-        name = (crs.get("properties") or {}).get("name") if isinstance(crs, Mapping) else None
-        if name not in _WGS84_NAMES:
-            problems.append(f"CRS is {name or crs!r}; layers must be WGS84 (EPSG:4326)")
+    problems: list[str] = list(_crs_problems(collection.get("crs")))
     features = collection.get("features")
     if not isinstance(features, list):
         raise LayerValidationError(path, ["'features' is not a list"])
@@ -188,17 +183,7 @@ def validate_features(
             continue
         geom, geom_problems = _geometry_problems(feature.get("geometry"), schema)
         problems.extend(f"{where}: {p}" for p in geom_problems)
-        for field in schema.fields:
-            value = props.get(field.name)
-            if value is None:
-                if field.required:
-                    problems.append(f"{where}: field {field.name!r} is missing")
-                continue
-            why = _check_value(field.kind, value)
-            if why is None and field.choices is not None and value not in field.choices:
-                why = f"{value!r} is not one of {', '.join(field.choices)}"
-            if why:
-                problems.append(f"{where}: field {field.name!r} {why}")
+        problems.extend(f"{where}: {p}" for p in _field_problems(props, schema))
         problems.extend(f"{where}: {p}" for p in _range_problems(props))
         if fid is not None:
             if fid in seen:
@@ -209,6 +194,30 @@ def validate_features(
     if problems:
         raise LayerValidationError(path, problems)
     return out
+
+
+def _crs_problems(crs: Any) -> Iterable[str]:
+    """A collection's named CRS, when it has one, must be WGS84."""
+    if crs is None:
+        return
+    name = (crs.get("properties") or {}).get("name") if isinstance(crs, Mapping) else None
+    if name not in _WGS84_NAMES:
+        yield f"CRS is {name or crs!r}; layers must be WGS84 (EPSG:4326)"
+
+
+def _field_problems(props: Mapping[str, Any], schema: LayerSchema) -> Iterable[str]:
+    """Each field of the schema: given when required, of its kind, one of its choices."""
+    for field in schema.fields:
+        value = props.get(field.name)
+        if value is None:
+            if field.required:
+                yield f"field {field.name!r} is missing"
+            continue
+        why = _check_value(field.kind, value)
+        if why is None and field.choices is not None and value not in field.choices:
+            why = f"{value!r} is not one of {', '.join(field.choices)}"
+        if why:
+            yield f"field {field.name!r} {why}"
 
 
 def _range_problems(props: Mapping[str, Any]) -> Iterable[str]:

@@ -27,6 +27,11 @@ def missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def number(value: Any) -> float | None:
+    """A value the data gives, as a number; None when it gives none (see ``missing``)."""
+    return None if missing(value) else float(value)
+
+
 def fmt_date(value: Any) -> str:
     """ISO date text of a date, datetime, Timestamp or ISO string ('' when missing)."""
     if missing(value):

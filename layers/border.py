@@ -20,7 +20,8 @@ def border_label(p: Mapping[str, Any]) -> str:
 
 
 def _border_popup(p: Mapping[str, Any]) -> str:
-    rows = [("Measured length", f"{float(p['length_km']):,.1f} km (geodesic, WGS84)")]
+    rows: list[tuple[str, Any]] = [
+        ("Measured length", f"{float(p['length_km']):,.1f} km (geodesic, WGS84)")]
     pubs = []
     for item in p.get("published_lengths") or []:
         src = item.get("source", {})

@@ -20,10 +20,11 @@ from layers._popup import (
     fmt_precision,
     fmt_range,
     missing,
+    number,
     sections_html,
     sources_html,
 )
-from layers._spec import LayerSpec, LegendEntry, Style
+from layers._spec import LayerSpec, LegendEntry, Marker, Style
 
 # Actor text -> group, first match wins. Joint actions before single governments; armed
 # groups before governments because "militants operating from the Iranian side" is not Iran.
@@ -63,11 +64,11 @@ def casualties_text(p: Mapping[str, Any]) -> str:
 
 
 def border_text(p: Mapping[str, Any]) -> str:
-    dist = p.get("border_distance_km")
-    if missing(dist):
+    dist = number(p.get("border_distance_km"))
+    if dist is None:
         return "unknown"
     side = {"IRN": "Iranian side", "PAK": "Pakistani side"}.get(str(p.get("border_side")), "")
-    return f"{float(dist):,.0f} km" + (f", {side}" if side else "")
+    return f"{dist:,.0f} km" + (f", {side}" if side else "")
 
 
 def when_text(p: Mapping[str, Any]) -> str:
@@ -118,7 +119,7 @@ def _tooltip(p: Mapping[str, Any]) -> str:
     return escape(f"{when_text(p)}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}")
 
 
-def kind_and_actor_legend(kind_markers: Mapping[str, str], *, size: float = 11,
+def kind_and_actor_legend(kind_markers: Mapping[str, Marker], *, size: float = 11,
                           actor_fill_opacity: float = 1.0,
                           actors: Collection[str] | None = None,
                           kind_of: Callable[[Mapping[str, Any]], str] | None = None,
@@ -160,8 +161,8 @@ def _is_group(group_of: Callable[[Any], str], group: str, p: Mapping[str, Any]) 
 
 
 def _has_precision(p: Mapping[str, Any]) -> bool:
-    radius = p.get("precision_m")
-    return not missing(radius) and float(radius) > 0
+    radius = number(p.get("precision_m"))
+    return radius is not None and radius > 0
 
 
 EVENTS = LayerSpec(

@@ -20,12 +20,12 @@ from html import escape
 from typing import Any
 
 from layers import palette as pal
-from layers._popup import fmt_date, fmt_precision, fmt_range, missing, table_html
-from layers._spec import LayerSpec, LegendEntry, Style
+from layers._popup import fmt_date, fmt_precision, fmt_range, missing, number, table_html
+from layers._spec import LayerSpec, LegendEntry, Marker, Style
 from layers.events import actor_group, kind_and_actor_legend
 
 # What happened -> marker: the curated kinds' shapes, plus the two only imports have.
-KIND_MARKERS = {**pal.KIND_MARKERS, "protest": "square", "other": "dot"}
+KIND_MARKERS: dict[str, Marker] = {**pal.KIND_MARKERS, "protest": "square", "other": "dot"}
 
 # Actor names as ACLED and UCDP write them ("Military Forces of Pakistan (2018-)",
 # "Government of Iran", "BLA: Balochistan Liberation Army", "TTP", "Jondullah"), checked
@@ -114,14 +114,13 @@ def source_html(p: Mapping[str, Any]) -> str:
 
 def border_text(p: Mapping[str, Any]) -> str:
     """'12 km, Pakistani side', with a caution when the location is vaguer than the distance."""
-    dist = p.get("border_distance_km")
-    if missing(dist):
+    dist = number(p.get("border_distance_km"))
+    if dist is None:
         return "unknown"
-    text = f"{float(dist):,.0f} km"
+    text = f"{dist:,.0f} km"
     side = {"IRN": "Iranian side", "PAK": "Pakistani side"}.get(str(p.get("border_side")), "")
-    radius = p.get("precision_m")
-    if side and not missing(radius) and float(radius) / 1000 >= float(dist):
-        return text + f", {side} as placed; the location's precision (± {float(radius) / 1000:,.0f} km) spans the border"
+    if side and (radius := number(p.get("precision_m"))) is not None and radius / 1000 >= dist:
+        return text + f", {side} as placed; the location's precision (± {radius / 1000:,.0f} km) spans the border"
     return text + (f", {side}" if side else "")
 
 
@@ -135,10 +134,9 @@ def _popup(p: Mapping[str, Any]) -> str:
     start, end = fmt_date(p.get("date")), fmt_date(p.get("end_date"))
     killed = fmt_range(p.get("killed_low"), p.get("killed_high"))
     origin = str(p.get("origin", ""))
-    row = p.get("row")
     provenance = ORIGIN_NAMES.get(origin, origin)
-    if not missing(row):
-        provenance += f", {ROW_WORDS.get(origin, 'row')} {int(row)}"
+    if not missing(p.get("row")):
+        provenance += f", {ROW_WORDS.get(origin, 'row')} {int(p['row'])}"
     rows = [
         ("Date", f"{start} to {end}" if end and end != start else start),
         ("Date precision", p.get("date_precision")),

@@ -7,6 +7,7 @@ in greyscale and for colour-blind readers.
 from __future__ import annotations
 
 from layers import symbols
+from layers._spec import Marker
 
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -45,7 +46,7 @@ ACTOR_HATCHES = {"joint": "/" * 10}
 MARKET_HATCH = "-" * 10
 
 # What happened: the shape of an event's marker.
-KIND_MARKERS = {
+KIND_MARKERS: dict[str, Marker] = {
     "strike": "triangle",
     "attack": "diamond",
     "bombing": "star",

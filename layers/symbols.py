@@ -125,7 +125,7 @@ def svg_shape(name: str | None, cx: float, cy: float, half: float) -> str:
     """SVG element of a shape centred on (cx, cy), the unit box scaled to ``half``."""
     s = shape(name)
     if not s.points:
-        return f'<circle cx="{fmt_number(cx)}" cy="{fmt_number(cy)}" r="{fmt_number(half * s.radius)}"/>'
+        return f'<circle cx="{fmt_number(cx)}" cy="{fmt_number(cy)}" r="{fmt_number(half * s.extent)}"/>'
     pts = " ".join(f"{fmt_number(cx + half * x)},{fmt_number(cy + half * y)}" for x, y in s.points)
     return f'<polygon points="{pts}"/>'
 

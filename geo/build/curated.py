@@ -104,40 +104,62 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
         if not entries:
             problems.append(f"{layer}.toml: no [[{item}]] entries")
         tables[layer] = entries
-    place_points: dict[Any, Any] = {}
-    crossing_points: dict[Any, Any] = {}
+    points: dict[str, dict[Any, Any]] = {}  # layer -> id -> point
     for layer in ("places", "crossings", "events"):
-        feats = []
-        for i, entry in enumerate(tables[layer]):
-            where = f"{layer}.toml entry {i} (id {entry.get('id')!r})"
-            point = _point(entry, where, problems)
-            if layer in ("places", "crossings"):
-                (place_points if layer == "places" else crossing_points)[entry.get("id")] = point
-            props = _props(entry, sources, where, problems)
-            if layer == "events":
-                _time_span(props, where, problems)
-            feats.append((point, props))
+        feats, points[layer] = _point_features(layer, tables[layer], sources, problems)
         if layer == "crossings":
             _status_histories(feats, changes, sources, problems)
         if feats:
-            lon = np.array([p.x if not p.is_empty else np.nan for p, _ in feats])
-            lat = np.array([p.y if not p.is_empty else np.nan for p, _ in feats])
-            dist = distance_to_border_km(lon, lat, border)
-            side = side_of_border(lon, lat, border, dist)
-            _side_problems(layer, feats, dist, side, problems)
-            if layer == "events":
-                for (_, props), d, s in zip(feats, dist, side, strict=True):
-                    props["border_distance_km"] = round(float(d), 1)
-                    props["border_side"] = s
+            _border_fields(layer, feats, border, problems)
         if layer == "places":
             _shared_points(feats, problems)
         if layer == "events":
-            named = {**{f"place:{k}": v for k, v in place_points.items()},
-                     **{f"crossing:{k}": v for k, v in crossing_points.items()}}
+            named = {**{f"place:{k}": v for k, v in points["places"].items()},
+                     **{f"crossing:{k}": v for k, v in points["crossings"].items()}}
             _covers_problems(feats, named, stretches, border, problems)
         out[layer] = [feature(p, props) for p, props in sorted(feats, key=_order)]
+    routes = _routes(tables["routes"], points["places"], sources, problems)
+    out["routes"] = [feature(g, p) for g, p in sorted(routes, key=_order)]
+    if problems:
+        raise LayerValidationError("data/curated", problems)
+    return out
+
+
+def _point_features(layer: str, entries: list[dict[str, Any]], sources: dict[str, Any],
+                    problems: list[str]) -> tuple[list[tuple[Any, dict[str, Any]]], dict[Any, Any]]:
+    """(point, properties) of each entry of a point layer, and the points by id."""
+    feats = []
+    by_id: dict[Any, Any] = {}
+    for i, entry in enumerate(entries):
+        where = f"{layer}.toml entry {i} (id {entry.get('id')!r})"
+        point = _point(entry, where, problems)
+        by_id[entry.get("id")] = point
+        props = _props(entry, sources, where, problems)
+        if layer == "events":
+            _time_span(props, where, problems)
+        feats.append((point, props))
+    return feats, by_id
+
+
+def _border_fields(layer: str, feats: list[tuple[Any, dict[str, Any]]], border: Any,
+                   problems: list[str]) -> None:
+    """Check each point's side of the border; give events their distance to it and side."""
+    lon = np.array([p.x if not p.is_empty else np.nan for p, _ in feats])
+    lat = np.array([p.y if not p.is_empty else np.nan for p, _ in feats])
+    dist = distance_to_border_km(lon, lat, border)
+    side = side_of_border(lon, lat, border, dist)
+    _side_problems(layer, feats, dist, side, problems)
+    if layer == "events":
+        for (_, props), d, s in zip(feats, dist, side, strict=True):
+            props["border_distance_km"] = round(float(d), 1)
+            props["border_side"] = s
+
+
+def _routes(entries: list[dict[str, Any]], place_points: dict[Any, Any], sources: dict[str, Any],
+            problems: list[str]) -> list[tuple[Any, dict[str, Any]]]:
+    """(line, properties) of each route: its waypoints are places, at least two, no leg empty."""
     routes = []
-    for i, entry in enumerate(tables["routes"]):
+    for i, entry in enumerate(entries):
         where = f"routes.toml entry {i} (id {entry.get('id')!r})"
         waypoints = entry.get("waypoints", [])
         missing = [w for w in waypoints if w not in place_points]
@@ -154,10 +176,7 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
         props["waypoints"] = list(waypoints)
         line = sgeom.LineString([place_points[w] for w in waypoints])
         routes.append((line, props))
-    out["routes"] = [feature(g, p) for g, p in sorted(routes, key=_order)]
-    if problems:
-        raise LayerValidationError("data/curated", problems)
-    return out
+    return routes
 
 
 def _time_span(props: dict[str, Any], where: str, problems: list[str]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 import geopandas as gpd
 
@@ -38,7 +39,7 @@ from geo.figure.spec import (
 from geo.figure.typeface import FONT_FAMILY
 from geo.view import View
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     # DejaVu Sans ships with matplotlib; Noto Sans Arabic UI ships with the atlas (it has the
     # Urdu letters DejaVu lacks). Same fonts on every machine, so the same figure everywhere.
     "font.family": FONT_FAMILY,

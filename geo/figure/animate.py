@@ -24,12 +24,14 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from PIL import Image
 
 import geopandas as gpd
 
 from geo.figure import RC, build_figure, figure_info
+from geo.figure.canvas import agg_canvas
 from geo.figure.compose import redraw_window
 from geo.figure.output import ExportError, check_writable, write_atomic
 from geo.figure.spec import FigureSpec
@@ -143,7 +145,7 @@ def _frames(fig: Figure, windows: list[tuple[dt.date, dt.date]], width_px: int,
     fig.set_dpi(width_px / fig.get_figwidth())
     # Whole pixels: the figure is cut to the width asked and an even height (H.264 wants it).
     height_px = int(fig.get_figheight() * fig.dpi) // 2 * 2
-    canvas = fig.canvas
+    canvas = agg_canvas(fig)
     dated = set(map(id, info.dated))
     low = min((a.get_zorder() for a in info.dated), default=0.0)
     # Undated artists of the map drawn above the lowest dated one are redrawn on top of each
@@ -172,8 +174,8 @@ def _frames(fig: Figure, windows: list[tuple[dt.date, dt.date]], width_px: int,
     return frames
 
 
-def _is_axis(ax: object, artist: Artist) -> bool:
-    return artist in (ax.xaxis, ax.yaxis)  # type: ignore[attr-defined]
+def _is_axis(ax: Axes, artist: Artist) -> bool:
+    return artist in (ax.xaxis, ax.yaxis)
 
 
 def render_animation(view: View, spec: FigureSpec, anim: AnimationSpec, *,

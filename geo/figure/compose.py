@@ -25,6 +25,7 @@ from pyproj import CRS
 
 from geo.assemble import assemble, window
 from geo.figure import furniture, labels
+from geo.figure.canvas import agg_canvas
 from geo.figure.drawn import (
     Box,
     DrawnLayer,
@@ -94,31 +95,17 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
 
     width = spec.width
     fig = Figure(figsize=(width * MM, 100 * MM), dpi=LAYOUT_DPI)
-    FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    side = width >= SIDE_LEGEND_MIN_WIDTH and (spec.height is None or spec.height / width < 0.9)
+    renderer = FigureCanvasAgg(fig).get_renderer()
 
     # Measure what surrounds the map first; the map gets the rest.
     if not spec.legend_all and legend_keep is None:
         legend_keep = _legend_keep(view.layers, extra, {n: _inside(f, extent) for n, f in frames.items()})
     keep = None if spec.legend_all else legend_keep
     groups = furniture.legend_groups(view.layers, greyscale=spec.greyscale, extra=extra, keep=keep)
-    if side:
-        legend = furniture.add_legend(fig, groups, ncol=1, fontsize=FONT["legend"])
-        legend_w, legend_h = _size_mm(legend, renderer) if legend is not None else (0.0, 0.0)
-    else:
-        legend, (legend_w, legend_h) = _legend_below(fig, groups, renderer, width - 2 * MARGIN)
-    side = side and legend is not None
+    legend, side, (legend_w, legend_h) = _measure_legend(fig, spec, groups, renderer)
     panel_w = min(legend_w, 0.45 * width) if side else 0.0
     map_w = width - 2 * MARGIN - LAT_LABELS - (panel_w + GAP if side else 0.0)
-
-    title = None
-    title_h = 0.0
-    if spec.title:
-        title = furniture.add_text_block(
-            fig, furniture.wrap_text(spec.title, width_mm=width - 2 * MARGIN, fontsize=FONT["title"]),
-            x=0, y=1, fontsize=FONT["title"], va="top", weight="bold", color="black")
-        title_h = _size_mm(title, renderer)[1] + GAP
+    title, title_h = _add_title(fig, spec, renderer)
 
     # The source line names the publishers of the events on the map. The map's final box is
     # known only after layout, so the line is measured with the events inside the extent,
@@ -132,20 +119,9 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     aspect = (want[3] - want[1]) / (want[2] - want[0])
     natural_h = min(max(map_w * aspect, 0.45 * map_w), 1.4 * map_w)
     under_map = LON_LABELS + GAP + source_h + MARGIN
-    if side:
-        fixed = MARGIN + title_h + under_map
-        height = spec.height if spec.height is not None else fixed + max(natural_h, legend_h)
-        map_h = height - fixed
-        if map_h < legend_h - 0.5:
-            raise ExportError(f"height: {height:g} mm leaves no room for the legend; give at least "
-                              f"{fixed + legend_h:.0f} mm or leave the height out")
-    else:
-        fixed = MARGIN + title_h + under_map + (legend_h + GAP if legend is not None else 0.0)
-        height = spec.height if spec.height is not None else fixed + natural_h
-        map_h = height - fixed
-    if map_h < 25.0:
-        raise ExportError(f"height: {height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
-                          f"give at least {fixed + 25:.0f} mm or leave the height out")
+    legend_below = legend_h + GAP if not side and legend is not None else 0.0
+    height, map_h = _page_height(spec, natural_h, fixed=MARGIN + title_h + under_map + legend_below,
+                                 side_legend_h=legend_h if side else None)
     check_pixels(width, height, fmt=spec.fmt, dpi=spec.dpi)
     fig.set_size_inches(width * MM, height * MM)
 
@@ -156,30 +132,13 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     map_bottom = MARGIN + source_h + GAP + LON_LABELS + (0.0 if side or legend is None else legend_h + GAP)
     map_top = map_bottom + map_h
     ax = fig.add_axes((*frac(map_left, map_bottom), map_w / width, map_h / height))
-    ax.set_label("map")
     box = fit_box(want, map_h / map_w)
-    ax.set_xlim(box[0], box[2])
-    ax.set_ylim(box[1], box[3])
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_linewidth(0.6)
-        spine.set_zorder(25)
-    shows_context = "context" in view.layers
-    ax.set_facecolor(paint(pal.SEA, greyscale=spec.greyscale) if shows_context else "white")
+    _set_up_map_axes(ax, box, view, spec)
 
     tolerance_m = (box[2] - box[0]) / map_w * 0.1  # 0.1 mm on paper
     clip_box = _grow(box, 0.02)  # cut edges fall outside the frame
-    drawn: dict[str, DrawnLayer] = {}
-    for layer in drawing_order(view.layers, extra):
-        drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], crs,
-                                       box if layer.geometry == "point" else clip_box,
-                                       greyscale=spec.greyscale, tolerance_m=tolerance_m)
-    if IMPORTED.name in drawn:
-        # A dense point layer is an image inside a PDF or SVG (as map makers do): 100,000
-        # vector markers take seconds to write and to open. Text and lines stay vector.
-        for artist in drawn[IMPORTED.name].artists:
-            artist.set_rasterized(True)
+    drawn = _draw_layers(ax, view.layers, extra, frames, crs, box, clip_box,
+                         greyscale=spec.greyscale, tolerance_m=tolerance_m)
     furniture.add_graticule(ax, crs, fontsize=FONT["graticule"])
 
     inset, bar, arrow, free_corner = _add_furniture(fig, ax, crs, drawn, box, spec,
@@ -196,8 +155,8 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
         legend.set_bbox_to_anchor(anchor, transform=fig.transFigure)
     if title is not None:
         title.set_position(frac(MARGIN, height - MARGIN))
-    events = drawn.get("events")
-    source.set_text(_wrapped_source(view, _publishers(events.frame if events else None), credit,
+    drawn_events = drawn.get("events")
+    source.set_text(_wrapped_source(view, _publishers(drawn_events.frame if drawn_events else None), credit,
                                     width, source, renderer))
     source.set_position(frac(MARGIN, MARGIN + source_h))
 
@@ -227,12 +186,87 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
                            legend_keep=drawn_keep, _tries=_tries - 1)
     dated = [a for n in dated_names for a in drawn[n].artists] + events.artists
 
+    # The figure carries what was drawn (``geo.figure.figure_info``): an attribute of our own.
     fig.border_atlas = FigureInfo(  # type: ignore[attr-defined]
         view=view, spec=spec, crs=crs, extent=extent, map_box=box, size_mm=(width, height),
         map_ax=ax, inset_ax=inset, legend=legend, scale_bar=bar, layers=drawn, labels=placed,
         source=source, stamp=stamp, dropped=[lb.text for lb in others.dropped], dated=dated,
         state=state)
     return fig
+
+
+def _measure_legend(fig: Figure, spec: FigureSpec, groups: list,
+                    renderer: Any) -> tuple[Legend | None, bool, tuple[float, float]]:
+    """The legend, whether it stands beside the map (wide figures, not too tall), and its
+    size in mm. A narrower figure, or one with no legend, has it (if any) below the map."""
+    width = spec.width
+    side = width >= SIDE_LEGEND_MIN_WIDTH and (spec.height is None or spec.height / width < 0.9)
+    if not side:
+        legend, size = _legend_below(fig, groups, renderer, width - 2 * MARGIN)
+        return legend, False, size
+    legend = furniture.add_legend(fig, groups, ncol=1, fontsize=FONT["legend"])
+    if legend is None:
+        return None, False, (0.0, 0.0)
+    return legend, True, _size_mm(legend, renderer)
+
+
+def _add_title(fig: Figure, spec: FigureSpec, renderer: Any) -> tuple[Text | None, float]:
+    """The title block (None without a title) and the height it takes, in mm, gap included."""
+    if not spec.title:
+        return None, 0.0
+    title = furniture.add_text_block(
+        fig, furniture.wrap_text(spec.title, width_mm=spec.width - 2 * MARGIN, fontsize=FONT["title"]),
+        x=0, y=1, fontsize=FONT["title"], va="top", weight="bold", color="black")
+    return title, _size_mm(title, renderer)[1] + GAP
+
+
+def _page_height(spec: FigureSpec, natural_h: float, *, fixed: float,
+                 side_legend_h: float | None) -> tuple[float, float]:
+    """(figure height, map height) in mm: the height asked for, or the map at its natural
+    height plus the ``fixed`` rows above and below it. A legend beside the map
+    (``side_legend_h``) must fit its height; the map must keep 25 mm."""
+    natural = natural_h if side_legend_h is None else max(natural_h, side_legend_h)
+    height = spec.height if spec.height is not None else fixed + natural
+    map_h = height - fixed
+    if side_legend_h is not None and map_h < side_legend_h - 0.5:
+        raise ExportError(f"height: {height:g} mm leaves no room for the legend; give at least "
+                          f"{fixed + side_legend_h:.0f} mm or leave the height out")
+    if map_h < 25.0:
+        raise ExportError(f"height: {height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
+                          f"give at least {fixed + 25:.0f} mm or leave the height out")
+    return height, map_h
+
+
+def _set_up_map_axes(ax: Axes, box: Box, view: View, spec: FigureSpec) -> None:
+    """The map's frame: its limits, no ticks, a frame above everything, sea or white under it."""
+    ax.set_label("map")
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.6)
+        spine.set_zorder(25)
+    shows_context = "context" in view.layers
+    ax.set_facecolor(paint(pal.SEA, greyscale=spec.greyscale) if shows_context else "white")
+
+
+def _draw_layers(ax: Axes, names: tuple[str, ...], extra: tuple[LayerSpec, ...],
+                 frames: dict[str, gpd.GeoDataFrame], crs: CRS, box: Box, clip_box: Box, *,
+                 greyscale: bool, tolerance_m: float) -> dict[str, DrawnLayer]:
+    """Every layer in drawing order: points cut to the map's box, lines and areas a little
+    beyond it. An import is rasterised."""
+    drawn: dict[str, DrawnLayer] = {}
+    for layer in drawing_order(names, extra):
+        drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], crs,
+                                       box if layer.geometry == "point" else clip_box,
+                                       greyscale=greyscale, tolerance_m=tolerance_m)
+    if IMPORTED.name in drawn:
+        # A dense point layer is an image inside a PDF or SVG (as map makers do): 100,000
+        # vector markers take seconds to write and to open. Text and lines stay vector.
+        for artist in drawn[IMPORTED.name].artists:
+            artist.set_rasterized(True)
+    return drawn
 
 
 def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
@@ -242,7 +276,7 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
     stays as composed; the window stamp is rewritten. This is what an animation frame
     changes. Returns the artists now drawn for the window (the figure's ``dated``).
     """
-    info: FigureInfo = fig.border_atlas  # type: ignore[attr-defined]
+    info: FigureInfo = fig.border_atlas  # type: ignore[attr-defined]  # set by compose
     st = info.state
     for artist in info.dated:
         artist.remove()
@@ -254,7 +288,7 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
     if shown is not None and IMPORTED.name in st["dated_names"]:
         frames[IMPORTED.name] = shown
         extra = tuple(st["extra"])
-    ax, renderer = info.map_ax, fig.canvas.get_renderer()
+    ax, renderer = info.map_ax, agg_canvas(fig).get_renderer()
     drawn: dict[str, DrawnLayer] = {}
     for layer in drawing_order(names, extra):
         drawn[layer.name] = draw_layer(ax, layer, frames[layer.name], info.crs,
@@ -263,8 +297,11 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
         if layer.name == IMPORTED.name:
             for artist in drawn[layer.name].artists:
                 artist.set_rasterized(True)
-    info.stamp.set_text(window_text(start, end))
-    obstacles = [*st["static_obstacles"], info.stamp.get_window_extent(renderer),
+    stamp = info.stamp
+    if stamp is None:
+        raise ValueError("the figure has no window stamp: it was not made by compose")
+    stamp.set_text(window_text(start, end))
+    obstacles = [*st["static_obstacles"], stamp.get_window_extent(renderer),
                  *(t.get_window_extent(renderer) for t in st["others"]),
                  *labels.point_boxes(ax, _points(drawn, dated=True))]
     events = labels.place_labels(ax, _event_candidates(view, drawn), obstacles, renderer,

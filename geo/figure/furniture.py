@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -26,7 +27,6 @@ from matplotlib.text import Text
 from matplotlib.transforms import (
     Affine2D,
     Bbox,
-    ScaledTranslation,
     blended_transform_factory,
     offset_copy,
 )
@@ -35,6 +35,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
+from geo.figure.canvas import agg_canvas, data_point, root_figure
 from geo.figure.drawn import (
     GEOD,
     Box,
@@ -106,7 +107,7 @@ def bar_span(crs: CRS, x0: float, y0: float, km: float) -> float:
 
 def _data_per_pt(ax: Axes) -> float:
     x0, x1 = ax.get_xlim()
-    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    width_pt = ax.get_position().width * root_figure(ax).get_figwidth() * 72
     return (x1 - x0) / width_pt
 
 
@@ -175,8 +176,8 @@ def add_north_arrow(ax: Axes, crs: CRS, *, corner: str = "upper right", inset_mm
     y = ya1 - (inset_mm + 4) * per_mm if corner.startswith("upper") else ya0 + (inset_mm + 1) * per_mm
     angle = true_north_angle(crs, x, y)
     h, w = height_pt, height_pt * 0.55
-    place = (Affine2D().rotate_deg(-angle).scale(1 / 72) + ax.figure.dpi_scale_trans
-             + ScaledTranslation(x, y, ax.transData))
+    place = (Affine2D().rotate_deg(-angle).scale(1 / 72) + root_figure(ax).dpi_scale_trans
+             + data_point(x, y, ax))
     left = [(0, h / 2), (-w / 2, -h / 2), (0, -h / 4)]
     right = [(0, h / 2), (w / 2, -h / 2), (0, -h / 4)]
     artists: list[Artist] = [
@@ -188,7 +189,7 @@ def add_north_arrow(ax: Axes, crs: CRS, *, corner: str = "upper right", inset_mm
     tip = h / 2 + fontsize * 0.75
     rad = math.radians(angle)
     label = ax.text(x, y, "N", fontsize=fontsize, fontweight="bold", ha="center", va="center",
-                    zorder=20, transform=offset_copy(ax.transData, fig=ax.figure, x=tip * math.sin(rad),
+                    zorder=20, transform=offset_copy(ax.transData, fig=root_figure(ax), x=tip * math.sin(rad),
                                                       y=tip * math.cos(rad), units="points"))
     artists += [label, add_halo(label)]
     for a in artists:
@@ -201,8 +202,8 @@ def add_north_arrow(ax: Axes, crs: CRS, *, corner: str = "upper right", inset_mm
 def add_window_stamp(ax: Axes, text: str, *, corner: str, fontsize: float = 6.6,
                      inset_mm: float = 2.0) -> Text:
     """The date window, in bold on a pale backing, in a corner of the map."""
-    pad = inset_mm / ax.figure.get_figwidth() / 25.4 / ax.get_position().width
-    pad_y = inset_mm / ax.figure.get_figheight() / 25.4 / ax.get_position().height
+    pad = inset_mm / root_figure(ax).get_figwidth() / 25.4 / ax.get_position().width
+    pad_y = inset_mm / root_figure(ax).get_figheight() / 25.4 / ax.get_position().height
     right, upper = corner.endswith("right"), corner.startswith("upper")
     stamp = ax.text(1 - pad if right else pad, 1 - pad_y if upper else pad_y, text,
                     transform=ax.transAxes, ha="right" if right else "left",
@@ -243,8 +244,8 @@ def add_graticule(ax: Axes, crs: CRS, *, fontsize: float = 5.6, color: str = "#8
     step = nice_step(max(lon1 - lon0, lat1 - lat0))
     lons = np.arange(math.ceil(lon0 / step) * step, lon1 + 1e-9, step)
     lats = np.arange(math.ceil(lat0 / step) * step, lat1 + 1e-9, step)
-    style = {"color": color, "linewidth": 0.3, "linestyle": (0, (2, 2)), "zorder": 1.5}
-    text = {"fontsize": fontsize, "color": TEXT_GREY, "zorder": 3, "clip_on": False}
+    style: dict[str, Any] = {"color": color, "linewidth": 0.3, "linestyle": (0, (2, 2)), "zorder": 1.5}
+    text: dict[str, Any] = {"fontsize": fontsize, "color": TEXT_GREY, "zorder": 3, "clip_on": False}
     bottom = blended_transform_factory(ax.transData, ax.transAxes)
     left = blended_transform_factory(ax.transAxes, ax.transData)
     tick = 1.6 / 72 * 25.4  # mm
@@ -258,7 +259,7 @@ def add_graticule(ax: Axes, crs: CRS, *, fontsize: float = 5.6, color: str = "#8
         at = _crossing(x, y, y0)  # x where the meridian meets the bottom edge
         if at is not None and x0 <= at <= x1:
             artists.append(ax.text(at, 0, _deg_text(round(value, 6), "E", "W"), ha="center", va="top",
-                                   transform=offset_copy(bottom, fig=ax.figure, y=-tick - 1, units="points"),
+                                   transform=offset_copy(bottom, fig=root_figure(ax), y=-tick - 1, units="points"),
                                    **text))
             artists += ax.plot([at, at], [0, -0.012], transform=bottom, color="black", lw=0.4,
                                clip_on=False)
@@ -271,7 +272,7 @@ def add_graticule(ax: Axes, crs: CRS, *, fontsize: float = 5.6, color: str = "#8
         at = _crossing(y, x, x0)  # y where the parallel meets the left edge
         if at is not None and y0 <= at <= y1:
             artists.append(ax.text(0, at, _deg_text(round(value, 6), "N", "S"), ha="right", va="center",
-                                   transform=offset_copy(left, fig=ax.figure, x=-tick - 1, units="points"),
+                                   transform=offset_copy(left, fig=root_figure(ax), x=-tick - 1, units="points"),
                                    **text))
             artists += ax.plot([0, -0.008], [at, at], transform=left, color="black", lw=0.4,
                                clip_on=False)
@@ -309,7 +310,7 @@ def _inset_countries(srs: str, tolerance_m: float) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(countries[["country"]], geometry=simple, crs=countries.crs)
 
 
-def add_inset(fig: Figure, rect: Sequence[float], crs: CRS, map_box: Box, *,
+def add_inset(fig: Figure, rect: tuple[float, float, float, float], crs: CRS, map_box: Box, *,
               greyscale: bool, fontsize: float = 5.0) -> Axes:
     """A locator map: Iran, Pakistan and Afghanistan, with the main map's frame on them."""
     ax = fig.add_axes(rect)
@@ -359,11 +360,11 @@ def _name_countries(ax: Axes, focus: gpd.GeoDataFrame, codes: Sequence[str],
     first whose text box neither crosses the frame's outline nor touches a name already
     placed (with a little room) is taken; failing that, the first spot.
     """
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = agg_canvas(root_figure(ax)).get_renderer()
     outline = shapely.LineString(ax.transData.transform(np.asarray(frame.exterior.coords)))
     inside = ax.get_window_extent(renderer)
     taken: list[Bbox] = []
-    room = 1.5 * ax.figure.dpi / 72  # points kept between names
+    room = 1.5 * root_figure(ax).dpi / 72  # points kept between names
     for code in codes:
         geom = focus.geometry[focus["country"] == code].union_all()
         free = geom.difference(frame)

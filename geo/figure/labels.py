@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,10 +21,11 @@ from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation, Transform, offset_copy
+from matplotlib.transforms import Affine2D, Bbox, Transform, offset_copy
 
 import shapely
 
+from geo.figure.canvas import data_point, root_figure
 from geo.figure.drawn import DrawnLayer, attributes
 from geo.figure.style import add_halo
 from geo.figure.typeface import family_for, has_arabic
@@ -164,7 +165,11 @@ def _two_lines(text: str) -> str:
     return text[:cut] + "\n" + text[cut + 1:]
 
 
-def _positions(label: Label) -> list[tuple[float, float, str, str]]:
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "center", "top"]
+
+
+def _positions(label: Label) -> list[tuple[float, float, HAlign, VAlign]]:
     """Candidate (dx, dy, ha, va) in points, most conventional first.
 
     Event labels may also stand farther off, joined to their marker by a leader line: an
@@ -174,7 +179,7 @@ def _positions(label: Label) -> list[tuple[float, float, str, str]]:
         return [(0, 0, "center", "center"), (0, 9, "center", "center"), (0, -9, "center", "center"),
                 (14, 0, "center", "center"), (-14, 0, "center", "center"),
                 (0, 18, "center", "center"), (0, -18, "center", "center")]
-    out = []
+    out: list[tuple[float, float, HAlign, VAlign]] = []
     rings = (label.radius_pt + GAP_PT,) + (tuple(label.radius_pt + r for r in EVENT_RINGS_PT)
                                             if label.priority == 0 else ())
     for r in rings:
@@ -188,7 +193,7 @@ def _positions(label: Label) -> list[tuple[float, float, str, str]]:
 
 def point_boxes(ax: Axes, points: Iterable[tuple[float, float, float]]) -> list[Bbox]:
     """Display boxes of markers given as (x, y, size in points)."""
-    px_per_pt = ax.figure.dpi / 72
+    px_per_pt = root_figure(ax).dpi / 72
     pts = list(points)
     if not pts:
         return []
@@ -225,7 +230,7 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
     Each label is measured once; its candidate boxes are then shifted copies of that box,
     tested against every box taken so far in one vectorised comparison.
     """
-    fig = ax.figure
+    fig = root_figure(ax)
     px = fig.dpi / 72
     pad = PAD_PT * px
     frame = ax.get_window_extent(renderer)
@@ -323,5 +328,4 @@ def _leader(ax: Axes, label: Label, dx: float, dy: float, ha: str, va: str,
 
 def _anchored_points(ax: Axes, x: float, y: float) -> Transform:
     """Transform taking offsets in points to the display, around data point (x, y)."""
-    return (Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
-            + ScaledTranslation(x, y, ax.transData))
+    return Affine2D().scale(1 / 72) + root_figure(ax).dpi_scale_trans + data_point(x, y, ax)

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from geo._errors import BorderAtlasError
+from geo.figure.canvas import agg_canvas
 
 FORMATS = ("png", "pdf", "svg", "tiff")
 RASTER_FORMATS = ("png", "tiff")
@@ -80,8 +81,9 @@ def _tiff_bytes(fig: Figure, dpi: int) -> bytes:
     layout_dpi = fig.dpi
     try:
         fig.set_dpi(dpi)
-        fig.canvas.draw()
-        rgba = np.asarray(fig.canvas.buffer_rgba())
+        canvas = agg_canvas(fig)
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
         image = Image.fromarray(rgba[..., :3].copy(), mode="RGB")
     finally:
         fig.set_dpi(layout_dpi)

@@ -31,6 +31,7 @@ from geo.web.layers import (
     base_map,
     legend_block,
     legend_row,
+    map_figure,
     script_safe,
     swatch_svg,
     tile_layer,
@@ -101,9 +102,9 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
         if i in prepared.closed and isinstance(history, list):
             # The status after each dated change (``crossing_status``, the one rule), and the
             # look of the crossing while closed: the engine styles it by the window's last day.
-            days = sorted({pd.Timestamp(e["date"]).date() for e in history})
+            changes = sorted({pd.Timestamp(e["date"]).date() for e in history})
             feature["properties"]["_h"] = [[(d - dt.date(1970, 1, 1)).days, crossing_status(history, d)]
-                                           for d in days]
+                                           for d in changes]
             feature["properties"]["_sc"] = json.loads(prepared.closed[i])["properties"]["_s"]
         if spec.timeline_group is not None:
             feature["properties"]["_g"] = spec.timeline_group(props)
@@ -168,7 +169,7 @@ def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True) -> 
         if layer is not None:
             layer.add_to(m)
             tiles[key] = layer.get_name()
-    m.get_root().html.add_child(Element(f'<div id="{MAP_ELEMENT_ID}" class="ba-timeline"></div>'))
+    map_figure(m).html.add_child(Element(f'<div id="{MAP_ELEMENT_ID}" class="ba-timeline"></div>'))
     m.add_child(_Attach(m.get_name()))
     return m, tiles
 

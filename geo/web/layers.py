@@ -24,7 +24,7 @@ from typing import Any
 import folium
 import numpy as np
 import xyzservices.providers as xyz
-from branca.element import Element
+from branca.element import Element, Figure
 
 import geopandas as gpd
 import shapely
@@ -83,7 +83,9 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
     # Coordinates no finer than the simplification (and never below ~1 m): smaller payload.
     grid = max(WEB_GRID_DEG, spec.web_simplify_deg / 10)
     geoms = shapely.set_precision(geoms, grid)
-    fragments, circles, labels = [], [], []
+    fragments: list[str] = []
+    circles: list[str | None] = []
+    labels: list[str] = []
     closed: dict[int, str] = {}
     records = frame.drop(columns="geometry").to_dict("records")
     for row, (props, geom) in enumerate(zip(records, geoms, strict=True)):
@@ -126,13 +128,16 @@ def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
 def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tuple[str, int]:
     """(FeatureCollection JSON of the features shown in the window, how many features)."""
     mask = in_window(prepared.frame, prepared.name, start, end).to_numpy()
-    idx = np.flatnonzero(mask)
-    circles = [prepared.circles[i] for i in idx if prepared.circles[i]]
+    idx: list[int] = np.flatnonzero(mask).tolist()
+    circles = [circle for i in idx if (circle := prepared.circles[i])]
     history_field = SPECS[prepared.name].history_field if prepared.name in SPECS else None
-    history = prepared.frame[history_field] if prepared.closed and history_field else None
-    parts = circles + [
-        prepared.closed[i] if i in prepared.closed and crossing_status(history.iloc[i], end) == "closed"
-        else prepared.fragments[i] for i in idx] + list(prepared.labels)
+    closed_now: set[int] = set()
+    if prepared.closed and history_field:
+        history = prepared.frame[history_field]
+        closed_now = {i for i in idx
+                      if i in prepared.closed and crossing_status(history.iloc[i], end) == "closed"}
+    parts = circles + [prepared.closed[i] if i in closed_now else prepared.fragments[i]
+                       for i in idx] + list(prepared.labels)
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}", len(idx)
 
 
@@ -224,6 +229,14 @@ def base_map(basemap: str = "offline") -> folium.Map:
         tiles.add_to(m)
     m.fit_bounds([list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])])
     return m
+
+
+def map_figure(m: folium.Map) -> Figure:
+    """The page a map is drawn in (its header and body), which folium types as any element."""
+    root = m.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"the map is not in a page but in a {type(root).__name__}")
+    return root
 
 
 def _svg_dash(style: Any) -> str:

@@ -46,6 +46,7 @@ from geo.web.layers import (
     PreparedLayer,
     RawText,
     legend_html,
+    map_figure,
     static_layer_json,
 )
 from layers.symbols import symbols_json
@@ -347,7 +348,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
         **extra,
     })
     page = HtmlPage(b"", total, included)
-    figure = m.get_root()
+    figure = map_figure(m)
     header = figure.header
     header.add_child(RawText(f"<title>{html.escape(title or TITLE)}</title>"), name="ba_title")
     header.add_child(RawText(f'<meta name="generator" content="Border Atlas {html.escape(version())}">'),
