@@ -182,9 +182,10 @@ def map_document(asset_base: str = ASSET_BASE) -> MapDocument:
     """
     m, tiles = build_map(asset_base)
     symbols = script_safe(symbols_json().strip())
-    m.get_root().header.add_child(Element(f"<script>window.BA_SYMBOLS = {symbols};</script>"),
-                                  name="ba_symbols", index=0)
-    return MapDocument(m.get_root().render(), tiles)
+    page = map_figure(m)
+    page.header.add_child(Element(f"<script>window.BA_SYMBOLS = {symbols};</script>"),
+                          name="ba_symbols", index=0)
+    return MapDocument(page.render(), tiles)
 
 
 LABEL_NEAR_KM = 30  # a town's label rank: the curated events within this distance of it
