@@ -263,3 +263,22 @@ def test_town_labels_follow_the_zoom_without_colliding(session):
     page.get_by_text("Towns", exact=True).click()  # the layer off: no names either
     wait_for(lambda: not _label_boxes(frame), what="labels to go with the towns layer")
     assert errors == [], errors
+
+
+def test_timeline_and_map_are_linked(session):
+    page, url, _, errors = session
+    frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22&layers=border,events")
+    wait_for(lambda: PAKISTAN_STRIKE in marker_ids(frame), what="the 18 January strike")
+    mark = f'.ba-tl-mark[data-id="{PAKISTAN_STRIKE}"]'
+    # Hovering the marker on the map lights its mark on the timeline.
+    frame.hover(f'.ba-marker[data-id="{PAKISTAN_STRIKE}"]')
+    wait_for(lambda: "ba-tl-mark-hot" in (frame.get_attribute(mark, "class") or ""), what="the mark lit")
+    page.mouse.move(5, 5)
+    # Clicking the mark flies the map to the event and opens its popup.
+    frame.evaluate(f"{ENGINE}.state.map.setView([30, 66], 6, {{animate: false}})")
+    frame.click(mark)
+    popup = wait_for(lambda: frame.query_selector(".ba-popup"), what="the popup from the timeline")
+    assert "Saravan" in popup.inner_text()
+    centre = frame.evaluate(f"[{ENGINE}.state.map.getCenter().lat, {ENGINE}.state.map.getCenter().lng]")
+    assert centre[1] < 64  # flew west, to the border near Saravan
+    assert errors == [], errors

@@ -488,10 +488,15 @@
   function drawMarks() {
     while (T.marks.firstChild) T.marks.removeChild(T.marks.firstChild);
     T.markById = {};
-    var items = S.dated.events ? S.dated.events.items : [];
+    var items = (S.dated.events ? S.dated.events.items : []).filter(function (it) {
+      return !it.circle && !it.feature.properties._l && it.d0 >= S.axis[0] && it.d0 <= S.axis[1];
+    });
+    // Events of one day side by side, centred on their day, so each can be clicked.
+    var perDay = {}, seen = {};
+    items.forEach(function (it) { perDay[it.d0] = (perDay[it.d0] || 0) + 1; });
     items.forEach(function (it) {
-      if (it.circle || it.feature.properties._l || it.d0 < S.axis[0] || it.d0 > S.axis[1]) return;
-      var x = xOf(it.d0 + 0.5), p = it.feature.properties;
+      var k = seen[it.d0] = (seen[it.d0] || 0) + 1;
+      var x = xOf(it.d0 + 0.5) + (k - 1 - (perDay[it.d0] - 1) / 2) * 9, p = it.feature.properties;
       var mark = svgEl("circle", {cx: x.toFixed(1), cy: TRACK_H + 20, r: 4, "class": "ba-tl-mark",
                                   fill: (p._s && p._s.fill) || "#555", "data-id": p._id}, T.marks);
       var title = svgEl("title", {}, mark);
