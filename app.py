@@ -12,8 +12,8 @@ from geo import LAYER_NAMES, BorderAtlasError
 from geo.assemble import shipped_layer, window
 from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec, figure_spec_bytes
 from geo.figure.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
-from geo.import_budget import ImportJob
-from geo.importers import EventImportError, import_events
+from geo.imports import EventImportError, import_events
+from geo.imports.budget import ImportJob
 from geo.limits import IMPORT_POLL_SECONDS, MAX_IMPORT_BYTES, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, events_table, imported_table

@@ -3,7 +3,7 @@
 Every option is also a recipe key (``--width-mm`` is ``width_mm``), so a command line and a
 recipe file go through the same checks; options given on the command line win over the
 recipe's. A bad value ends the command with one line on stderr and exit status 2, and
-leaves no file behind. ``--events FILE`` imports a user's events (``geo.importers``), says
+leaves no file behind. ``--events FILE`` imports a user's events (``geo.imports``), says
 on stderr what the import kept, and draws them under the atlas's own.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from geo.importers import ImportResult
+    from geo.imports import ImportResult
 
 PROG = "border-atlas"
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -31,9 +31,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``border-atlas`` (its ``--help`` is the command's manual)."""
-    from geo._import_types import fmt_size
     from geo.figure import FORMATS, SIZE_PRESETS
-    from geo.importers import DEFAULT_MAX_BYTES
+    from geo.imports import DEFAULT_MAX_BYTES
+    from geo.imports.problems import fmt_size
     from geo.view import LAYER_NAMES, PRESETS
     from geo.web.page import IMPORTED_LIMIT
 
@@ -252,7 +252,7 @@ class _ProgressBar:
 def _import_events(path: Path) -> ImportResult:
     """Import the events file, saying on stderr what was kept; BorderAtlasError if it cannot be."""
     from geo._errors import BorderAtlasError
-    from geo.importers import EventImportError, import_events
+    from geo.imports import EventImportError, import_events
 
     try:
         result = import_events(path)

@@ -68,7 +68,7 @@ class Recipe:
     figure: FigureSpec
     out: Path | None = None
     window: str | None = None  # the named date window the dates came from, if any
-    events: Path | None = None  # a file of events to import and draw (geo.importers)
+    events: Path | None = None  # a file of events to import and draw (geo.imports)
     animation: AnimationSpec | None = None  # set when the format is gif or mp4
     html: bool = False  # an interactive HTML file of the view instead of a figure
 

@@ -370,7 +370,7 @@ def test_an_extent_at_the_minimum_size_is_drawn(tmp_path, capsys):
 def test_one_upload_limit_figure_for_the_cli_the_importer_and_the_app():
     import tomllib
 
-    from geo.importers import DEFAULT_MAX_BYTES
+    from geo.imports import DEFAULT_MAX_BYTES
     from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
 
     assert DEFAULT_MAX_BYTES == MAX_IMPORT_BYTES == MAX_UPLOAD_MB * 1_000_000 == 50_000_000
@@ -386,10 +386,10 @@ def test_an_internal_import_error_is_one_line_without_a_traceback(tmp_path):
     events = tmp_path / "acled.csv"
     events.write_bytes(b"event_id_cnty,event_date\nPAK1,2024-01-16\n")
     script = (
-        "import sys, geo.importers, geo.cli\n"
+        "import sys, geo.imports, geo.cli\n"
         "def broken(*a, **k):\n"
         "    raise RecursionError('maximum recursion depth exceeded')\n"
-        "geo.importers._import = broken\n"
+        "geo.imports._import = broken\n"
         "sys.exit(geo.cli.main(sys.argv[1:]))\n"
     )
     result = subprocess.run([sys.executable, "-c", script, "export", *FAST, "--events", str(events),

@@ -22,7 +22,10 @@ import geopandas as gpd
 import shapely
 
 import geo
-from geo._import_layouts import (
+from geo._paths import DATA_DIR
+from geo.assemble import in_window
+from geo.imports import COLUMNS, IMPORT_KINDS, EventImportError, ImportResult, import_events
+from geo.imports.layouts import (
     ACLED_COLUMNS,
     ACLED_EVENT_KIND,
     ACLED_PRECISION,
@@ -30,9 +33,6 @@ from geo._import_layouts import (
     UCDP_COLUMNS,
     UCDP_PRECISION,
 )
-from geo._paths import DATA_DIR
-from geo.assemble import in_window
-from geo.importers import COLUMNS, IMPORT_KINDS, EventImportError, ImportResult, import_events
 from geo.limits import MB
 from layers.imported import IMPORTED, imported_actor_group, linked_text_html
 

@@ -12,8 +12,8 @@ import time
 import pandas as pd
 import pytest
 
-import geo._import_read as import_read
-from geo.importers import EventImportError, import_events
+import geo.imports.read as import_read
+from geo.imports import EventImportError, import_events
 from geo.limits import (
     MAX_COLUMNS,
     MAX_HEADER_CHARS,

@@ -370,7 +370,7 @@ def export_html(view: View, *, imported: Any = None, imported_label: str | None 
     window, the timeline and its play control, popups with their sources.
 
     Every script, style and layer is inside the file; opened from disk it makes no request.
-    ``imported`` (a GeoDataFrame from ``geo.importers``) adds a user's events, at most
+    ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
     ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
     The same inputs give the same bytes.
     """

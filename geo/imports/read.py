@@ -31,8 +31,8 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geo._bounded import NotARegularFile, json_depth, read_at_most
-from geo._import_types import EventImportError, Problem, fmt_size, quote
-from geo.import_budget import checkpoint
+from geo.imports.budget import checkpoint
+from geo.imports.problems import EventImportError, Problem, fmt_size, quote
 from geo.limits import (
     MAX_COLUMNS,
     MAX_HEADER_CHARS,

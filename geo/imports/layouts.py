@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo._import_types import IMPORT_KINDS, EventImportError, Problem, quote
+from geo.imports.problems import IMPORT_KINDS, EventImportError, Problem, quote
 
 # -- precision: code -> (radius in metres, what the code means) ----------------------------
 #

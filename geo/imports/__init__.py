@@ -10,7 +10,7 @@ All work is vectorised (pandas' C CSV parser, date parsing per distinct value, n
 a prepared border line for the distance to it), so 100,000 ACLED rows take about two
 seconds on a 2-core machine (``bench/import_bench.py``).
 The mappings from ACLED/UCDP codes to precision radii and atlas kinds are in
-``geo/_import_layouts.py`` with the codebook wording they rest on.
+``geo/imports/layouts.py`` with the codebook wording they rest on.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ import pandas as pd
 import geopandas as gpd
 from shapely.geometry import LineString
 
-from geo._import_layouts import (
+from geo.imports.budget import Budget, checkpoint, running_under
+from geo.imports.layouts import (
     ACLED_PRECISION,
     ACLED_SUB_EVENT_KIND,
     LAYOUTS,
@@ -43,7 +44,14 @@ from geo._import_layouts import (
     generic_fields,
     property_layout,
 )
-from geo._import_read import (
+from geo.imports.problems import (
+    IMPORT_KINDS,
+    ROW_LABELS,
+    EventImportError,
+    Problem,
+    quote,
+)
+from geo.imports.read import (
     ZIP_MAGIC,
     RawTable,
     decode,
@@ -54,14 +62,6 @@ from geo._import_read import (
     sniff_kind,
     unzip,
 )
-from geo._import_types import (
-    IMPORT_KINDS,
-    ROW_LABELS,
-    EventImportError,
-    Problem,
-    quote,
-)
-from geo.import_budget import Budget, checkpoint, running_under
 from geo.limits import IMPORT_SECONDS, MAX_IMPORT_BYTES
 from geo.measure import distance_to_border_km, side_of_border
 
@@ -196,7 +196,7 @@ def import_events(
         limit); past it, it stops with an ``ImportStopped`` error.
     stop
         Asked between steps: a reason (text) to stop now, or None to go on
-        (``geo.import_budget.ImportJob`` stops an import whose session has gone).
+        (``geo.imports.budget.ImportJob`` stops an import whose session has gone).
 
     Returns
     -------

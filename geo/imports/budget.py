@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from geo._import_types import EventImportError, quote
+from geo.imports.problems import EventImportError, quote
 from geo.limits import IMPORT_ORPHAN_SECONDS, IMPORT_SECONDS
 
 
