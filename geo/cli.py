@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from geo.errors import BorderAtlasError
     from geo.imports import ImportResult
 
 PROG = "border-atlas"
@@ -163,7 +164,7 @@ def _quiet_library_logs() -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from geo._errors import BorderAtlasError
+    from geo.errors import BorderAtlasError
     from geo.figure import export_figure
     from geo.recipe import read_recipe_table, recipe_from_mapping, write_recipe
 
@@ -218,7 +219,7 @@ def _export(args: argparse.Namespace) -> int:
     except BorderAtlasError as exc:
         if args.out is not None:
             given["out"] = args.out
-        return _fail(_locate(str(exc), args.recipe, set(given)))
+        return _fail(_locate(exc, args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
     if dropped:
@@ -251,34 +252,33 @@ class _ProgressBar:
 
 def _import_events(path: Path) -> ImportResult:
     """Import the events file, saying on stderr what was kept; BorderAtlasError if it cannot be."""
-    from geo._errors import BorderAtlasError
+    from geo.errors import BorderAtlasError
     from geo.imports import EventImportError, import_events
 
     try:
         result = import_events(path)
     except EventImportError as exc:
-        raise BorderAtlasError(f"events: {exc}") from None
+        raise BorderAtlasError(str(exc), field="events", value=str(path)) from None
     print(f"{PROG}: imported {result.filename}: {result.summary()}", file=sys.stderr)
     return result
 
 
-def _locate(message: str, recipe: Path | None, given: set[str]) -> str:
+def _locate(exc: BorderAtlasError, recipe: Path | None, given: set[str]) -> str:
     """Say where a bad value came from: the option the user typed, or the recipe file.
 
-    'width_mm: 0 mm is ...' becomes '--width-mm: 0 mm is ...' when the value came from the
-    command line, and 'recipe fig.toml: width_mm: 0 mm is ...' when it came from the recipe.
+    An error about ``width_mm`` ('width_mm: 0 mm is ...') becomes '--width-mm: 0 mm is ...'
+    when the value came from the command line, and 'recipe fig.toml: width_mm: 0 mm is ...'
+    when it came from the recipe. An error that already names its recipe is left as it is.
     """
     from geo.recipe import KEYS
 
-    if message.startswith("recipe "):
-        return message
-    key, sep, rest = message.partition(":")
-    key = {"fmt": "format"}.get(key, key)
-    if sep and key in _COMMAND_LINE_ONLY:
-        return f"--{key.replace('_', '-')}:{rest}"
-    if sep and key in KEYS and (key in given or recipe is None):
-        return f"--{key.replace('_', '-')}:{rest}"
-    return f"recipe {recipe}: {message}" if recipe is not None else message
+    if exc.source is not None:
+        return str(exc)
+    key = exc.field
+    if key is not None and (key in _COMMAND_LINE_ONLY
+                            or (key in KEYS and (key in given or recipe is None))):
+        return f"--{key.replace('_', '-')}: {exc.detail}"
+    return f"recipe {recipe}: {exc}" if recipe is not None else str(exc)
 
 
 def _fail(message: str) -> int:

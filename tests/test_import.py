@@ -103,7 +103,8 @@ def geojson_bytes(features: list, **extra) -> bytes:
 
 def only_problem(result: ImportResult) -> tuple[int, str]:
     assert len(result.problems) == 1, result.problem_lines()
-    return result.problems[0]
+    problem = result.problems[0]
+    return problem.row, problem.reason
 
 
 # -- ACLED ---------------------------------------------------------------------------------
@@ -474,7 +475,7 @@ def test_a_latitude_beyond_90_is_swapped_with_a_note():
     result = import_events(to_csv(rows))
     point = result.events.geometry.iloc[0]
     assert (point.x, point.y) == (95.5, 29.1)
-    row, reason = result.notes[0]
+    row, reason = result.notes[0].row, result.notes[0].reason
     assert row == 2 and reason.startswith("swapped latitude/longitude: latitude 95.5 is beyond ±90")
     assert result.problems == [] and "swapped" in result.events.loc[0, "import_note"]
 

@@ -137,15 +137,15 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
         height = spec.height if spec.height is not None else fixed + max(natural_h, legend_h)
         map_h = height - fixed
         if map_h < legend_h - 0.5:
-            raise ExportError(f"height: {height:g} mm leaves no room for the legend; give at least "
-                              f"{fixed + legend_h:.0f} mm or leave the height out")
+            raise ExportError(f"{height:g} mm leaves no room for the legend; give at least "
+                              f"{fixed + legend_h:.0f} mm or leave the height out", field="height", value=height)
     else:
         fixed = MARGIN + title_h + under_map + (legend_h + GAP if legend is not None else 0.0)
         height = spec.height if spec.height is not None else fixed + natural_h
         map_h = height - fixed
     if map_h < 25.0:
-        raise ExportError(f"height: {height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
-                          f"give at least {fixed + 25:.0f} mm or leave the height out")
+        raise ExportError(f"{height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
+                          f"give at least {fixed + 25:.0f} mm or leave the height out", field="height", value=height)
     check_pixels(width, height, fmt=spec.fmt, dpi=spec.dpi)
     fig.set_size_inches(width * MM, height * MM)
 

@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._errors import BorderAtlasError
 from geo._paths import PROJECT_ROOT
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
@@ -71,9 +70,6 @@ VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"), ("jQuery", "vendor/jqu
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-
-class HtmlExportError(BorderAtlasError, ValueError):
-    """The HTML file cannot be made; the message says why."""
 
 
 @dataclass(frozen=True)
