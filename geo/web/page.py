@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._paths import PROJECT_ROOT
+from geo._paths import DATA_DIR, PROJECT_ROOT
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -65,7 +65,6 @@ IMPORTED_LIMIT = 20_000
 # The curated atlas in one file stays under this (tests/test_html_export.py checks it).
 SIZE_LIMIT = 3 * 1024 * 1024
 STATIC_DIR = PROJECT_ROOT / "static"
-DATA_DIR = PROJECT_ROOT / "data"
 VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"), ("jQuery", "vendor/jquery/LICENSE.txt"))
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
