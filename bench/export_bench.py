@@ -80,7 +80,7 @@ def publishing() -> bool:
 
     from geo.figure import FigureSpec
     from geo.figure.animate import AnimationSpec, render_animation
-    from geo.importers import import_events
+    from geo.imports import import_events
     from tests._synthetic import write_export
 
     crisis = View(start=dt.date(2024, 1, 15), end=dt.date(2024, 1, 22))

@@ -2,7 +2,7 @@
 
 In:  nothing; synthetic ACLED and UCDP GED CSVs (the real column layouts, points in
      lat 24-32, lon 57-67, dates 2017-2024) are written to a temporary directory.
-Out: medians printed to stdout: ``geo.importers.import_events`` on each file (5 runs), the
+Out: medians printed to stdout: ``geo.imports.import_events`` on each file (5 runs), the
      border distance of 100,000 points (unique, and at 3,000 repeated places as ACLED codes
      events at towns), and a naive import
      (csv.DictReader, datetime.strptime, per-row pyproj, shapely and Geod) timed on a
@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 from _timing import median_time
 
 import geo
-from geo._import_layouts import ACLED_COLUMNS, UCDP_COLUMNS
-from geo.importers import import_events
+from geo.imports import import_events
+from geo.imports.layouts import ACLED_COLUMNS, UCDP_COLUMNS
 from geo.measure import GEOD, NEAREST_CRS, distance_to_border_km
 
 N = 100_000

@@ -1,12 +1,12 @@
 """Border Atlas data: load, validate and measure the layers of the Iran-Pakistan border region."""
 
-from geo._errors import (
+from geo._schema import LAYER_NAMES, SCHEMAS
+from geo.errors import (
     BorderAtlasError,
     LayerFileError,
     LayerValidationError,
     UnknownLayerError,
 )
-from geo._schema import LAYER_NAMES, SCHEMAS
 from geo.io import load_layer, read_layer_file
 from geo.measure import (
     border_sides,

@@ -1,10 +1,28 @@
-"""Where the shipped data lives: always relative to this package, never to the working directory."""
+"""Where the shipped data lives: always found from this package, never from the working directory.
+
+The layers are in the project's top-level ``data/`` folder. An installed wheel carries that
+folder as ``geo/data`` (pyproject.toml maps the package ``geo.data`` to ``data/``), and
+``importlib.resources`` finds it there; a checkout (an editable install, the tests,
+``make data``) has no ``geo/data`` and reads and writes ``data/`` beside the package itself.
+The browser's files (``static/``) are the served app's and stay in the checkout.
+"""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
+
+
+def data_dir() -> Path:
+    """The shipped data: ``geo/data`` inside an installed package, else the checkout's ``data/``."""
+    shipped = files("geo") / "data"
+    if shipped.is_dir():
+        return Path(str(shipped))  # a wheel is installed unpacked: a real folder
+    return PROJECT_ROOT / "data"
+
+
+DATA_DIR = data_dir()
 CURATED_DIR = DATA_DIR / "curated"
-RAW_DIR = DATA_DIR / "raw"
+RAW_DIR = PROJECT_ROOT / "data" / "raw"  # `make data`'s downloads: a checkout's only, never shipped

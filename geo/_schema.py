@@ -156,7 +156,7 @@ LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 def check_layer_names(names: Iterable[str]) -> tuple[str, ...]:
     """The one check of layer names: ``names`` in the atlas's order (``LAYER_NAMES``); the
     first unknown one raises ``UnknownLayerError``, which lists the known layers."""
-    from geo._errors import UnknownLayerError
+    from geo.errors import UnknownLayerError
 
     names = list(names)
     for name in names:

@@ -11,7 +11,6 @@ from typing import Any
 from shapely import geometry as sgeom
 from shapely.validation import explain_validity
 
-from geo._errors import LayerValidationError
 from geo._schema import (
     ANY,
     BOOL,
@@ -26,6 +25,7 @@ from geo._schema import (
     STR_LIST,
     LayerSchema,
 )
+from geo.errors import LayerValidationError
 from geo.timespan import DEFAULT_PRECISION, date_last, precision_problem
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

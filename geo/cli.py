@@ -3,7 +3,7 @@
 Every option is also a recipe key (``--width-mm`` is ``width_mm``), so a command line and a
 recipe file go through the same checks; options given on the command line win over the
 recipe's. A bad value ends the command with one line on stderr and exit status 2, and
-leaves no file behind. ``--events FILE`` imports a user's events (``geo.importers``), says
+leaves no file behind. ``--events FILE`` imports a user's events (``geo.imports``), says
 on stderr what the import kept, and draws them under the atlas's own.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from geo.importers import ImportResult
+    from geo.errors import BorderAtlasError
+    from geo.imports import ImportResult
 
 PROG = "border-atlas"
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -31,9 +32,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``border-atlas`` (its ``--help`` is the command's manual)."""
-    from geo._import_types import fmt_size
     from geo.figure import FORMATS, SIZE_PRESETS
-    from geo.importers import DEFAULT_MAX_BYTES
+    from geo.imports import DEFAULT_MAX_BYTES
+    from geo.imports.problems import fmt_size
     from geo.view import LAYER_NAMES, PRESETS
     from geo.web.page import IMPORTED_LIMIT
 
@@ -163,7 +164,7 @@ def _quiet_library_logs() -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from geo._errors import BorderAtlasError
+    from geo.errors import BorderAtlasError
     from geo.figure import export_figure
     from geo.recipe import read_recipe_table, recipe_from_mapping, write_recipe
 
@@ -218,7 +219,7 @@ def _export(args: argparse.Namespace) -> int:
     except BorderAtlasError as exc:
         if args.out is not None:
             given["out"] = args.out
-        return _fail(_locate(str(exc), args.recipe, set(given)))
+        return _fail(_locate(exc, args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
     if dropped:
@@ -251,34 +252,33 @@ class _ProgressBar:
 
 def _import_events(path: Path) -> ImportResult:
     """Import the events file, saying on stderr what was kept; BorderAtlasError if it cannot be."""
-    from geo._errors import BorderAtlasError
-    from geo.importers import EventImportError, import_events
+    from geo.errors import BorderAtlasError
+    from geo.imports import EventImportError, import_events
 
     try:
         result = import_events(path)
     except EventImportError as exc:
-        raise BorderAtlasError(f"events: {exc}") from None
+        raise BorderAtlasError(str(exc), field="events", value=str(path)) from None
     print(f"{PROG}: imported {result.filename}: {result.summary()}", file=sys.stderr)
     return result
 
 
-def _locate(message: str, recipe: Path | None, given: set[str]) -> str:
+def _locate(exc: BorderAtlasError, recipe: Path | None, given: set[str]) -> str:
     """Say where a bad value came from: the option the user typed, or the recipe file.
 
-    'width_mm: 0 mm is ...' becomes '--width-mm: 0 mm is ...' when the value came from the
-    command line, and 'recipe fig.toml: width_mm: 0 mm is ...' when it came from the recipe.
+    An error about ``width_mm`` ('width_mm: 0 mm is ...') becomes '--width-mm: 0 mm is ...'
+    when the value came from the command line, and 'recipe fig.toml: width_mm: 0 mm is ...'
+    when it came from the recipe. An error that already names its recipe is left as it is.
     """
     from geo.recipe import KEYS
 
-    if message.startswith("recipe "):
-        return message
-    key, sep, rest = message.partition(":")
-    key = {"fmt": "format"}.get(key, key)
-    if sep and key in _COMMAND_LINE_ONLY:
-        return f"--{key.replace('_', '-')}:{rest}"
-    if sep and key in KEYS and (key in given or recipe is None):
-        return f"--{key.replace('_', '-')}:{rest}"
-    return f"recipe {recipe}: {message}" if recipe is not None else message
+    if exc.source is not None:
+        return str(exc)
+    key = exc.field
+    if key is not None and (key in _COMMAND_LINE_ONLY
+                            or (key in KEYS and (key in given or recipe is None))):
+        return f"--{key.replace('_', '-')}: {exc.detail}"
+    return f"recipe {recipe}: {exc}" if recipe is not None else str(exc)
 
 
 def _fail(message: str) -> int:

@@ -13,10 +13,10 @@ import geopandas as gpd
 from shapely.geometry import mapping
 
 from geo._bounded import NotARegularFile, json_depth, read_at_most
-from geo._errors import LayerFileError
 from geo._paths import DATA_DIR
 from geo._schema import SCHEMAS, LayerSchema, check_layer_names
 from geo._validate import validate_features
+from geo.errors import LayerFileError
 from geo.limits import MAX_JSON_DEPTH, MAX_LAYER_BYTES
 
 COORD_DECIMALS = 6  # ~0.1 m: finer than any source here, and keeps files diffable

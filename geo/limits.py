@@ -7,7 +7,7 @@ refused with a message that names the limit. The README's "Limits" section lists
 
 from __future__ import annotations
 
-# -- imports (geo.importers, the app's upload box, `border-atlas export --events`) ---------
+# -- imports (geo.imports, the app's upload box, `border-atlas export --events`) ---------
 
 MB = 1_000_000  # a megabyte as the limits are stated (and as a browser counts an upload)
 MAX_UPLOAD_MB = 50

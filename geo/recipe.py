@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo._errors import BorderAtlasError
+from geo.errors import RecipeError
 from geo.figure import DEFAULT_SIZE_PRESET, FigureSpec
 from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec
 from geo.figure.output import FORMATS, ExportError, format_for, normalise_format, write_atomic
@@ -56,9 +56,6 @@ HTML = "html"  # an interactive file of the view (geo.web.page), not a figure
 HTML_SUFFIXES = (".html", ".htm")
 
 
-class RecipeError(BorderAtlasError, ValueError):
-    """A recipe that cannot be read or holds a bad key or value; the message names it."""
-
 
 @dataclass(frozen=True)
 class Recipe:
@@ -68,7 +65,7 @@ class Recipe:
     figure: FigureSpec
     out: Path | None = None
     window: str | None = None  # the named date window the dates came from, if any
-    events: Path | None = None  # a file of events to import and draw (geo.importers)
+    events: Path | None = None  # a file of events to import and draw (geo.imports)
     animation: AnimationSpec | None = None  # set when the format is gif or mp4
     html: bool = False  # an interactive HTML file of the view instead of a figure
 
@@ -98,17 +95,17 @@ def read_recipe_table(path: str | Path, *, replaced: Collection[str] = ()) -> di
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RecipeError(f"{label}: file not found") from None
+        raise RecipeError("file not found", source=label) from None
     except IsADirectoryError:
-        raise RecipeError(f"{label}: is a folder, not a file") from None
+        raise RecipeError("is a folder, not a file", source=label) from None
     except UnicodeDecodeError:
-        raise RecipeError(f"{label}: not UTF-8 text") from None
+        raise RecipeError("not UTF-8 text", source=label) from None
     except OSError as exc:
-        raise RecipeError(f"{label}: cannot read it ({exc.strerror})") from None
+        raise RecipeError(f"cannot read it ({exc.strerror})", source=label) from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RecipeError(f"{label}: not valid TOML: {exc}") from None
+        raise RecipeError(f"not valid TOML: {exc}", source=label) from None
     for key in ("out", "events"):
         value = table.get(key)
         if key not in replaced and isinstance(value, str) and value:
@@ -122,9 +119,9 @@ def _inside_folder(recipe: Path, key: str, value: str) -> Path:
     target = folder / value
     if Path(value).is_absolute() or not target.resolve().is_relative_to(folder.resolve()):
         option = f"--{key.replace('_', '-')}"
-        raise RecipeError(f"recipe {recipe}: {key}: {quote(value)} is outside the recipe's "
-                          f"folder; a recipe's paths must stay inside it (give {option} on the "
-                          "command line to use another place)")
+        raise RecipeError(f"{quote(value)} is outside the recipe's folder; a recipe's paths must "
+                          f"stay inside it (give {option} on the command line to use another place)",
+                          field=key, value=value, source=f"recipe {recipe}")
     return target
 
 
@@ -140,14 +137,15 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     """
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
-        raise RecipeError(f"{_at(source)}unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
+        raise RecipeError(f"unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}",
+                          value=unknown[0], source=source or None)
     window = _text(data, "window", source)
     if window is not None:
         if "start" in data or "end" in data:
-            raise RecipeError(f"{_at(source)}give either window or start/end, not both")
+            raise RecipeError("give either window or start/end, not both", source=source or None)
         if window not in PRESETS:
-            raise RecipeError(f"{_at(source)}window: {window!r} is unknown; choose one of "
-                              f"{', '.join(PRESETS)}")
+            raise RecipeError(f"{window!r} is unknown; choose one of {', '.join(PRESETS)}",
+                              field="window", value=window, source=source or None)
         start, end = PRESETS[window]
     else:
         default = View()
@@ -161,7 +159,8 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
             raise _wrong(source, "layers", layers)
         view_args["layers"] = parse_layers_param(layers)
         if not view_args["layers"]:
-            raise RecipeError(f"{_at(source)}layers: empty; give at least one layer")
+            raise RecipeError("empty; give at least one layer", field="layers", value=layers,
+                              source=source or None)
     if "extent" in data:
         extent = data["extent"]
         if isinstance(extent, str):
@@ -177,8 +176,8 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     anim_fmt = None if html else _animation_format(fmt, out)
     if html:
         if out is not None and out.suffix.lower() not in HTML_SUFFIXES:
-            raise ExportError(f"out: {str(out)!r} has a {out.suffix or 'missing'} suffix but the "
-                              "format is html (use .html)")
+            raise ExportError(f"{str(out)!r} has a {out.suffix or 'missing'} suffix but the "
+                              "format is html (use .html)", field="out", value=out)
         fmt = None  # the figure keys are kept (and written back) but draw nothing
     elif anim_fmt is not None:
         animation = AnimationSpec(
@@ -190,13 +189,14 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     else:
         given = [k for k in ANIMATION_KEYS if data.get(k) is not None]
         if given:
-            raise RecipeError(f"{_at(source)}{given[0]}: only for an animation (format gif or mp4)")
+            raise RecipeError("only for an animation (format gif or mp4)", field=given[0],
+                              value=data[given[0]], source=source or None)
         if fmt is not None:
             try:
                 normalise_format(fmt)
             except ExportError:
-                raise ExportError(f"format: {fmt!r} is not supported; choose one of "
-                                  f"{', '.join((*FORMATS, *ANIMATION_FORMATS))} or {HTML}") from None
+                raise ExportError(f"{fmt!r} is not supported; choose one of "
+                                  f"{', '.join((*FORMATS, *ANIMATION_FORMATS))} or {HTML}", field="format", value=fmt) from None
         if out is not None:
             fmt = format_for(out, fmt)
     figure = FigureSpec(
@@ -213,7 +213,8 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     events = _text(data, "events", source)
     for key, value in (("events", events), ("out", out_text)):
         if value is not None and not value.strip():
-            raise RecipeError(f"{_at(source)}{key}: empty; give {KEYS[key]}")
+            raise RecipeError(f"empty; give {KEYS[key]}", field=key, value=value,
+                              source=source or None)
     return Recipe(view=view, figure=figure, out=out, window=window,
                   events=Path(events) if events else None, animation=animation, html=html)
 
@@ -224,10 +225,10 @@ def _animation_format(fmt: str | None, out: Path | None) -> str | None:
     name = (fmt or suffix).strip().lower().lstrip(".")
     if name not in ANIMATION_FORMATS:
         if suffix in ANIMATION_FORMATS and fmt:
-            raise RecipeError(f"out: {str(out)!r} has a .{suffix} suffix but the format is {fmt}")
+            raise RecipeError(f"{str(out)!r} has a .{suffix} suffix but the format is {fmt}", field="out", value=out)
         return None
     if out is not None and suffix != name:
-        raise RecipeError(f"out: {str(out)!r} does not end in .{name}")
+        raise RecipeError(f"{str(out)!r} does not end in .{name}", field="out", value=out)
     return name
 
 
@@ -305,12 +306,9 @@ def _toml(value: Any) -> str:
     raise TypeError(f"cannot write {value!r} in a recipe")
 
 
-def _at(source: str) -> str:
-    return f"{source}: " if source else ""
-
-
 def _wrong(source: str, key: str, value: Any) -> RecipeError:
-    return RecipeError(f"{_at(source)}{key}: must be {KEYS[key]}, not {value!r}")
+    return RecipeError(f"must be {KEYS[key]}, not {value!r}", field=key, value=value,
+                       source=source or None)
 
 
 def _text(data: Mapping[str, Any], key: str, source: str) -> str | None:

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from geo._errors import BorderAtlasError, UnknownLayerError
 from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES, check_layer_names
+from geo.errors import UnknownLayerError, ViewError
 from geo.limits import MIN_EXTENT_DEGREES
 from geo.safe_text import quote
 
@@ -68,9 +68,6 @@ PRESET_LABELS = {
 DEFAULT_PRESET = "crisis-week"
 
 
-class ViewError(BorderAtlasError, ValueError):
-    """A view parameter with a bad value; the message names the parameter and value."""
-
 
 @dataclass(frozen=True)
 class View:
@@ -87,7 +84,7 @@ class View:
         try:
             check_layer_names(self.layers)
         except UnknownLayerError as exc:
-            raise ViewError(str(exc)) from None
+            raise ViewError(str(exc), value=exc.value) from None
         if self.basemap not in BASEMAPS:
             raise ViewError(f"unknown basemap {self.basemap!r}; choose one of {', '.join(BASEMAPS)}")
         if self.extent is not None:
@@ -117,7 +114,7 @@ def parse_date_param(name: str, value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ViewError(f"{name}: {quote(text)} is not a date (use YYYY-MM-DD)") from None
+        raise ViewError(f"{quote(text)} is not a date (use YYYY-MM-DD)", field=name, value=value) from None
 
 
 def parse_layers_param(value: Any) -> tuple[str, ...]:
@@ -127,7 +124,7 @@ def parse_layers_param(value: Any) -> tuple[str, ...]:
     try:
         return check_layer_names(names)
     except UnknownLayerError as exc:
-        raise ViewError(f"layers: {exc}") from None
+        raise ViewError(str(exc), field="layers", value=exc.value) from None
 
 
 def check_extent(extent: Any) -> tuple[float, float, float, float]:
@@ -136,14 +133,14 @@ def check_extent(extent: Any) -> tuple[float, float, float, float]:
     try:
         x0, y0, x1, y1 = (float(v) for v in extent)
     except (TypeError, ValueError):
-        raise ViewError(f"extent: {quote(extent)} is not four numbers lon_min,lat_min,lon_max,lat_max") from None
+        raise ViewError(f"{quote(extent)} is not four numbers lon_min,lat_min,lon_max,lat_max",
+                        field="extent", value=extent) from None
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
-        raise ViewError(
-            f"extent: {x0},{y0},{x1},{y1} is not lon_min<lon_max in [-180,180], lat_min<lat_max in [-90,90]"
-        )
+        raise ViewError(f"{x0},{y0},{x1},{y1} is not lon_min<lon_max in [-180,180], "
+                        "lat_min<lat_max in [-90,90]", field="extent", value=extent)
     if min(x1 - x0, y1 - y0) < MIN_EXTENT_DEGREES:
-        raise ViewError(f"extent: {x0},{y0},{x1},{y1} is {x1 - x0:.3g}° by {y1 - y0:.3g}°, "
-                        f"smaller than the minimum of {MIN_EXTENT_DEGREES:g}° a side (about 1 km)")
+        raise ViewError(f"{x0},{y0},{x1},{y1} is {x1 - x0:.3g}° by {y1 - y0:.3g}°, "
+                        f"smaller than the minimum of {MIN_EXTENT_DEGREES:g}° a side (about 1 km)", field="extent", value=extent)
     return (x0, y0, x1, y1)
 
 

@@ -11,11 +11,11 @@ import runpy
 import time
 from pathlib import Path
 
-import geo.importers
-from geo.import_budget import checkpoint
+import geo.imports
+from geo.imports.budget import checkpoint
 
 SLOW_SECONDS = 60.0
-ROOT = Path(geo.importers.__file__).resolve().parent.parent
+ROOT = Path(geo.imports.__file__).resolve().parents[2]  # geo/imports/__init__.py
 
 
 def _slow_border_measures(*args, **kwargs):
@@ -38,7 +38,7 @@ def slow_app(folder: Path) -> Path:
 
 
 if __name__ == "__main__":  # as Streamlit's main script (never on import: tests import slow_app)
-    if not hasattr(geo.importers._border_measures, "real"):
-        _slow_border_measures.real = geo.importers._border_measures
-        geo.importers._border_measures = _slow_border_measures
+    if not hasattr(geo.imports._border_measures, "real"):
+        _slow_border_measures.real = geo.imports._border_measures
+        geo.imports._border_measures = _slow_border_measures
     runpy.run_path(str(ROOT / "app.py"), run_name="__main__")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo._import_layouts import ACLED_COLUMNS
+from geo.imports.layouts import ACLED_COLUMNS
 
 N_EVENTS = 100_000
 # Where ACLED puts events here: towns on both sides of the border (lon, lat).

@@ -159,13 +159,43 @@ def test_bad_url_parameters_fall_back_with_a_notice(params, named):
         assert sent["state"]["window"] == ["2024-01-15", "2024-01-22"]
 
 
-def test_table_and_downloads_follow_the_window(events):
+@pytest.fixture
+def served(monkeypatch) -> dict[str, bytes]:
+    """The bytes of every file the app hands Streamlit to serve (downloads), by file id."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files: dict[str, bytes] = {}
+    real = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        file_id = real(self, path_or_data, mimetype, kind, filename)
+        files[file_id] = bytes(path_or_data) if not isinstance(path_or_data, str) else b""
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files
+
+
+def _download(at: AppTest, served: dict[str, bytes], label: str) -> bytes:
+    button = next(b for b in at.main if type(b).__name__ == "DownloadButton" and b.label == label)
+    return served[Path(button.proto.url).stem]
+
+
+def test_table_and_downloads_follow_the_window(events, served):
+    import csv
+    import io
+    import json
+
     at = _run({"start": "2024-01-16", "end": "2024-01-18"})
     table = at.dataframe[0].value
     expected = _expected(events, "2024-01-16", "2024-01-18")
     assert len(table) == len(expected)
-    labels = {b.label for b in at.main if type(b).__name__ == "DownloadButton"}
-    assert {"Download CSV", "Download GeoJSON"} <= labels
+    rows = list(csv.DictReader(io.StringIO(_download(at, served, "Download CSV").decode("utf-8"))))
+    assert {row["id"] for row in rows} == expected and len(rows) == len(expected)
+    collection = json.loads(_download(at, served, "Download GeoJSON"))
+    assert collection["type"] == "FeatureCollection"
+    assert {f["properties"]["id"] for f in collection["features"]} == expected
+    assert len(collection["features"]) == len(expected)
 
 
 def test_export_panel_draws_the_reported_window():

@@ -21,7 +21,7 @@ from geo.assemble import in_window
 from geo.cli import main
 from geo.figure import FigureSpec, build_figure, figure_info, render_figure
 from geo.figure.drawn import attributes, records
-from geo.importers import import_events
+from geo.imports import import_events
 from geo.recipe import dumps_recipe, load_recipe, recipe_from_mapping
 from geo.view import View
 from layers.imported import IMPORTED

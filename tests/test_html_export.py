@@ -16,7 +16,7 @@ import pytest
 from test_import import acled_row, to_csv
 
 from geo.cli import main
-from geo.importers import import_events
+from geo.imports import import_events
 from geo.view import View
 from geo.web import page as html_export
 from geo.web.page import IMPORTED_LIMIT, SIZE_LIMIT, TITLE, data_date, html_page, version

@@ -22,7 +22,9 @@ import geopandas as gpd
 import shapely
 
 import geo
-from geo._import_layouts import (
+from geo._paths import DATA_DIR
+from geo.imports import COLUMNS, IMPORT_KINDS, EventImportError, ImportResult, import_events
+from geo.imports.layouts import (
     ACLED_COLUMNS,
     ACLED_EVENT_KIND,
     ACLED_PRECISION,
@@ -30,9 +32,6 @@ from geo._import_layouts import (
     UCDP_COLUMNS,
     UCDP_PRECISION,
 )
-from geo._paths import DATA_DIR
-from geo.assemble import in_window
-from geo.importers import COLUMNS, IMPORT_KINDS, EventImportError, ImportResult, import_events
 from geo.limits import MB
 from layers.imported import IMPORTED, imported_actor_group, linked_text_html
 
@@ -103,7 +102,8 @@ def geojson_bytes(features: list, **extra) -> bytes:
 
 def only_problem(result: ImportResult) -> tuple[int, str]:
     assert len(result.problems) == 1, result.problem_lines()
-    return result.problems[0]
+    problem = result.problems[0]
+    return problem.row, problem.reason
 
 
 # -- ACLED ---------------------------------------------------------------------------------
@@ -474,7 +474,7 @@ def test_a_latitude_beyond_90_is_swapped_with_a_note():
     result = import_events(to_csv(rows))
     point = result.events.geometry.iloc[0]
     assert (point.x, point.y) == (95.5, 29.1)
-    row, reason = result.notes[0]
+    row, reason = result.notes[0].row, result.notes[0].reason
     assert row == 2 and reason.startswith("swapped latitude/longitude: latitude 95.5 is beyond ±90")
     assert result.problems == [] and "swapped" in result.events.loc[0, "import_note"]
 
@@ -679,15 +679,18 @@ def test_only_http_addresses_become_links():
     assert linked_text_html(None) == ""
 
 
-def test_imported_events_go_through_the_web_maps_preparation():
-    from geo.web.layers import prepare_layer
+def test_imported_events_reach_the_map_as_text_with_their_shape():
+    # What the app sends the map element for an upload (app.py: prepare_imported, then
+    # imported_columns): the file's text as data, never as markup, and each kind's marker.
+    from geo.web.explorer import imported_columns
+    from geo.web.imported import prepare_imported
 
-    result = import_events(to_csv([acled_row(notes=XSS[0]), acled_row(event_id_cnty="P2")]))
-    prepared = prepare_layer("imported", result.events, IMPORTED)
-    assert len(prepared.fragments) == 2
-    assert "<script" not in "".join(prepared.fragments)
-    feature_json = json.loads(prepared.fragments[0])
-    assert feature_json["properties"]["_s"]["marker"] == "triangle"
+    result = import_events(to_csv([acled_row(actor1=XSS[0]), acled_row(event_id_cnty="P2")]))
+    columns, meta = imported_columns(prepare_imported(result.events), "acled.csv")
+    assert len(columns) == 2
+    assert columns["actor"].iloc[0] == XSS[0]  # as written in the file: the engine sets text
+    assert json.loads(json.dumps(meta))["styles"][columns["style"].iloc[0]]["marker"] == "triangle"
+    assert meta["source"] == "acled.csv"
 
 
 # -- the layer spec -------------------------------------------------------------------------
@@ -715,14 +718,20 @@ def test_imported_layer_draws_each_kind_with_its_own_shape():
     markers = {kind: IMPORTED.style_of({"kind": kind, "actor": "x"}).marker for kind in IMPORT_KINDS}
     assert len(set(markers.values())) == len(IMPORT_KINDS)
     assert markers["strike"] == "triangle" and markers["protest"] == "square"
-    assert IMPORTED.date_field == "date" and IMPORTED.end_field == "end_date"
 
 
-def test_imported_events_filter_by_the_date_window_like_the_atlas_events():
-    rows = [acled_row(event_date="16 January 2024"), acled_row(event_date="2023-06-01")]
+def test_imported_events_filter_by_the_date_window_on_the_map_and_in_figures():
+    from geo.assemble import window
+    from geo.web.imported import prepare_imported
+
+    rows = [acled_row(event_date="16 January 2024"), acled_row(event_date="2023-06-01"),
+            acled_row(event_date="31 January 2024")]
     ev = import_events(to_csv(rows)).events
-    shown = in_window(ev, "events", dt.date(2024, 1, 1), dt.date(2024, 1, 31))
-    assert shown.tolist() == [True, False]
+    january = (dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    assert prepare_imported(ev).mask(*january).tolist() == [True, False, True]  # the map
+    drawn = window(IMPORTED.name, *january, ev)  # what a figure draws (geo.figure.compose)
+    assert sorted(drawn["date"].dt.date) == [dt.date(2024, 1, 16), dt.date(2024, 1, 31)]
+    assert window(IMPORTED.name, dt.date(2024, 2, 1), dt.date(2024, 2, 2), ev).empty
 
 
 # -- distance to the border: repeated places measured once, same figures -------------------

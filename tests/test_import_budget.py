@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-import geo.importers
-from geo.import_budget import ImportJob, ImportStopped, checkpoint
-from geo.importers import import_events
+import geo.imports
+from geo.imports import import_events
+from geo.imports.budget import ImportJob, ImportStopped, checkpoint
 from geo.limits import IMPORT_ORPHAN_SECONDS, IMPORT_POLL_SECONDS, IMPORT_SECONDS
 from tests.test_import import acled_row, to_csv
 
@@ -23,7 +23,7 @@ def _busy(seconds: float) -> None:
 @pytest.fixture
 def slow_step(monkeypatch):
     """One step of every import burns 30 s of CPU in 20 ms slices, checking its budget between."""
-    real = geo.importers._border_measures
+    real = geo.imports._border_measures
 
     def slow(*args, **kwargs):
         for _ in range(1500):
@@ -31,7 +31,7 @@ def slow_step(monkeypatch):
             _busy(0.02)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(geo.importers, "_border_measures", slow)
+    monkeypatch.setattr(geo.imports, "_border_measures", slow)
 
 
 def test_the_limits_leave_a_closed_tab_seconds_not_minutes():

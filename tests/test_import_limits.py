@@ -12,8 +12,8 @@ import time
 import pandas as pd
 import pytest
 
-import geo._import_read as import_read
-from geo.importers import EventImportError, import_events
+import geo.imports.read as import_read
+from geo.imports import EventImportError, import_events
 from geo.limits import (
     MAX_COLUMNS,
     MAX_HEADER_CHARS,
@@ -158,7 +158,7 @@ def test_a_latitude_of_95_is_not_swapped_into_siberia():
     rows = [acled_row(latitude="95", longitude="62.2"), acled_row()]
     result = import_events(to_csv(rows))
     assert len(result.events) == 1
-    row, reason = result.problems[0]
+    row, reason = result.problems[0].row, result.problems[0].reason
     assert row == 2 and reason.startswith("coordinates out of range: latitude 95 is beyond ±90")
     assert "far from the file's other points and from the atlas's region" in reason
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from geo._import_layouts import ACLED_COLUMNS, UCDP_COLUMNS
-from geo.importers import EventImportError, ImportResult, import_events
+from geo.imports import EventImportError, ImportResult, import_events
+from geo.imports.layouts import ACLED_COLUMNS, UCDP_COLUMNS
 
 # IMPORT_FUZZ_EXAMPLES=2000 for a longer search by hand; 120 keeps the suite quick.
 SETTINGS = settings(max_examples=int(os.environ.get("IMPORT_FUZZ_EXAMPLES", "120")), deadline=None,

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 import geo
-from geo.importers import import_events
+from geo.imports import import_events
 from geo.table import events_csv
 from tests.test_import import acled_row, to_csv
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo._import_layouts import ACLED_COLUMNS
 from geo.assemble import in_window
-from geo.importers import import_events
+from geo.imports import import_events
+from geo.imports.layouts import ACLED_COLUMNS
 from geo.web import imported
 from geo.web.imported import prepare_imported
 from layers.imported import IMPORTED

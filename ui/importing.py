@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from geo.import_budget import ImportJob
-from geo.importers import EventImportError, import_events
+from geo.imports import EventImportError, import_events
+from geo.imports.budget import ImportJob
 from geo.limits import IMPORT_POLL_SECONDS, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.view import ATLAS_END, ATLAS_START

@@ -7,8 +7,8 @@ import sys
 
 from shapely import geometry as sgeom
 
-from geo._errors import BorderAtlasError
 from geo._paths import DATA_DIR
+from geo.errors import BorderAtlasError
 from geo.io import layer_path, load_layer, write_collection
 
 

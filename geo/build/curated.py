@@ -23,9 +23,9 @@ import numpy as np
 
 from shapely import geometry as sgeom
 
-from geo._errors import LayerValidationError
 from geo._paths import CURATED_DIR
 from geo._validate import parse_date
+from geo.errors import LayerValidationError
 from geo.io import feature
 from geo.measure import (
     border_stretch,

@@ -4,7 +4,7 @@
 locator inset, graticule, labels, sources); ``render_figure`` turns it into a file's bytes;
 ``export_figure`` writes them to disk whole or not at all. Every layer is drawn from its spec
 in ``layers/``, the same specs the web map uses, so both show the same thing for a view;
-events imported by ``geo.importers.import_events`` can be drawn with them.
+events imported by ``geo.imports.import_events`` can be drawn with them.
 
 The figure always draws the offline vector basemap: tile basemaps need the network, and
 their licences and resolution do not suit print.

@@ -74,26 +74,26 @@ class AnimationSpec:
     def __post_init__(self) -> None:
         fmt = str(self.fmt).lower().lstrip(".")
         if fmt not in ANIMATION_FORMATS:
-            raise ExportError(f"format: {self.fmt!r} is not an animation format "
-                              f"({', '.join(ANIMATION_FORMATS)})")
+            raise ExportError(f"{self.fmt!r} is not an animation format "
+                              f"({', '.join(ANIMATION_FORMATS)})", field="format", value=self.fmt)
         object.__setattr__(self, "fmt", fmt)
         if self.step not in STEPS:
-            raise ExportError(f"frame_step: {self.step!r} is not one of {', '.join(STEPS)}")
+            raise ExportError(f"{self.step!r} is not one of {', '.join(STEPS)}", field="frame_step", value=self.step)
         if self.mode not in MODES:
-            raise ExportError(f"frame_mode: {self.mode!r} is not one of {', '.join(MODES)}")
+            raise ExportError(f"{self.mode!r} is not one of {', '.join(MODES)}", field="frame_mode", value=self.mode)
         if isinstance(self.fps, bool) or not isinstance(self.fps, int | float) or not 0.2 <= self.fps <= 30:
-            raise ExportError(f"fps: {self.fps!r} is not a frame rate (give 0.2 to 30)")
+            raise ExportError(f"{self.fps!r} is not a frame rate (give 0.2 to 30)", field="fps", value=self.fps)
         if (isinstance(self.width_px, bool) or not isinstance(self.width_px, int)
                 or not MIN_PX <= self.width_px <= MAX_PX):
-            raise ExportError(f"width_px: {self.width_px!r} is not a frame width (give a whole "
-                              f"number from {MIN_PX} to {MAX_PX})")
+            raise ExportError(f"{self.width_px!r} is not a frame width (give a whole "
+                              f"number from {MIN_PX} to {MAX_PX})", field="width_px", value=self.width_px)
 
 
 def frame_windows(start: dt.date, end: dt.date, *, step: str = "day",
                   mode: str = "sliding") -> list[tuple[dt.date, dt.date]]:
     """The (first day, last day) of every frame from ``start`` to ``end``, both included."""
     if end < start:
-        raise ExportError(f"end: {end} is before start {start}")
+        raise ExportError(f"{end} is before start {start}", field="end", value=end)
     out = []
     first = start
     while first <= end:
@@ -102,8 +102,8 @@ def frame_windows(start: dt.date, end: dt.date, *, step: str = "day",
         out.append((start if mode == "growing" else first, last))
         first = nxt
         if len(out) > MAX_FRAMES:
-            raise ExportError(f"frame_step: {step} steps from {start} to {end} make more than "
-                              f"{MAX_FRAMES} frames; take a longer step or a shorter window")
+            raise ExportError(f"{step} steps from {start} to {end} make more than "
+                              f"{MAX_FRAMES} frames; take a longer step or a shorter window", field="frame_step")
     return out
 
 
@@ -195,7 +195,7 @@ def export_animation(view: View, spec: FigureSpec, anim: AnimationSpec, out: str
     """Render the animation and write it to ``out`` (whole or not at all)."""
     suffix = Path(out).suffix.lower().lstrip(".")
     if suffix != anim.fmt:
-        raise ExportError(f"out: {str(out)!r} does not end in .{anim.fmt}")
+        raise ExportError(f"{str(out)!r} does not end in .{anim.fmt}", field="out", value=out)
     check_writable(out)
     return write_atomic(render_animation(view, spec, anim, imported=imported,
                                          imported_label=imported_label, progress=progress), out)
@@ -215,8 +215,8 @@ def ffmpeg_path() -> str:
     """Debian's ffmpeg, or ExportError saying how to get it."""
     path = shutil.which("ffmpeg")
     if path is None:
-        raise ExportError("format: mp4 needs ffmpeg (on Debian: apt-get install ffmpeg); "
-                          "gif needs nothing more")
+        raise ExportError("mp4 needs ffmpeg (on Debian: apt-get install ffmpeg); "
+                          "gif needs nothing more", field="format")
     return path
 
 
@@ -233,8 +233,8 @@ def mp4_bytes(frames: list[np.ndarray], fps: float) -> bytes:
         proc = subprocess.run(cmd, input=b"".join(f.tobytes() for f in frames),
                               capture_output=True, check=False)
         if proc.returncode != 0:
-            raise ExportError(f"format: ffmpeg could not write the MP4: "
-                              f"{proc.stderr.decode(errors='replace').strip()[:300]}")
+            raise ExportError(f"ffmpeg could not write the MP4: "
+                              f"{proc.stderr.decode(errors='replace').strip()[:300]}", field="format")
         return out.read_bytes()
 
 

@@ -229,11 +229,13 @@ def _page_height(spec: FigureSpec, natural_h: float, *, fixed: float,
     height = spec.height if spec.height is not None else fixed + natural
     map_h = height - fixed
     if side_legend_h is not None and map_h < side_legend_h - 0.5:
-        raise ExportError(f"height: {height:g} mm leaves no room for the legend; give at least "
-                          f"{fixed + side_legend_h:.0f} mm or leave the height out")
+        raise ExportError(f"{height:g} mm leaves no room for the legend; give at least "
+                          f"{fixed + side_legend_h:.0f} mm or leave the height out",
+                          field="height", value=height)
     if map_h < 25.0:
-        raise ExportError(f"height: {height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
-                          f"give at least {fixed + 25:.0f} mm or leave the height out")
+        raise ExportError(f"{height:g} mm leaves {max(map_h, 0):.0f} mm for the map; "
+                          f"give at least {fixed + 25:.0f} mm or leave the height out",
+                          field="height", value=height)
     return height, map_h
 
 

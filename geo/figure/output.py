@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from PIL import Image
 
-from geo._errors import BorderAtlasError
+from geo.errors import ExportError as ExportError  # its home is geo.errors
 from geo.figure.canvas import agg_canvas
 
 FORMATS = ("png", "pdf", "svg", "tiff")
@@ -30,16 +30,13 @@ _METADATA = {
 }
 
 
-class ExportError(BorderAtlasError, ValueError):
-    """A figure option or output path that cannot be used; the message names it and its value."""
-
 
 def normalise_format(fmt: str) -> str:
     """A supported format name (``tif`` is ``tiff``), or ExportError."""
     name = str(fmt).strip().lower().lstrip(".")
     name = FORMAT_ALIASES.get(name, name)
     if name not in FORMATS:
-        raise ExportError(f"format: {fmt!r} is not supported; choose one of {', '.join(FORMATS)}")
+        raise ExportError(f"{fmt!r} is not supported; choose one of {', '.join(FORMATS)}", field="format", value=fmt)
     return name
 
 
@@ -49,15 +46,15 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     from_suffix = SUFFIXES.get(suffix)
     if fmt is None:
         if from_suffix is None:
-            raise ExportError(f"out: cannot tell the format from {str(path)!r}; use a "
-                              f"{', '.join(sorted(SUFFIXES))} suffix or give a format")
+            raise ExportError(f"cannot tell the format from {str(path)!r}; use a "
+                              f"{', '.join(sorted(SUFFIXES))} suffix or give a format", field="out", value=path)
         return from_suffix
     name = normalise_format(fmt)
     if from_suffix is None:  # a figure is never written under a name that hides what it is
         wanted = " or ".join(s for s, f in SUFFIXES.items() if f == name)
-        raise ExportError(f"out: {str(path)!r} needs a {wanted} suffix for the {name} format")
+        raise ExportError(f"{str(path)!r} needs a {wanted} suffix for the {name} format", field="out", value=path)
     if from_suffix != name:
-        raise ExportError(f"out: {str(path)!r} has a {suffix} suffix but the format is {name}")
+        raise ExportError(f"{str(path)!r} has a {suffix} suffix but the format is {name}", field="out", value=path)
     return name
 
 
@@ -99,16 +96,16 @@ def check_writable(path: str | Path, *, key: str = "out") -> Path:
     """
     path = Path(path)
     if not path.name:
-        raise ExportError(f"{key}: {str(path)!r} is not a file name")
+        raise ExportError(f"{str(path)!r} is not a file name", field=key, value=path)
     if path.is_dir():
-        raise ExportError(f"{key}: {str(path)!r} is a folder, not a file")
+        raise ExportError(f"{str(path)!r} is a folder, not a file", field=key, value=path)
     parent = path.parent
     if not parent.exists():
-        raise ExportError(f"{key}: folder {str(parent)!r} does not exist")
+        raise ExportError(f"folder {str(parent)!r} does not exist", field=key, value=path)
     if not parent.is_dir():
-        raise ExportError(f"{key}: {str(parent)!r} is not a folder")
+        raise ExportError(f"{str(parent)!r} is not a folder", field=key, value=path)
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise ExportError(f"{key}: cannot write in folder {str(parent)!r} (permission denied)")
+        raise ExportError(f"cannot write in folder {str(parent)!r} (permission denied)", field=key, value=path)
     return path
 
 
@@ -118,7 +115,7 @@ def write_atomic(data: bytes, path: str | Path, *, key: str = "out") -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise ExportError(f"{key}: cannot write {str(path)!r}: {exc.strerror}") from None
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror}", field=key, value=path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -129,7 +126,7 @@ def write_atomic(data: bytes, path: str | Path, *, key: str = "out") -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise ExportError(f"{key}: cannot write {str(path)!r}: {exc.strerror}") from None
+        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror}", field=key, value=path) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -71,31 +71,31 @@ class FigureSpec:
 
     def __post_init__(self) -> None:
         if self.preset not in SIZE_PRESETS:
-            raise ExportError(f"preset: unknown size preset {self.preset!r}; choose one of "
-                              f"{', '.join(SIZE_PRESETS)}")
+            raise ExportError(f"unknown size preset {self.preset!r}; choose one of "
+                              f"{', '.join(SIZE_PRESETS)}", field="preset", value=self.preset)
         object.__setattr__(self, "fmt", normalise_format(self.fmt))
         for name in ("width_mm", "height_mm"):
             value = getattr(self, name)
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ExportError(f"{name}: {value!r} is not a number of millimetres")
+                raise ExportError(f"{value!r} is not a number of millimetres", field=name, value=value)
             if not MIN_MM <= float(value) <= MAX_MM:
-                raise ExportError(f"{name}: {value:g} mm is not a printable size "
-                                  f"(give {MIN_MM:g} to {MAX_MM:g} mm)")
+                raise ExportError(f"{value:g} mm is not a printable size "
+                                  f"(give {MIN_MM:g} to {MAX_MM:g} mm)", field=name, value=value)
             object.__setattr__(self, name, float(value))
         if isinstance(self.dpi, bool) or not isinstance(self.dpi, int) or not MIN_DPI <= self.dpi <= MAX_DPI:
-            raise ExportError(f"dpi: {self.dpi!r} is not a resolution (give a whole number "
-                              f"from {MIN_DPI} to {MAX_DPI}, e.g. 300 or 600)")
+            raise ExportError(f"{self.dpi!r} is not a resolution (give a whole number "
+                              f"from {MIN_DPI} to {MAX_DPI}, e.g. 300 or 600)", field="dpi", value=self.dpi)
         if self.label_lang not in LABEL_LANGS:
-            raise ExportError(f"label_lang: {self.label_lang!r} is not one of "
-                              f"{', '.join(LABEL_LANGS)}")
+            raise ExportError(f"{self.label_lang!r} is not one of "
+                              f"{', '.join(LABEL_LANGS)}", field="label_lang", value=self.label_lang)
         if self.title is not None and not isinstance(self.title, str):
-            raise ExportError(f"title: {self.title!r} is not text")
+            raise ExportError(f"{self.title!r} is not text", field="title", value=self.title)
         if not isinstance(self.greyscale, bool):
-            raise ExportError(f"greyscale: {self.greyscale!r} is not true or false")
+            raise ExportError(f"{self.greyscale!r} is not true or false", field="greyscale", value=self.greyscale)
         if not isinstance(self.legend_all, bool):
-            raise ExportError(f"legend_all: {self.legend_all!r} is not true or false")
+            raise ExportError(f"{self.legend_all!r} is not true or false", field="legend_all", value=self.legend_all)
         if self.height is not None:
             check_pixels(self.width, self.height, fmt=self.fmt, dpi=self.dpi)
 
@@ -116,9 +116,9 @@ def check_pixels(width_mm: float, height_mm: float, *, fmt: str, dpi: int) -> No
         return
     megapixels = (width_mm * MM * dpi) * (height_mm * MM * dpi) / 1e6
     if megapixels > MAX_MEGAPIXELS:
-        raise ExportError(f"size: {width_mm:g} x {height_mm:g} mm at {dpi} dpi is "
+        raise ExportError(f"{width_mm:g} x {height_mm:g} mm at {dpi} dpi is "
                           f"{megapixels:.0f} megapixels; the limit is {MAX_MEGAPIXELS:g} "
-                          "(lower the dpi or the size, or use pdf or svg)")
+                          "(lower the dpi or the size, or use pdf or svg)", field="size")
 
 
 @dataclass

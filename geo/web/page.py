@@ -26,8 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._errors import BorderAtlasError
-from geo._paths import PROJECT_ROOT
+from geo._paths import DATA_DIR, PROJECT_ROOT
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -67,14 +66,10 @@ IMPORTED_LIMIT = 20_000
 # The curated atlas in one file stays under this (tests/test_html_export.py checks it).
 SIZE_LIMIT = 3 * 1024 * 1024
 STATIC_DIR = PROJECT_ROOT / "static"
-DATA_DIR = PROJECT_ROOT / "data"
 VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"),)
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-
-class HtmlExportError(BorderAtlasError, ValueError):
-    """The HTML file cannot be made; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -371,7 +366,7 @@ def export_html(view: View, *, imported: Any = None, imported_label: str | None 
     window, the timeline and its play control, popups with their sources.
 
     Every script, style and layer is inside the file; opened from disk it makes no request.
-    ``imported`` (a GeoDataFrame from ``geo.importers``) adds a user's events, at most
+    ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
     ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
     The same inputs give the same bytes.
     """

@@ -22,12 +22,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from geo._import_types import EventImportError, quote
+from geo.errors import ImportStopped as ImportStopped  # its home is geo.errors
+from geo.imports.problems import quote
 from geo.limits import IMPORT_ORPHAN_SECONDS, IMPORT_SECONDS
-
-
-class ImportStopped(EventImportError):
-    """An import stopped before its end: out of time, or its session went away."""
 
 
 class Budget:

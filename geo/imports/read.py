@@ -31,8 +31,9 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geo._bounded import NotARegularFile, json_depth, read_at_most
-from geo._import_types import EventImportError, Problem, fmt_size, quote
-from geo.import_budget import checkpoint
+from geo.errors import EventImportError
+from geo.imports.budget import checkpoint
+from geo.imports.problems import Problem, Reason, fmt_size, quote
 from geo.limits import (
     MAX_COLUMNS,
     MAX_HEADER_CHARS,
@@ -165,7 +166,7 @@ def decode(data: bytes, label: str) -> tuple[str, str, list[Problem]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16", [
-                Problem(None, "encoding: the file is UTF-16 (Excel's 'Unicode text'); read as such")]
+                Problem(None, "encoding", "the file is UTF-16 (Excel's 'Unicode text'); read as such")]
         except UnicodeDecodeError as exc:
             raise EventImportError(f"{quote(label)}: starts like UTF-16 text but is not ({exc.reason})") from None
     try:
@@ -177,7 +178,7 @@ def decode(data: bytes, label: str) -> tuple[str, str, list[Problem]]:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        return text, codec, [Problem(None, f"encoding: the file is not UTF-8 ({where}); read as "
+        return text, codec, [Problem(None, "encoding", f"the file is not UTF-8 ({where}); read as "
                                            f"{name}; check that names with accents look right")]
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
@@ -350,7 +351,7 @@ def _duplicate_columns(frame: pd.DataFrame, names: list[str], unique: list[str],
             raise EventImportError(
                 f"{quote(label)}: the column {quote(name, 40)} appears twice (columns {j + 1} "
                 f"and {i + 1}) and the two disagree on {differ.size:,} rows; keep one and import again")
-        notes.append(Problem(None, f"duplicate column: {quote(name, 40)} appears as columns "
+        notes.append(Problem(None, "duplicate column", f"{quote(name, 40)} appears as columns "
                                    f"{j + 1} and {i + 1} with the same values; column {j + 1} "
                                    f"was used, column {i + 1} ({unique[i]}) ignored"))
     return notes
@@ -395,10 +396,10 @@ def _multiline_fields(frame: pd.DataFrame, rows: np.ndarray, text: str, header_e
                 continue
             why = ("its lines look like rows of the file: an unclosed quote swallowed them"
                    if looks_like_rows else "this column has no line breaks in ACLED or UCDP GED")
-            problems.append(Problem(int(rows[i]), f"multi-line field: {quote(column, 40)} runs over "
+            problems.append(Problem(int(rows[i]), "multi-line field", f"{quote(column, 40)} runs over "
                                                   f"{n_lines} lines ({why}); row skipped"))
             skip[i] = True
-    note = Problem(None, f"line count: the file has {lines:,} lines of rows, read as {read:,} "
+    note = Problem(None, "line count", f"the file has {lines:,} lines of rows, read as {read:,} "
                          "rows: some quoted fields run over several lines")
     return frame[~skip], rows[~skip], problems, [note]
 
@@ -425,13 +426,13 @@ def _read_csv_slowly(text: str, sep: str, label: str) -> tuple[list[str], pd.Dat
         except StopIteration:
             break
         except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
-            problems.append(Problem(record, f"unreadable CSV: {exc}; this row and the rest of the "
+            problems.append(Problem(record, "unreadable CSV", f"{exc}; this row and the rest of the "
                                             "file were not read (an unclosed quote?)"))
             break
         while len(fields) > width and fields[-1] == "":  # a trailing delimiter
             fields.pop()
         if len(fields) > width:
-            problems.append(Problem(record, f"too many fields: {len(fields)} where the header "
+            problems.append(Problem(record, "too many fields", f"{len(fields)} where the header "
                                             f"has {width} (an unquoted {_sep_name(sep)} inside a text?)"))
             continue
         if len(fields) < width:
@@ -527,30 +528,30 @@ def _is_wgs84(crs: CRS) -> bool:
     return crs.to_epsg() == 4326 or crs.equals(CRS.from_user_input("OGC:CRS84")) or crs.equals(_WGS84)
 
 
-def _point_xy(geometry: Any) -> tuple[float, float] | str:
+def _point_xy(geometry: Any) -> tuple[float, float] | Reason:
     """(x, y) of a Point (or a one-point MultiPoint), or why there is none."""
     if geometry is None:
-        return "missing geometry: the feature has no geometry"
+        return Reason("missing geometry", "the feature has no geometry")
     if not isinstance(geometry, Mapping):
-        return "missing geometry: 'geometry' is not an object"
+        return Reason("missing geometry", "'geometry' is not an object")
     gtype = geometry.get("type")
     coords = geometry.get("coordinates")
     if gtype == "MultiPoint" and isinstance(coords, list) and len(coords) == 1:
         gtype, coords = "Point", coords[0]
     if gtype != "Point":
-        return f"not a point: geometry is {quote(gtype, 30)}; events are imported as points"
+        return Reason("not a point", f"geometry is {quote(gtype, 30)}; events are imported as points")
     if not isinstance(coords, list) or len(coords) < 2:
-        return "missing coordinates: the point has no [longitude, latitude]"
+        return Reason("missing coordinates", "the point has no [longitude, latitude]")
     xy = []
     for axis, value in zip(("longitude", "latitude"), coords[:2], strict=True):
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            return f"non-numeric coordinates: {axis} {quote(value, 30)} is not a number"
+            return Reason("non-numeric coordinates", f"{axis} {quote(value, 30)} is not a number")
         try:
             number = float(value)
         except (ValueError, OverflowError):
-            return f"non-numeric coordinates: {axis} {quote(value, 30)} is not a number"
+            return Reason("non-numeric coordinates", f"{axis} {quote(value, 30)} is not a number")
         if not math.isfinite(number):
-            return f"non-numeric coordinates: {axis} {quote(value, 30)} is not a finite number"
+            return Reason("non-numeric coordinates", f"{axis} {quote(value, 30)} is not a finite number")
         xy.append(number)
     return xy[0], xy[1]
 
@@ -587,11 +588,11 @@ def read_geojson(text: str, label: str) -> RawTable:
         if index % CSV_CHUNK_ROWS == 0:
             checkpoint()
         if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
-            problems.append(Problem(index, "not a feature: the item is not a GeoJSON Feature"))
+            problems.append(Problem(index, "not a feature", "the item is not a GeoJSON Feature"))
             continue
         xy = _point_xy(feature.get("geometry"))
-        if isinstance(xy, str):
-            problems.append(Problem(index, xy))
+        if isinstance(xy, Reason):
+            problems.append(Problem(index, *xy))
             continue
         props = feature.get("properties")
         record = ({str(k).strip().lower(): as_text(v) for k, v in props.items()}
@@ -631,7 +632,7 @@ def _reproject(x: np.ndarray, y: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.n
     with np.errstate(all="ignore"):
         lon, lat = to_wgs84.transform(x, y, errcheck=False)
     code = crs.to_string()
-    note = Problem(None, f"reprojected: coordinates were in {code} ({crs.name}); converted to "
+    note = Problem(None, "reprojected", f"coordinates were in {code} ({crs.name}); converted to "
                          "WGS84 longitude/latitude")
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), [note]
 
@@ -659,7 +660,7 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
                 raise EventImportError(f"{quote(label)}: has no point layer to import "
                                        f"(layers: {listed})")
             if len(points) > 1:
-                notes.append(Problem(None, f"layer: read point layer {quote(points[0])}; "
+                notes.append(Problem(None, "layer", f"read point layer {quote(points[0])}; "
                                            f"the file has others ({', '.join(map(quote, points[1:]))})"))
             _check_gpkg_size(pyogrio.read_info(path, layer=points[0]), label)
             checkpoint()
@@ -684,7 +685,7 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
         gtype = shapely.get_type_id(geoms)
     ok = (gtype == 0) & ~shapely.is_empty(geoms)
     for i in np.flatnonzero(~ok):
-        problems.append(Problem(int(rows[i]), "missing geometry: the feature has no point"
+        problems.append(Problem(int(rows[i]), "missing geometry", "the feature has no point"
                                 if geoms[i] is None or shapely.is_empty(geoms[i])
                                 else f"not a point: geometry is {shapely.get_type_id(geoms[i])!r}; "
                                      "events are imported as points"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from geo._errors import BorderAtlasError
 from geo._schema import EVENT_KINDS
 from geo.limits import MB
 
@@ -16,8 +15,17 @@ IMPORT_KINDS: tuple[str, ...] = (*EVENT_KINDS, "protest", "other")
 ROW_LABELS = {"acled": "row", "ucdp": "row", "geojson": "feature", "gpkg": "feature id"}
 
 
-class EventImportError(BorderAtlasError):
-    """An upload that cannot be imported at all; the message names the file and the problem."""
+
+class Reason(NamedTuple):
+    """Why a row was skipped or noted: a short category the summary counts by, and the rest.
+
+    ``str(reason)`` is the text a user reads: "unparseable date: date '32/13/2024' is ..."."""
+
+    category: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.detail}" if self.detail else self.category
 
 
 class Problem(NamedTuple):
@@ -25,16 +33,17 @@ class Problem(NamedTuple):
 
     ``row`` is the number the user sees: the spreadsheet row of a CSV (header = row 1),
     the index of a GeoJSON feature, the feature id of a GeoPackage feature; None when the
-    note is about the whole file. ``reason`` starts with a short category and a colon
-    ("unparseable date: ..."), which the summary counts by.
+    note is about the whole file. ``category`` is short ("unparseable date") and the summary
+    counts by it; ``detail`` says the rest; ``reason`` is the two as the user reads them.
     """
 
     row: int | None
-    reason: str
+    category: str
+    detail: str = ""
 
     @property
-    def category(self) -> str:
-        return self.reason.split(":", 1)[0]
+    def reason(self) -> str:
+        return str(Reason(self.category, self.detail))
 
 
 def quote(value: object, limit: int = 60) -> str:

@@ -10,7 +10,7 @@ All work is vectorised (pandas' C CSV parser, date parsing per distinct value, n
 a prepared border line for the distance to it), so 100,000 ACLED rows take about two
 seconds on a 2-core machine (``bench/import_bench.py``).
 The mappings from ACLED/UCDP codes to precision radii and atlas kinds are in
-``geo/_import_layouts.py`` with the codebook wording they rest on.
+``geo/imports/layouts.py`` with the codebook wording they rest on.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ import pandas as pd
 import geopandas as gpd
 from shapely.geometry import LineString
 
-from geo._import_layouts import (
+from geo.errors import EventImportError, ImportStopped
+from geo.imports.budget import Budget, checkpoint, running_under
+from geo.imports.layouts import (
     ACLED_PRECISION,
     ACLED_SUB_EVENT_KIND,
     LAYOUTS,
@@ -43,7 +45,14 @@ from geo._import_layouts import (
     generic_fields,
     property_layout,
 )
-from geo._import_read import (
+from geo.imports.problems import (
+    IMPORT_KINDS,
+    ROW_LABELS,
+    Problem,
+    Reason,
+    quote,
+)
+from geo.imports.read import (
     ZIP_MAGIC,
     RawTable,
     decode,
@@ -54,14 +63,6 @@ from geo._import_read import (
     sniff_kind,
     unzip,
 )
-from geo._import_types import (
-    IMPORT_KINDS,
-    ROW_LABELS,
-    EventImportError,
-    Problem,
-    quote,
-)
-from geo.import_budget import Budget, checkpoint, running_under
 from geo.limits import IMPORT_SECONDS, MAX_IMPORT_BYTES
 from geo.measure import distance_to_border_km, side_of_border
 
@@ -74,6 +75,7 @@ __all__ = [
     "UCDP_PRECISION",
     "EventImportError",
     "ImportResult",
+    "ImportStopped",
     "Problem",
     "import_events",
 ]
@@ -115,7 +117,7 @@ class ImportResult:
     events
         One row per imported event, EPSG:4326 points, columns ``COLUMNS``.
     problems
-        The rows skipped, each ``(row, reason)``; ``reason`` starts with its category.
+        The rows skipped, each a ``Problem(row, category, detail)``; ``reason`` joins the two.
     notes
         Things fixed or worth knowing on rows that were kept (swapped coordinates, an
         unknown precision code) and on the whole file (row None: encoding, reprojection).
@@ -196,7 +198,7 @@ def import_events(
         limit); past it, it stops with an ``ImportStopped`` error.
     stop
         Asked between steps: a reason (text) to stop now, or None to go on
-        (``geo.import_budget.ImportJob`` stops an import whose session has gone).
+        (``geo.imports.budget.ImportJob`` stops an import whose session has gone).
 
     Returns
     -------
@@ -247,7 +249,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
             text = text.replace("\x00", "")
             data = text.encode("utf-8")
             codec = "utf-8"
-            notes.append(Problem(None, f"control characters: {nuls:,} NUL byte"
+            notes.append(Problem(None, "control characters", f"{nuls:,} NUL byte"
                                        f"{'s' if nuls > 1 else ''} removed from the text"))
         if not text.strip():
             raise EventImportError(f"{quote(label)}: has no text, only blank space")
@@ -280,14 +282,14 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
             fields = generic_fields(raw.table, raw.rows, label)
         else:
             fields = LAYOUTS[layout](raw.table, raw.rows)
-            raw.notes.append(Problem(None, f"layout: the properties are {layout.upper()} columns "
+            raw.notes.append(Problem(None, "layout", f"the properties are {layout.upper()} columns "
                                            "and were read as such"))
     notes = raw.notes + fields.notes
     problems = list(raw.problems)
     n = len(raw.table)
     if n == 0:
         if not problems:
-            notes.append(Problem(None, "no data: the file has no event rows"))
+            notes.append(Problem(None, "no data", "the file has no event rows"))
         return ImportResult(_empty_frame(), sorted(problems, key=_row_key), notes, origin, label,
                             raw.rows_read)
 
@@ -297,10 +299,10 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     checkpoint()
     lon, lat, coord_why, coord_notes = _coordinates(fields, raw)
     checkpoint()
-    notes += [Problem(int(rows[i]), why) for i, why in coord_notes]
+    notes += [Problem(int(rows[i]), *why) for i, why in coord_notes]
     reasons = _combine(date_why, coord_why)
     bad = np.flatnonzero(reasons != "")
-    problems += [Problem(int(rows[i]), reasons[i]) for i in bad]
+    problems += [Problem(int(rows[i]), *reasons[i]) for i in bad]
     keep = reasons == ""
 
     ends = _end_dates(fields, dates, rows, keep, notes)
@@ -394,11 +396,13 @@ def _empty_frame() -> gpd.GeoDataFrame:
 
 
 def _combine(*reasons: np.ndarray) -> np.ndarray:
-    """Per row, every reason to skip it joined by '; ' ('' when there is none)."""
+    """Per row, every reason to skip it ('' when there is none): the first one's category,
+    the others joined after its detail by '; '."""
     out = reasons[0].copy()
     for more in reasons[1:]:
-        both = (out != "") & (more != "")
-        out = np.where(both, out + "; " + more, np.where(out != "", out, more))
+        for i in np.flatnonzero(more != ""):
+            out[i] = more[i] if out[i] == "" else Reason(out[i].category,
+                                                        f"{out[i].detail}; {more[i]}")
     return out
 
 
@@ -442,12 +446,12 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 
 
-def _date_reason(raw: str, norm: str, column: str, parsed: Any, latest: pd.Timestamp) -> str:
+def _date_reason(raw: str, norm: str, column: str, parsed: Any, latest: pd.Timestamp) -> Reason:
     shown = f"{column} {quote(raw, 40)}"
     if raw == "":
-        return f"missing date: {column} is empty"
+        return Reason("missing date", f"{column} is empty")
     if not pd.isna(parsed):
-        return f"implausible date: {shown} is before 1900 or after {latest.year}"
+        return Reason("implausible date", f"{shown} is before 1900 or after {latest.year}")
     ymd = None
     if m := _NUMERIC_DATE.fullmatch(norm):
         ymd = (m[1], m[2], m[3]) if m[1] else (m[6], m[5], m[4])
@@ -457,15 +461,15 @@ def _date_reason(raw: str, norm: str, column: str, parsed: Any, latest: pd.Times
         year, month, day = (int(v) for v in ymd)
         if not 1 <= month <= 12:
             day_first = " (dates like 16/01/2024 are read day first, as ACLED writes them)" if not m[1] else ""
-            return f"impossible date: {shown} has no month {month}{day_first}"
+            return Reason("impossible date", f"{shown} has no month {month}{day_first}")
         try:
             dt.date(year, month, day)
         except ValueError:
             days = calendar.monthrange(year, month)[1] if year >= 1 else 31
-            return (f"impossible date: {shown} is not a day of the calendar "
+            return Reason("impossible date", f"{shown} is not a day of the calendar "
                     f"({calendar.month_name[month]} {year} has {days} days)")
-        return f"implausible date: {shown} is before 1900 or after {latest.year}"
-    return (f"unparseable date: {shown} is not a date (expected e.g. 16 January 2024 or "
+        return Reason("implausible date", f"{shown} is before 1900 or after {latest.year}")
+    return Reason("unparseable date", f"{shown} is not a date (expected e.g. 16 January 2024 or "
             "2024-01-16)")
 
 
@@ -477,10 +481,10 @@ def _end_dates(fields: Fields, start: np.ndarray, rows: np.ndarray, keep: np.nda
     end, why = parse_dates(fields.end, "end date")
     given = (fields.end != "").to_numpy()
     for i in np.flatnonzero(keep & given & (why != "")):
-        notes.append(Problem(int(rows[i]), f"bad end date: {why[i]}; the event is kept as one day"))
+        notes.append(Problem(int(rows[i]), "bad end date", f"{why[i]}; the event is kept as one day"))
     before = keep & ~np.isnat(end) & ~np.isnat(start) & (end < start)
     for i in np.flatnonzero(before):
-        notes.append(Problem(int(rows[i]), f"end date before start: "
+        notes.append(Problem(int(rows[i]), "end date before start",
                                            f"{pd.Timestamp(end[i]).date()} is before "
                                            f"{pd.Timestamp(start[i]).date()}; end left empty"))
     end = end.copy()
@@ -495,7 +499,7 @@ def _note_duplicates(ids: pd.Series, rows: np.ndarray, keep: np.ndarray, notes: 
         return
     first_row = dict(zip(kept[~dup].to_numpy(), rows[keep][~dup.to_numpy()], strict=True))
     for i, value in zip(np.flatnonzero(keep)[dup.to_numpy()], kept[dup].to_numpy(), strict=True):
-        notes.append(Problem(int(rows[i]), f"duplicate id: {quote(value, 40)} is also on row "
+        notes.append(Problem(int(rows[i]), "duplicate id", f"{quote(value, 40)} is also on row "
                                            f"{first_row[value]}; both kept"))
 
 
@@ -515,7 +519,7 @@ def _g(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, str]]]:
+def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[int, Reason]]]:
     """(lon, lat, reason to skip per row, [(row index, note)]) with swaps fixed where sure."""
     if raw.lon is not None and raw.lat is not None:
         lon, lat = raw.lon.astype(float).copy(), raw.lat.astype(float).copy()
@@ -541,9 +545,9 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
         swap_sure = swap_candidate & plausible
         implausible_swap = swap_candidate & ~plausible
         for i in np.flatnonzero(swap_sure):
-            notes.append((i, f"swapped latitude/longitude: latitude {_g(lat[i])} is beyond ±90 "
+            notes.append((i, Reason("swapped latitude/longitude", f"latitude {_g(lat[i])} is beyond ±90 "
                              f"and longitude {_g(lon[i])} is a valid latitude; read as latitude "
-                             f"{_g(lon[i])}, longitude {_g(lat[i])}"))
+                             f"{_g(lon[i])}, longitude {_g(lat[i])}")))
         # 2. Both valid, but only the swapped point is in the region, and the row's country
         #    agrees; without a country the point is kept as given and flagged.
         in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
@@ -553,15 +557,15 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
         region_country = np.isin(country, list(REGION_COUNTRIES))
         swap_by_region = looks_swapped & region_country
         for i in np.flatnonzero(swap_by_region):
-            notes.append((i, f"swapped latitude/longitude: as given (latitude {_g(lat[i])}, "
+            notes.append((i, Reason("swapped latitude/longitude", f"as given (latitude {_g(lat[i])}, "
                              f"longitude {_g(lon[i])}) the point is far from {country[i]}; "
                              f"swapped it lies in the border region; read as latitude "
-                             f"{_g(lon[i])}, longitude {_g(lat[i])}"))
+                             f"{_g(lon[i])}, longitude {_g(lat[i])}")))
         for i in np.flatnonzero(looks_swapped & (country == "")):
-            notes.append((i, f"possibly swapped latitude/longitude: as given (latitude "
+            notes.append((i, Reason("possibly swapped latitude/longitude", f"as given (latitude "
                              f"{_g(lat[i])}, longitude {_g(lon[i])}) the point is far from the "
                              "region and swapped it would be in it; kept as given (no country "
-                             "to confirm)"))
+                             "to confirm)")))
         swap = swap_sure | swap_by_region
         lon[swap], lat[swap] = lat[swap], lon[swap].copy()
         out_of_range = usable & ~((np.abs(lat) <= 90) & (np.abs(lon) <= 180))
@@ -570,19 +574,19 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
     for i in np.flatnonzero(missing):
         empty = [a for a, t in (("latitude", lat_text), ("longitude", lon_text))
                  if t is not None and t.iat[i] == ""]
-        reasons[i] = f"missing coordinates: {' and '.join(empty)} empty"
+        reasons[i] = Reason("missing coordinates", f"{' and '.join(empty)} empty")
     for i in np.flatnonzero(non_numeric):
         reasons[i] = _non_numeric_reason(i, lon, lat, lon_text, lat_text)
     for i in np.flatnonzero(out_of_range):
         hint = (" — projected coordinates? they must be WGS84 longitude/latitude"
                 if max(abs(lon[i]), abs(lat[i])) > 1000 else "")
-        reasons[i] = (f"coordinates out of range: latitude {_g(lat[i])}, longitude {_g(lon[i])} "
+        reasons[i] = Reason("coordinates out of range", f"latitude {_g(lat[i])}, longitude {_g(lon[i])} "
                       f"(latitude must be within ±90, longitude within ±180){hint}")
     for i in np.flatnonzero(null_island):
-        reasons[i] = ("placeholder coordinates: latitude 0, longitude 0 stands for an unknown "
+        reasons[i] = Reason("placeholder coordinates", "latitude 0, longitude 0 stands for an unknown "
                       "location")
     for i in np.flatnonzero(implausible_swap):
-        reasons[i] = (f"coordinates out of range: latitude {_g(lat[i])} is beyond ±90; read the "
+        reasons[i] = Reason("coordinates out of range", f"latitude {_g(lat[i])} is beyond ±90; read the "
                       f"other way round (latitude {_g(lon[i])}, longitude {_g(lat[i])}) the point "
                       "would be far from the file's other points and from the atlas's region, "
                       "so it was not swapped")
@@ -600,11 +604,11 @@ def _points_box(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, 
 
 
 def _non_numeric_reason(i: int, lon: np.ndarray, lat: np.ndarray, lon_text: pd.Series | None,
-                        lat_text: pd.Series | None) -> str:
+                        lat_text: pd.Series | None) -> Reason:
     bad = []
     for axis, values, text in (("latitude", lat, lat_text), ("longitude", lon, lon_text)):
         if not np.isfinite(values[i]):
             shown = quote(text.iat[i], 30) if text is not None else _g(values[i])
             bad.append(f"{axis} {shown}")
-    return (f"non-numeric coordinates: {' and '.join(bad)} not a number in decimal degrees"
-            if bad else "non-numeric coordinates")
+    return Reason("non-numeric coordinates", f"{' and '.join(bad)} not a number in decimal degrees"
+            if bad else "")

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo._import_types import IMPORT_KINDS, EventImportError, Problem, quote
+from geo.errors import EventImportError
+from geo.imports.problems import IMPORT_KINDS, Problem, quote
 
 # -- precision: code -> (radius in metres, what the code means) ----------------------------
 #
@@ -270,7 +271,7 @@ def _precision(codes_text: pd.Series, table: dict[int, tuple[float, str]], colum
     unknown = metres.isna().to_numpy()
     given = (codes_text != "").to_numpy()
     for i in np.flatnonzero(unknown & given):
-        notes.append(Problem(int(rows[i]), f"unknown precision code: {column} "
+        notes.append(Problem(int(rows[i]), "unknown precision code", f"{column} "
                                            f"{quote(codes_text.iat[i], 20)} is not one of "
                                            f"{', '.join(map(str, table))}; precision left unknown"))
     text = text.where(~unknown, f"{column} not given; precision unknown")
@@ -287,7 +288,7 @@ def numbers(text: pd.Series, column: str, rows: np.ndarray, notes: list[Problem]
     bad = bad.to_numpy()
     what = "a whole number" if whole else "a number"
     for i in np.flatnonzero(bad):
-        notes.append(Problem(int(rows[i]), f"bad number: {column} {quote(text.iat[i], 20)} is not "
+        notes.append(Problem(int(rows[i]), "bad number", f"{column} {quote(text.iat[i], 20)} is not "
                                            f"{what} >= 0; left unknown"))
     return number.where(~bad).astype(float)
 
@@ -357,7 +358,7 @@ def ucdp_fields(table: pd.DataFrame, rows: np.ndarray) -> Fields:
     high = numbers(c("high"), "high", rows, notes)
     swapped = (low > high).to_numpy()
     for i in np.flatnonzero(swapped):
-        notes.append(Problem(int(rows[i]), f"deaths low above high: low {low.iat[i]:.0f} > high "
+        notes.append(Problem(int(rows[i]), "deaths low above high", f"low {low.iat[i]:.0f} > high "
                                            f"{high.iat[i]:.0f}; read the other way round"))
     low, high = low.where(~swapped, high), high.where(~swapped, low)
     where, adm1 = c("where_coordinates"), c("adm_1")
