@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPONENT_JS = (ROOT / "static" / "atlas" / "explorer.js").read_text(encoding="utf-8")
 COMPONENT_NAME = "border_atlas.explorer"
 MAP_HEIGHT = 600  # the map; the timeline adds TIMELINE_HEIGHT under it, in the same frame
-TIMELINE_HEIGHT = 175
+TIMELINE_HEIGHT = 195
+MIN_MAP_HEIGHT = 300  # on a small screen the map shrinks to this, keeping the timeline in view
 EVENT_WINDOW_DAYS = 3  # ?event=<id> opens a window this many days either side of its date
 
 _mount = st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, isolate_styles=False)
@@ -98,6 +99,7 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
     data: dict[str, Any] = {
         "doc": doc,
         "height": MAP_HEIGHT + TIMELINE_HEIGHT,
+        "minHeight": MIN_MAP_HEIGHT + TIMELINE_HEIGHT,
         "config": config,
         "state": {**state.initial, "layers": list(layers), "basemap": basemap, "legend": legend,
                   "focus": state.focus,
@@ -105,6 +107,5 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
     }
     if imported is not None:
         data["imported"], data["importedMeta"] = imported[0], imported[1]
-    result = _mount(key=key, data=data, default={"view": None}, on_view_change=lambda: None,
-                    height=MAP_HEIGHT + TIMELINE_HEIGHT)
+    result = _mount(key=key, data=data, default={"view": None}, on_view_change=lambda: None)
     return _read_report(state, result.get("view") if hasattr(result, "get") else result.view)

@@ -26,6 +26,7 @@ from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (
     ASSET_BASE,
+    REGION_BOUNDS,
     STATIC_LAYERS,
     PreparedLayer,
     base_map,
@@ -247,6 +248,7 @@ def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple
         "groups": actor_groups(),
         "basemaps": dict(basemaps),
         "labels": labels,
+        "bounds": [list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])],  # the view with no other
     }
 
 

@@ -216,8 +216,8 @@ class RawText(Element):
 
 
 def base_map(basemap: str = "offline") -> folium.Map:
-    """The map without data layers: view, scale and the tiles of an online basemap. Its
-    scripts and styles are the caller's to set (``geo.web.explorer.build_map``)."""
+    """The map without data layers: scale and the tiles of an online basemap; the engine sets
+    the view. Its scripts and styles are the caller's to set (``geo.web.explorer.build_map``)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
     # minZoom/maxZoom as Leaflet spells them: folium passes its min_zoom/max_zoom only to a
@@ -227,7 +227,9 @@ def base_map(basemap: str = "offline") -> folium.Map:
     tiles = tile_layer(basemap)
     if tiles is not None:
         tiles.add_to(m)
-    m.fit_bounds([list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])])
+    # No fit_bounds here: the engine fits REGION_BOUNDS (or the linked view) without an
+    # animation. An animated fit still pending when a linked view is applied would finish
+    # afterwards and undo it (Leaflet completes a queued zoom animation after a setView).
     return m
 
 

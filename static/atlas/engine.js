@@ -844,6 +844,7 @@
     setAxis(S.win[0] - Math.max(7, span), S.win[1] + Math.max(7, span));
     setWindow(S.win[0], S.win[1], "init");
     if (cfg.view) map.setView([cfg.view.lat, cfg.view.lon], cfg.view.zoom, {animate: false});
+    else if (cfg.bounds) map.fitBounds(cfg.bounds, {animate: false});
     map.on("moveend", function () { scheduleCommit(); });
     if (cfg.event) focusEvent(cfg.event, {animate: false, zoom: 8, window: true});
     if (cfg.focus) S.focusNonce = cfg.focus.nonce;

@@ -28,7 +28,13 @@ export default function (component) {
     frame = document.createElement("iframe");
     frame.className = "ba-frame";
     frame.title = "Border Atlas map and timeline";
-    frame.style.cssText = "width:100%;border:0;display:block;height:" + data.height + "px";
+    // Map and timeline fill the screen below the element's top, within sensible bounds, so
+    // the timeline is in view on a small screen too; sized before the map is built.
+    const fit = () => {
+      const top = parentElement.getBoundingClientRect().top + window.scrollY;
+      return Math.round(Math.min(data.height, Math.max(data.minHeight, window.innerHeight - top - 8)));
+    };
+    frame.style.cssText = "width:100%;border:0;display:block;height:" + fit() + "px";
     frame.srcdoc = data.doc;
     parentElement.appendChild(frame);
     // The dated layers' file is fetched now, while the frame loads its scripts, not after.
