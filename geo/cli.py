@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from geo.errors import BorderAtlasError
     from geo.imports import ImportResult
+    from geo.recipe import Recipe
+    from geo.web.page import HtmlPage
 
 PROG = "border-atlas"
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -165,55 +167,16 @@ def _quiet_library_logs() -> None:
 
 def _export(args: argparse.Namespace) -> int:
     from geo.errors import BorderAtlasError
-    from geo.figure import export_figure
-    from geo.recipe import read_recipe_table, recipe_from_mapping, write_recipe
+    from geo.recipe import write_recipe
 
     given: dict[str, Any] = {}
     try:
         given = {key: getattr(args, opt) for opt, key in _OPTION_KEYS.items()
                  if getattr(args, opt) is not None}
-        replaced = set(given) | ({"out"} if args.out is not None else set())
-        table: dict[str, Any] = (read_recipe_table(args.recipe, replaced=replaced)
-                                 if args.recipe else {})
-        # A window on the command line replaces the recipe's dates, and dates its window.
-        if "window" in given:
-            table.pop("start", None)
-            table.pop("end", None)
-        if "start" in given or "end" in given:
-            table.pop("window", None)
-        table.update(given)
-        if args.out is not None:
-            table["out"] = str(args.out)
-        recipe = recipe_from_mapping(table, source=f"recipe {args.recipe}" if args.recipe else "")
-        if recipe.out is None:
-            raise BorderAtlasError("no output file: give --out PATH (or out in the recipe)")
-        if args.write_recipe is not None:
-            from geo.figure.output import check_writable
-
-            check_writable(args.write_recipe, key="write_recipe")
-        if recipe.html:
-            from geo.figure.output import check_writable
-
-            check_writable(recipe.out)  # fail before the work, not after it
+        recipe = _recipe(args, given)
+        out = _check_outputs(recipe, args.write_recipe)
         imported = _import_events(recipe.events) if recipe.events is not None else None
-        events = imported.events if imported else None
-        label = imported.filename if imported else None
-        dropped: list[str] = []
-        page = None
-        if recipe.html:
-            from geo.web.page import write_html
-
-            written, page = write_html(recipe.view, recipe.out, imported=events, imported_label=label,
-                                       title=recipe.figure.title)
-        elif recipe.animation is not None:
-            from geo.figure.animate import export_animation
-
-            written = export_animation(recipe.view, recipe.figure, recipe.animation, recipe.out,
-                                       imported=events, imported_label=label,
-                                       progress=_ProgressBar(sys.stderr))
-        else:
-            written = export_figure(recipe.view, recipe.figure, recipe.out, imported=events,
-                                    imported_label=label, dropped=dropped)
+        written, page, dropped = _draw(recipe, out, imported)
         if args.write_recipe is not None:
             write_recipe(recipe, args.write_recipe)
     except BorderAtlasError as exc:
@@ -222,19 +185,84 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(_locate(exc, args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    _report(recipe, written, page, dropped)
+    return EXIT_OK
+
+
+def _recipe(args: argparse.Namespace, given: dict[str, Any]) -> Recipe:
+    """The recipe file's keys (if one was given) overridden by the options ``given``, checked."""
+    from geo.recipe import read_recipe_table, recipe_from_mapping
+
+    replaced = set(given) | ({"out"} if args.out is not None else set())
+    table: dict[str, Any] = (read_recipe_table(args.recipe, replaced=replaced)
+                             if args.recipe else {})
+    # A window on the command line replaces the recipe's dates, and dates its window.
+    if "window" in given:
+        table.pop("start", None)
+        table.pop("end", None)
+    if "start" in given or "end" in given:
+        table.pop("window", None)
+    table.update(given)
+    if args.out is not None:
+        table["out"] = str(args.out)
+    return recipe_from_mapping(table, source=f"recipe {args.recipe}" if args.recipe else "")
+
+
+def _check_outputs(recipe: Recipe, write_recipe: Path | None) -> Path:
+    """The file to write, once it and the recipe to write (if any) are known to be writable."""
+    from geo.errors import BorderAtlasError
+    from geo.figure.output import check_writable
+
+    if recipe.out is None:
+        raise BorderAtlasError("no output file: give --out PATH (or out in the recipe)")
+    if write_recipe is not None:
+        check_writable(write_recipe, key="write_recipe")
+    if recipe.html:
+        check_writable(recipe.out)  # fail before the work, not after it
+    return recipe.out
+
+
+def _draw(recipe: Recipe, out: Path,
+          imported: ImportResult | None) -> tuple[Path, HtmlPage | None, list[str]]:
+    """Write the HTML page, animation or figure: (the file written, the page if HTML, the
+    labels left out for want of room)."""
+    from geo.figure import export_figure
+
+    events = imported.events if imported else None
+    label = imported.filename if imported else None
+    if recipe.html:
+        from geo.web.page import write_html
+
+        written, page = write_html(recipe.view, out, imported=events, imported_label=label,
+                                   title=recipe.figure.title)
+        return written, page, []
+    if recipe.animation is not None:
+        from geo.figure.animate import export_animation
+
+        written = export_animation(recipe.view, recipe.figure, recipe.animation, out,
+                                   imported=events, imported_label=label,
+                                   progress=_ProgressBar(sys.stderr))
+        return written, None, []
+    dropped: list[str] = []
+    written = export_figure(recipe.view, recipe.figure, out, imported=events,
+                            imported_label=label, dropped=dropped)
+    return written, None, dropped
+
+
+def _report(recipe: Recipe, written: Path, page: HtmlPage | None, dropped: list[str]) -> None:
+    """Say on stderr which labels were left out, and on stdout what was written."""
     if dropped:
         print(f"{PROG}: no room for these labels, left out: {', '.join(dropped)} (a wider "
               "preset or a smaller extent has room for more)", file=sys.stderr)
     if page is not None:
         print(f"wrote {written} (html, {len(page.data) / 1e6:.2f} MB, self-contained)")
-        return EXIT_OK
+        return
     if recipe.animation is not None:
         anim = recipe.animation
         print(f"wrote {written} ({anim.fmt}, {anim.width_px} px wide, a {anim.step} a frame)")
-        return EXIT_OK
+        return
     width, fmt = recipe.figure.width, recipe.figure.fmt
     print(f"wrote {written} ({fmt}, {width:g} mm wide)")
-    return EXIT_OK
 
 
 class _ProgressBar:

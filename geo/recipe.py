@@ -135,71 +135,116 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
     ViewError, ExportError
         A value of the right kind that cannot be used (the message names the key).
     """
+    _check_keys(data, source)
+    window, start, end = _dates(data, source)
+    view = View(**_view_args(data, source, start, end))
+    out_text = _text(data, "out", source)
+    out = Path(out_text) if out_text else None
+    fmt, animation, html = _output_kind(data, source, out)
+    figure = _figure_spec(data, source, fmt)
+    events = _text(data, "events", source)
+    for key, value in (("events", events), ("out", out_text)):
+        if value is not None and not value.strip():
+            raise RecipeError(f"empty; give {KEYS[key]}", field=key, value=value,
+                              source=source or None)
+    return Recipe(view=view, figure=figure, out=out, window=window,
+                  events=Path(events) if events else None, animation=animation, html=html)
+
+
+def _check_keys(data: Mapping[str, Any], source: str) -> None:
+    """RecipeError for the first (in alphabetical order) key that is not a recipe key."""
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         raise RecipeError(f"unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}",
                           value=unknown[0], source=source or None)
+
+
+def _dates(data: Mapping[str, Any], source: str) -> tuple[str | None, dt.date, dt.date]:
+    """(the named window, if any; the first day; the last day): from window, or from
+    start and end (each defaulting to the atlas's default view's)."""
     window = _text(data, "window", source)
-    if window is not None:
-        if "start" in data or "end" in data:
-            raise RecipeError("give either window or start/end, not both", source=source or None)
-        if window not in PRESETS:
-            raise RecipeError(f"{window!r} is unknown; choose one of {', '.join(PRESETS)}",
-                              field="window", value=window, source=source or None)
-        start, end = PRESETS[window]
-    else:
+    if window is None:
         default = View()
         start = parse_date_param("start", _date_like(data, "start", source)) if "start" in data else default.start
         end = parse_date_param("end", _date_like(data, "end", source)) if "end" in data else default.end
+        return None, start, end
+    if "start" in data or "end" in data:
+        raise RecipeError("give either window or start/end, not both", source=source or None)
+    if window not in PRESETS:
+        raise RecipeError(f"{window!r} is unknown; choose one of {', '.join(PRESETS)}",
+                          field="window", value=window, source=source or None)
+    start, end = PRESETS[window]
+    return window, start, end
+
+
+def _view_args(data: Mapping[str, Any], source: str, start: dt.date,
+               end: dt.date) -> dict[str, Any]:
+    """The keyword arguments of the recipe's ``View``: its dates, layers and extent."""
     view_args: dict[str, Any] = {"start": start, "end": end}
     if "layers" in data:
-        layers = data["layers"]
-        if not isinstance(layers, str | list) or (
-                isinstance(layers, list) and not all(isinstance(n, str) for n in layers)):
-            raise _wrong(source, "layers", layers)
-        view_args["layers"] = parse_layers_param(layers)
-        if not view_args["layers"]:
-            raise RecipeError("empty; give at least one layer", field="layers", value=layers,
-                              source=source or None)
+        view_args["layers"] = _layers(data["layers"], source)
     if "extent" in data:
         extent = data["extent"]
         if isinstance(extent, str):
             extent = [v.strip() for v in extent.split(",")]
         view_args["extent"] = check_extent(extent)
-    view = View(**view_args)
+    return view_args
 
-    out_text = _text(data, "out", source)
-    out = Path(out_text) if out_text else None
+
+def _layers(layers: Any, source: str) -> tuple[str, ...]:
+    """The layer names of a recipe's ``layers`` (a comma-separated text or a list of names)."""
+    if not isinstance(layers, str | list) or (
+            isinstance(layers, list) and not all(isinstance(n, str) for n in layers)):
+        raise _wrong(source, "layers", layers)
+    names = parse_layers_param(layers)
+    if not names:
+        raise RecipeError("empty; give at least one layer", field="layers", value=layers,
+                          source=source or None)
+    return names
+
+
+def _output_kind(data: Mapping[str, Any], source: str,
+                 out: Path | None) -> tuple[str | None, AnimationSpec | None, bool]:
+    """(the figure's format, the animation if one, whether an HTML file): what is written."""
     fmt = _text(data, "format", source)
-    animation = None
     html = _is_html(fmt, out)
     anim_fmt = None if html else _animation_format(fmt, out)
     if html:
         if out is not None and out.suffix.lower() not in HTML_SUFFIXES:
             raise ExportError(f"{str(out)!r} has a {out.suffix or 'missing'} suffix but the "
                               "format is html (use .html)", field="out", value=out)
-        fmt = None  # the figure keys are kept (and written back) but draw nothing
-    elif anim_fmt is not None:
+        return None, None, True  # the figure keys are kept (and written back) but draw nothing
+    if anim_fmt is not None:
         animation = AnimationSpec(
             fmt=anim_fmt, step=_text(data, "frame_step", source) or "day",
             mode=_text(data, "frame_mode", source) or "sliding",
             fps=_number(data, "fps", source) or 2.0,
             width_px=_whole(data, "width_px", source, default=1280))
-        fmt = "png"  # frames are drawn as the PNG figure would be
-    else:
-        given = [k for k in ANIMATION_KEYS if data.get(k) is not None]
-        if given:
-            raise RecipeError("only for an animation (format gif or mp4)", field=given[0],
-                              value=data[given[0]], source=source or None)
-        if fmt is not None:
-            try:
-                normalise_format(fmt)
-            except ExportError:
-                raise ExportError(f"{fmt!r} is not supported; choose one of "
-                                  f"{', '.join((*FORMATS, *ANIMATION_FORMATS))} or {HTML}", field="format", value=fmt) from None
-        if out is not None:
-            fmt = format_for(out, fmt)
-    figure = FigureSpec(
+        return "png", animation, False  # frames are drawn as the PNG figure would be
+    return _figure_format(data, source, fmt, out), None, False
+
+
+def _figure_format(data: Mapping[str, Any], source: str, fmt: str | None,
+                   out: Path | None) -> str | None:
+    """A still figure's format: ``fmt`` checked, or the suffix of ``out`` (which must agree)."""
+    given = [k for k in ANIMATION_KEYS if data.get(k) is not None]
+    if given:
+        raise RecipeError("only for an animation (format gif or mp4)", field=given[0],
+                          value=data[given[0]], source=source or None)
+    if fmt is not None:
+        try:
+            normalise_format(fmt)
+        except ExportError:
+            raise ExportError(f"{fmt!r} is not supported; choose one of "
+                              f"{', '.join((*FORMATS, *ANIMATION_FORMATS))} or {HTML}", field="format", value=fmt) from None
+    if out is not None:
+        fmt = format_for(out, fmt)
+    return fmt
+
+
+def _figure_spec(data: Mapping[str, Any], source: str, fmt: str | None) -> FigureSpec:
+    """The recipe's figure: size, format (png when none), resolution and presentation."""
+    return FigureSpec(
         preset=_text(data, "preset", source) or DEFAULT_SIZE_PRESET,
         width_mm=_number(data, "width_mm", source),
         height_mm=_number(data, "height_mm", source),
@@ -210,13 +255,6 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         label_lang=_text(data, "label_lang", source) or "en",
         legend_all=_flag(data, "legend_all", source),
     )
-    events = _text(data, "events", source)
-    for key, value in (("events", events), ("out", out_text)):
-        if value is not None and not value.strip():
-            raise RecipeError(f"empty; give {KEYS[key]}", field=key, value=value,
-                              source=source or None)
-    return Recipe(view=view, figure=figure, out=out, window=window,
-                  events=Path(events) if events else None, animation=animation, html=html)
 
 
 def _animation_format(fmt: str | None, out: Path | None) -> str | None:

@@ -51,6 +51,7 @@ from geo.imports.problems import (
     Problem,
     Reason,
     quote,
+    row_key,
 )
 from geo.imports.read import (
     ZIP_MAGIC,
@@ -290,7 +291,7 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     if n == 0:
         if not problems:
             notes.append(Problem(None, "no data", "the file has no event rows"))
-        return ImportResult(_empty_frame(), sorted(problems, key=_row_key), notes, origin, label,
+        return ImportResult(_empty_frame(), sorted(problems, key=row_key), notes, origin, label,
                             raw.rows_read)
 
     rows = raw.rows
@@ -346,8 +347,8 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
                              geometry=gpd.points_from_xy(lon_k, lat_k), crs="EPSG:4326")
     for name in ("origin", "import_note"):
         frame[name] = frame[name].astype(str)
-    problems.sort(key=_row_key)
-    notes.sort(key=_row_key)
+    problems.sort(key=row_key)
+    notes.sort(key=row_key)
     return ImportResult(frame, problems, notes, origin, label, raw.rows_read)
 
 
@@ -361,8 +362,9 @@ def _border_measures(lon: np.ndarray, lat: np.ndarray,
     distance = distance_to_border_km(lon, lat, border)
     if not len(lon):
         return distance, np.array([], dtype=object)
-    side = side_of_border(lon, lat, border, distance_km=distance)
-    return distance, np.where(np.isnan(distance), None, side).astype(object)
+    side = side_of_border(lon, lat, border, distance_km=distance).astype(object)  # a copy
+    side[np.isnan(distance)] = None
+    return distance, side
 
 
 def _notes_by_row(notes: list[Problem], rows: np.ndarray) -> np.ndarray:
@@ -374,10 +376,6 @@ def _notes_by_row(notes: list[Problem], rows: np.ndarray) -> np.ndarray:
         if i is not None:
             out[i] = (out[i] + "; " if out[i] else "") + p.reason
     return out
-
-
-def _row_key(p: Problem) -> tuple[int, int]:
-    return (0, 0) if p.row is None else (1, p.row)
 
 
 def _empty_frame() -> gpd.GeoDataFrame:
@@ -453,15 +451,17 @@ def _date_reason(raw: str, norm: str, column: str, parsed: Any, latest: pd.Times
     if not pd.isna(parsed):
         return Reason("implausible date", f"{shown} is before 1900 or after {latest.year}")
     ymd = None
+    day_first = False  # the numeric form written day first (16/01/2024)
     if m := _NUMERIC_DATE.fullmatch(norm):
         ymd = (m[1], m[2], m[3]) if m[1] else (m[6], m[5], m[4])
+        day_first = not m[1]
     elif (m := _NAMED_DATE.fullmatch(norm)) and m[2].lower() in _MONTHS:
         ymd = (m[3], str(_MONTHS[m[2].lower()]), m[1])
     if ymd is not None:
         year, month, day = (int(v) for v in ymd)
         if not 1 <= month <= 12:
-            day_first = " (dates like 16/01/2024 are read day first, as ACLED writes them)" if not m[1] else ""
-            return Reason("impossible date", f"{shown} has no month {month}{day_first}")
+            hint = " (dates like 16/01/2024 are read day first, as ACLED writes them)" if day_first else ""
+            return Reason("impossible date", f"{shown} has no month {month}{hint}")
         try:
             dt.date(year, month, day)
         except ValueError:
@@ -533,7 +533,7 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
     with np.errstate(invalid="ignore"):
         non_numeric = ~missing & ~(np.isfinite(lon) & np.isfinite(lat))
         usable = ~missing & ~non_numeric
-        notes: list[tuple[int, str]] = []
+        notes: list[tuple[int, Reason]] = []
         # 1. A latitude beyond ±90 beside a longitude that would be a valid latitude, when
         #    the swapped point is plausible: near the file's other points or the atlas's region.
         swap_candidate = usable & (np.abs(lat) > 90) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
@@ -545,7 +545,7 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
         swap_sure = swap_candidate & plausible
         implausible_swap = swap_candidate & ~plausible
         for i in np.flatnonzero(swap_sure):
-            notes.append((i, Reason("swapped latitude/longitude", f"latitude {_g(lat[i])} is beyond ±90 "
+            notes.append((int(i), Reason("swapped latitude/longitude", f"latitude {_g(lat[i])} is beyond ±90 "
                              f"and longitude {_g(lon[i])} is a valid latitude; read as latitude "
                              f"{_g(lon[i])}, longitude {_g(lat[i])}")))
         # 2. Both valid, but only the swapped point is in the region, and the row's country
@@ -557,12 +557,12 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
         region_country = np.isin(country, list(REGION_COUNTRIES))
         swap_by_region = looks_swapped & region_country
         for i in np.flatnonzero(swap_by_region):
-            notes.append((i, Reason("swapped latitude/longitude", f"as given (latitude {_g(lat[i])}, "
+            notes.append((int(i), Reason("swapped latitude/longitude", f"as given (latitude {_g(lat[i])}, "
                              f"longitude {_g(lon[i])}) the point is far from {country[i]}; "
                              f"swapped it lies in the border region; read as latitude "
                              f"{_g(lon[i])}, longitude {_g(lat[i])}")))
         for i in np.flatnonzero(looks_swapped & (country == "")):
-            notes.append((i, Reason("possibly swapped latitude/longitude", f"as given (latitude "
+            notes.append((int(i), Reason("possibly swapped latitude/longitude", f"as given (latitude "
                              f"{_g(lat[i])}, longitude {_g(lon[i])}) the point is far from the "
                              "region and swapped it would be in it; kept as given (no country "
                              "to confirm)")))
@@ -576,7 +576,7 @@ def _coordinates(fields: Fields, raw: RawTable) -> tuple[np.ndarray, np.ndarray,
                  if t is not None and t.iat[i] == ""]
         reasons[i] = Reason("missing coordinates", f"{' and '.join(empty)} empty")
     for i in np.flatnonzero(non_numeric):
-        reasons[i] = _non_numeric_reason(i, lon, lat, lon_text, lat_text)
+        reasons[i] = _non_numeric_reason(int(i), lon, lat, lon_text, lat_text)
     for i in np.flatnonzero(out_of_range):
         hint = (" — projected coordinates? they must be WGS84 longitude/latitude"
                 if max(abs(lon[i]), abs(lat[i])) > 1000 else "")

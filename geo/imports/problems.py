@@ -46,6 +46,11 @@ class Problem(NamedTuple):
         return str(Reason(self.category, self.detail))
 
 
+def row_key(p: Problem) -> tuple[int, int]:
+    """Sort key: notes about the whole file (row None) first, then by row."""
+    return (0, 0) if p.row is None else (1, p.row)
+
+
 def quote(value: object, limit: int = 60) -> str:
     """A value from the file, quoted and cut short, for use inside a message."""
     text = str(value)

@@ -33,7 +33,7 @@ from pyproj.exceptions import CRSError
 from geo._bounded import NotARegularFile, json_depth, read_at_most
 from geo.errors import EventImportError
 from geo.imports.budget import checkpoint
-from geo.imports.problems import Problem, Reason, fmt_size, quote
+from geo.imports.problems import Problem, Reason, fmt_size, quote, row_key
 from geo.limits import (
     MAX_COLUMNS,
     MAX_HEADER_CHARS,
@@ -295,7 +295,7 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     problems += more_problems
     frame = frame.reset_index(drop=True)
     n_read = len(frame) + len(problems)
-    return RawTable("csv", frame, rows, n_read, problems=sorted(problems, key=lambda p: p.row),
+    return RawTable("csv", frame, rows, n_read, problems=sorted(problems, key=row_key),
                     notes=notes + more_notes, delimiter=sep)
 
 
@@ -558,18 +558,40 @@ def _point_xy(geometry: Any) -> tuple[float, float] | Reason:
 
 def read_geojson(text: str, label: str) -> RawTable:
     """A FeatureCollection (or one Feature) of points; rows are feature indices from 0."""
+    collection, features = _feature_collection(_parse_json(text, label), label)
+    crs = _crs_of(collection, label)
+    points = _point_features(features, label)
+    if features and not points.records:
+        raise EventImportError(_no_points(label, points.problems))
+    frame = pd.DataFrame.from_records(points.records).fillna("") if points.records else pd.DataFrame()
+    frame = frame.astype(str) if len(frame.columns) else frame
+    lon, lat = np.asarray(points.xs, dtype=float), np.asarray(points.ys, dtype=float)
+    notes: list[Problem] = []
+    if crs is not None:
+        lon, lat, notes = _reproject(lon, lat, crs)
+    return RawTable("geojson", frame, np.asarray(points.rows, dtype=int), len(features), lon=lon,
+                    lat=lat, problems=points.problems, notes=notes)
+
+
+def _parse_json(text: str, label: str) -> Any:
+    """The parsed JSON of a GeoJSON file, after checking how deeply it nests."""
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
         raise EventImportError(f"{quote(label)}: JSON nested {depth:,} levels deep, over the limit "
                                f"of {MAX_JSON_DEPTH}; a FeatureCollection of points needs about 8")
     checkpoint()
     try:
-        collection = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise EventImportError(f"{quote(label)}: not valid JSON: {exc.msg} at line {exc.lineno}, "
                                f"column {exc.colno}") from None
     except (RecursionError, ValueError) as exc:
         raise EventImportError(f"{quote(label)}: not valid JSON ({type(exc).__name__})") from None
+
+
+def _feature_collection(parsed: Any, label: str) -> tuple[Mapping[str, Any], list[Any]]:
+    """(the FeatureCollection, its features); one Feature is read as a collection of one."""
+    collection = parsed
     if isinstance(collection, Mapping) and collection.get("type") == "Feature":
         collection = {"type": "FeatureCollection", "features": [collection]}
     if not isinstance(collection, Mapping) or collection.get("type") != "FeatureCollection":
@@ -580,43 +602,54 @@ def read_geojson(text: str, label: str) -> RawTable:
     if len(features) > MAX_ROWS:
         raise EventImportError(f"{quote(label)}: has {len(features):,} features, over the limit "
                                f"of {MAX_ROWS:,}; export a smaller date range or region")
-    crs = _crs_of(collection, label)
-    records: list[dict[str, str]] = []
-    rows, xs, ys, problems = [], [], [], []
+    return collection, features
+
+
+@dataclass
+class _PointFeatures:
+    """The point features of a collection: properties, feature index and x, y of each, and
+    a problem for each feature skipped."""
+
+    records: list[dict[str, str]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    xs: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _point_features(features: list[Any], label: str) -> _PointFeatures:
+    points = _PointFeatures()
     keys: set[str] = set()
     for index, feature in enumerate(features):
         if index % CSV_CHUNK_ROWS == 0:
             checkpoint()
         if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
-            problems.append(Problem(index, "not a feature", "the item is not a GeoJSON Feature"))
+            points.problems.append(Problem(index, "not a feature", "the item is not a GeoJSON Feature"))
             continue
         xy = _point_xy(feature.get("geometry"))
         if isinstance(xy, Reason):
-            problems.append(Problem(index, *xy))
+            points.problems.append(Problem(index, *xy))
             continue
-        props = feature.get("properties")
-        record = ({str(k).strip().lower(): as_text(v) for k, v in props.items()}
-                  if isinstance(props, Mapping) else {})
-        if "id" in feature and feature["id"] is not None:
-            record["__feature_id"] = as_text(feature["id"])
+        record = _feature_record(feature)
         keys.update(record)
         if len(keys) > MAX_COLUMNS + 1:  # + the feature id
             raise EventImportError(f"{quote(label)}: its features have more than {MAX_COLUMNS:,} "
                                    "distinct properties, over the limit of columns")
-        records.append(record)
-        rows.append(index)
-        xs.append(xy[0])
-        ys.append(xy[1])
-    if features and not records:
-        raise EventImportError(_no_points(label, problems))
-    frame = pd.DataFrame.from_records(records).fillna("") if records else pd.DataFrame()
-    frame = frame.astype(str) if len(frame.columns) else frame
-    lon, lat = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    notes: list[Problem] = []
-    if crs is not None:
-        lon, lat, notes = _reproject(lon, lat, crs)
-    return RawTable("geojson", frame, np.asarray(rows, dtype=int), len(features), lon=lon,
-                    lat=lat, problems=problems, notes=notes)
+        points.records.append(record)
+        points.rows.append(index)
+        points.xs.append(xy[0])
+        points.ys.append(xy[1])
+    return points
+
+
+def _feature_record(feature: Mapping[str, Any]) -> dict[str, str]:
+    """A feature's properties as text, keyed by lower-case name, with its id if it has one."""
+    props = feature.get("properties")
+    record = ({str(k).strip().lower(): as_text(v) for k, v in props.items()}
+              if isinstance(props, Mapping) else {})
+    if "id" in feature and feature["id"] is not None:
+        record["__feature_id"] = as_text(feature["id"])
+    return record
 
 
 def _no_points(label: str, problems: list[Problem]) -> str:
