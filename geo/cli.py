@@ -127,14 +127,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Command-line options and the recipe keys they set.
-_OPTION_KEYS = {
-    "window": "window", "start": "start", "end": "end", "layers": "layers", "extent": "extent",
-    "events": "events", "preset": "preset", "width_mm": "width_mm", "height_mm": "height_mm",
-    "format": "format", "dpi": "dpi", "title": "title", "greyscale": "greyscale",
-    "label_lang": "label_lang", "legend_all": "legend_all", "frame_step": "frame_step", "frame_mode": "frame_mode",
-    "fps": "fps", "width_px": "width_px",
-}
+# Command-line options that set the recipe key of the same name.
+_RECIPE_OPTIONS = (
+    "window",
+    "start",
+    "end",
+    "layers",
+    "extent",
+    "events",
+    "preset",
+    "width_mm",
+    "height_mm",
+    "format",
+    "dpi",
+    "title",
+    "greyscale",
+    "label_lang",
+    "legend_all",
+    "frame_step",
+    "frame_mode",
+    "fps",
+    "width_px",
+)
 
 
 # Options that only the command line has (no recipe key): their errors always name the option.
@@ -171,8 +185,8 @@ def _export(args: argparse.Namespace) -> int:
 
     given: dict[str, Any] = {}
     try:
-        given = {key: getattr(args, opt) for opt, key in _OPTION_KEYS.items()
-                 if getattr(args, opt) is not None}
+        given = {key: getattr(args, key) for key in _RECIPE_OPTIONS
+                 if getattr(args, key) is not None}
         recipe = _recipe(args, given)
         out = _check_outputs(recipe, args.write_recipe)
         imported = _import_events(recipe.events) if recipe.events is not None else None

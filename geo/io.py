@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -144,9 +147,24 @@ def dumps_collection(name: str, features: Iterable[Mapping[str, Any]]) -> str:
     return head + ',"features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, so a reader sees the old
+    file or the whole new one, never half of it. The file is readable by all (it is meant to
+    be shared). OSError on failure, with no temporary file left behind."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def write_collection(path: Path, name: str, features: Iterable[Mapping[str, Any]]) -> None:
     """Write features to ``path`` atomically (a reader never sees half a file)."""
-    text = dumps_collection(name, features)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    replace_file(path, dumps_collection(name, features).encode("utf-8"))

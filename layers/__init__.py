@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from geo import LAYER_NAMES
-from geo._schema import check_layer_names
 from layers._spec import LayerSpec, LegendEntry, Style
 from layers.border import BORDER
 from layers.context import CONTEXT
@@ -27,11 +26,6 @@ SPECS: dict[str, LayerSpec] = {
 assert set(SPECS) == set(LAYER_NAMES), "every data layer needs a spec"
 
 
-def get_spec(name: str) -> LayerSpec:
-    """The spec of layer ``name``; UnknownLayerError names the known layers."""
-    check_layer_names([name])
-    return SPECS[name]
-
 
 def credits(specs: Iterable[LayerSpec] | None = None) -> str:
     """Where the layers' data come from, each source once, the top layer's first."""
@@ -40,10 +34,5 @@ def credits(specs: Iterable[LayerSpec] | None = None) -> str:
     return "; ".join(seen)
 
 
-def parse_layer_list(text: str) -> list[str]:
-    """Layer names from a comma-separated list, in drawing order; unknown names raise."""
-    names = check_layer_names(n.strip() for n in text.split(",") if n.strip())
-    return [n for n in SPECS if n in names]
 
-
-__all__ = ["SPECS", "LayerSpec", "LegendEntry", "Style", "credits", "get_spec", "parse_layer_list"]
+__all__ = ["SPECS", "LayerSpec", "LegendEntry", "Style", "credits"]

@@ -19,6 +19,7 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from geo.imports.problems import ROW_LABELS
 from layers import palette as pal
 from layers._popup import fmt_date, fmt_precision, fmt_range, missing, number, table_html
 from layers._spec import LayerSpec, LegendEntry, Marker, Style
@@ -43,7 +44,6 @@ _IMPORT_ACTOR_RULES = (
 )
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _URL_TRAILING = ".,;:!?)]}"
-ROW_WORDS = {"acled": "row", "ucdp": "row", "geojson": "feature", "gpkg": "feature id"}
 ORIGIN_NAMES = {"acled": "ACLED export", "ucdp": "UCDP GED export", "geojson": "GeoJSON file",
                 "gpkg": "GeoPackage"}
 
@@ -136,7 +136,7 @@ def _popup(p: Mapping[str, Any]) -> str:
     origin = str(p.get("origin", ""))
     provenance = ORIGIN_NAMES.get(origin, origin)
     if not missing(p.get("row")):
-        provenance += f", {ROW_WORDS.get(origin, 'row')} {int(p['row'])}"
+        provenance += f", {ROW_LABELS.get(origin, 'row')} {int(p['row'])}"
     rows = [
         ("Date", f"{start} to {end}" if end and end != start else start),
         ("Date precision", p.get("date_precision")),

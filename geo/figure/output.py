@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from PIL import Image
 
 from geo.errors import ExportError as ExportError  # its home is geo.errors
 from geo.figure.canvas import agg_canvas
+from geo.io import replace_file
 
 FORMATS = ("png", "pdf", "svg", "tiff")
 RASTER_FORMATS = ("png", "tiff")
@@ -110,25 +109,11 @@ def check_writable(path: str | Path, *, key: str = "out") -> Path:
 
 
 def write_atomic(data: bytes, path: str | Path, *, key: str = "out") -> Path:
-    """Write ``data`` to ``path`` through a temporary file: readers see no file or a whole one."""
+    """Write ``data`` to ``path`` through a temporary file: readers see no file or a whole one
+    (``geo.io.replace_file``); a failure names the option or key ``key``."""
     path = check_writable(path, key=key)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        replace_file(path, data)
     except OSError as exc:
         raise ExportError(f"cannot write {str(path)!r}: {exc.strerror}", field=key, value=path) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a figure is meant to be shared
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ExportError(f"cannot write {str(path)!r}: {exc.strerror}", field=key, value=path) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return path

@@ -9,7 +9,6 @@ The time engine (static/atlas/engine.js) draws them from columns built from thes
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from geo.web.layers import style_json
 from layers._spec import LayerSpec
 from layers.imported import IMPORTED
 
@@ -67,10 +67,6 @@ def _days(values: pd.Series) -> np.ndarray:
     return out
 
 
-def _style_json(style: Any) -> dict[str, Any]:
-    return {k: v for k, v in dataclasses.asdict(style).items() if v is not None}
-
-
 def _styles(frame: pd.DataFrame, spec: LayerSpec,
             fields: Sequence[str]) -> tuple[np.ndarray, tuple[dict[str, Any], ...]]:
     """(style index per row, distinct styles): ``spec.style_of`` once per distinct field values."""
@@ -93,7 +89,7 @@ def _styles(frame: pd.DataFrame, spec: LayerSpec,
             rest, code = divmod(rest, size)
             value = values[code]
             props[name] = None if value is None or (isinstance(value, float) and np.isnan(value)) else value
-        text = json.dumps(_style_json(spec.style_of(props)), sort_keys=True)
+        text = json.dumps(style_json(spec.style_of(props)), sort_keys=True)
         per_key[j] = styles.setdefault(text, len(styles))
     return per_key[inverse.ravel()], tuple(json.loads(t) for t in styles)
 

@@ -52,7 +52,8 @@ def tile_layer(basemap: str, **options: Any) -> folium.TileLayer | None:
                             max_zoom=provider.get("max_zoom", 18), **options)
 
 
-def _style_json(style: Any, **extra: Any) -> dict[str, Any]:
+def style_json(style: Any, **extra: Any) -> dict[str, Any]:
+    """A Style as the browser reads it: its set fields, plus any extra."""
     out = {k: v for k, v in dataclasses.asdict(style).items() if v is not None}
     out.update(extra)
     return out
@@ -91,7 +92,7 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
     for row, (props, geom) in enumerate(zip(records, geoms, strict=True)):
         geometry = json.loads(shapely.to_geojson(geom))
         style = spec.style_of(props)
-        out: dict[str, Any] = {"_id": str(props.get("id", "")), "_s": _style_json(style)}
+        out: dict[str, Any] = {"_id": str(props.get("id", "")), "_s": style_json(style)}
         if spec.tooltip_of is not None:
             out["_t"] = spec.tooltip_of(props)
         if spec.popup_of is not None:
@@ -109,12 +110,12 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
         history = props.get(spec.history_field) if spec.history_field else None
         if isinstance(history, list) and any(e.get("status") == "closed" for e in history):
             look = spec.style_of({**props, WINDOW_STATUS: "closed"})  # drawn hollow while closed
-            closed[row] = _feature_json(geometry, {**out, "_s": _style_json(look)})
+            closed[row] = _feature_json(geometry, {**out, "_s": style_json(look)})
         radius = props.get("precision_m")
         if spec.precision_style is not None and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
             circles.append(_feature_json(geometry, {
                 "_id": f"{out['_id']}#precision", "_r": float(radius),
-                "_s": _style_json(spec.precision_style, interactive=False)}))
+                "_s": style_json(spec.precision_style, interactive=False)}))
         else:
             circles.append(None)
     return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels), closed)
