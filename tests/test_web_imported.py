@@ -17,8 +17,8 @@ import pytest
 from geo.assemble import in_window
 from geo.imports import import_events
 from geo.imports.layouts import ACLED_COLUMNS
-from geo.web import imported
 from geo.web.imported import prepare_imported
+from geo.web.layers import style_json
 from layers.imported import IMPORTED
 
 SUB_EVENTS = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
@@ -108,13 +108,13 @@ def test_window_mask_on_100k_rows(large):
 def test_styles_are_deduplicated_and_match_the_spec(large):
     prepared = prepare_imported(large)
     pairs = large[["kind", "actor"]].drop_duplicates().to_dict("records")
-    distinct = {json.dumps(imported._style_json(IMPORTED.style_of(p)), sort_keys=True) for p in pairs}
+    distinct = {json.dumps(style_json(IMPORTED.style_of(p)), sort_keys=True) for p in pairs}
     assert 1 < len(prepared.styles) == len(distinct) <= 45  # kinds x actor groups, not 100,000
     assert len({json.dumps(s, sort_keys=True) for s in prepared.styles}) == len(prepared.styles)
     sample = np.random.default_rng(6).choice(len(large), 300, replace=False)
     records = large.iloc[sample].drop(columns="geometry").to_dict("records")
     for i, props in zip(sample, records, strict=True):
-        assert prepared.styles[prepared.style_idx[i]] == imported._style_json(IMPORTED.style_of(props))
+        assert prepared.styles[prepared.style_idx[i]] == style_json(IMPORTED.style_of(props))
 
 
 def test_empty_import_and_empty_window(small):
