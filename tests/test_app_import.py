@@ -156,3 +156,10 @@ def test_the_upload_box_has_the_importers_limit():
     assert box.proto.max_upload_size_mb == MAX_UPLOAD_MB
     assert MAX_UPLOAD_MB * 1_000_000 == MAX_IMPORT_BYTES
     assert "50 MB (50,000,000 bytes)" in box.proto.help
+
+
+def test_a_link_never_names_the_sessions_import():
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
+    state = data(at)["state"]
+    assert "imported" in state["layers"]  # drawn on this session's map
+    assert "imported" not in state["urlLayers"]  # but not written into the address bar

@@ -1,5 +1,5 @@
-"""The explorer: the map element (map, timeline and playback in the browser) and what Python
-shows for the window the user settled on (count, table, downloads, URL).
+"""The explorer's map element (map, timeline and playback in the browser) and the session
+state it opens with and reports to; ui/panels.py shows what follows from the window.
 
 The element is a Streamlit Custom Components v2 element whose JavaScript is the project's
 own (static/atlas/explorer.js hosting the folium map document with static/atlas/engine.js).
@@ -94,7 +94,7 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
 
 def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layers: tuple[str, ...],
                 basemap: str, legend: str, imported: tuple[Any, dict[str, Any], str] | None,
-                key: str = "atlas") -> bool:
+                url_layers: tuple[str, ...] | None = None, key: str = "atlas") -> bool:
     """Mount the element; True if it reported a new window or view on this run."""
     data: dict[str, Any] = {
         "doc": doc,
@@ -102,6 +102,8 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
         "minHeight": MIN_MAP_HEIGHT + TIMELINE_HEIGHT,
         "config": config,
         "state": {**state.initial, "layers": list(layers), "basemap": basemap, "legend": legend,
+                  # the atlas's layers for the address bar (a session's import is not in a link)
+                  "urlLayers": list(layers if url_layers is None else url_layers),
                   "focus": state.focus,
                   "importedKey": imported[2] if imported else None},
     }

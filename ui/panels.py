@@ -60,7 +60,7 @@ def map_and_count(view: View) -> View:
         legend += imported_legend_html()
     shown = view.layers + (("imported",) if imported is not None else ())
     map_element(explorer_state(), doc=doc, config=config, layers=shown, basemap=view.basemap,
-                legend=legend, imported=columns)
+                legend=legend, imported=columns, url_layers=view.layers)
     return current_view()
 
 

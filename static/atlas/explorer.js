@@ -62,7 +62,7 @@ export default function (component) {
     engine.configure(config);
     return true;
   };
-  writeUrl({layers: data.state.layers.join(","), basemap: data.state.basemap}, false);
+  writeUrl({layers: data.state.urlLayers.join(","), basemap: data.state.basemap}, false);
   if (!deliver()) {
     const timer = setInterval(() => { if (deliver()) clearInterval(timer); }, 30);
   }
