@@ -115,8 +115,13 @@ def _popup(p: Mapping[str, Any]) -> str:
     return sections_html(f"{when_text(p)} — {p.get('place', '')}", p.get("summary"), rows, sections)
 
 
+def _line(p: Mapping[str, Any]) -> str:
+    """One line of plain text: when, what and where (the timeline's; escaped for the tooltip)."""
+    return f"{when_text(p)}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}"
+
+
 def _tooltip(p: Mapping[str, Any]) -> str:
-    return escape(f"{when_text(p)}: {str(p.get('kind', '')).replace('-', ' ')}, {p.get('place', '')}")
+    return escape(_line(p))
 
 
 def kind_and_actor_legend(kind_markers: Mapping[str, Marker], *, size: float = 11,
@@ -182,5 +187,5 @@ EVENTS = LayerSpec(
     z=60,
     precision_style=PRECISION_STYLE,
     timeline_group=lambda p: actor_group(p.get("actor")),
-    timeline_text=lambda p: f"{p.get('date')}: {p.get('kind', '')}, {p.get('place', '')}",
+    timeline_text=_line,
 )
