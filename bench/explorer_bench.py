@@ -101,14 +101,20 @@ def _fps(frame, start: str, end: str, speed: int, seconds: float = 3.0) -> float
     return stats["frames"] / stats["seconds"]
 
 
+def _first_visit(browser, url: str, ready: str, t_start: float) -> float:
+    """Seconds from starting the server to the first visitor's map drawn."""
+    first = browser.new_page(viewport={"width": 1400, "height": 1000})
+    first.goto(url)
+    map_frame(first, ready, timeout=90)
+    took = time.perf_counter() - t_start
+    first.context.close()
+    return took
+
+
 def measure_atlas(browser, export: Path) -> dict[str, float]:
     t_start = time.perf_counter()
     with streamlit_server() as url:
-        first = browser.new_page(viewport={"width": 1400, "height": 1000})
-        first.goto(url)
-        map_frame(first, READY, timeout=90)
-        t_first = time.perf_counter() - t_start
-        first.context.close()
+        t_first = _first_visit(browser, url, READY, t_start)
         load, sent = _loads(browser, url, READY)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
@@ -162,11 +168,7 @@ def _slider_moves(page, selector: str, n: int) -> list[float]:
 def measure_slider_app(browser, app: Path, root: Path, selector: str, moves: int) -> dict[str, float]:
     t_start = time.perf_counter()
     with streamlit_server(app=app, root=root) as url:
-        first = browser.new_page(viewport={"width": 1400, "height": 1000})
-        first.goto(url)
-        map_frame(first, selector, timeout=90)
-        t_first = time.perf_counter() - t_start
-        first.context.close()
+        t_first = _first_visit(browser, url, selector, t_start)
         load, sent = _loads(browser, url, selector)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)

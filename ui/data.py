@@ -19,9 +19,7 @@ from geo.figure import FigureSpec, figure_spec_bytes
 from geo.table import events_csv, events_geojson, events_table
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web import layers as web
-from geo.web.explorer import DATED_FILE, engine_config, map_document
-
-DATED_LAYERS = ("events", "crossings")
+from geo.web.explorer import DATED_FILE, DATED_LAYERS, engine_config, map_document
 
 
 @st.cache_resource(show_spinner=False)

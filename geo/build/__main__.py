@@ -45,9 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy)")
         path = web.write_symbols()
         print(f"wrote {path.relative_to(DATA_DIR.parent)} (the symbol table, for the browser)")
-        from geo.web.explorer import DATED_FILE, dated_json
+        from geo.web.explorer import DATED_FILE, DATED_LAYERS, dated_json
 
-        dated = {n: web.prepare_layer(n, shipped_layer(n)) for n in ("events", "crossings")}
+        dated = {n: web.prepare_layer(n, shipped_layer(n)) for n in DATED_LAYERS}
         path = web.WEB_DIR / f"{DATED_FILE}.json"
         path.write_text(dated_json(dated), encoding="utf-8")
         print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy of the dated layers)")

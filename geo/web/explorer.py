@@ -215,6 +215,8 @@ def town_labels(places: PreparedLayer, events: PreparedLayer | None) -> list[dic
 
 
 DATED_FILE = "dated"  # static/web/dated.json: the dated layers for the browser (make data)
+# The shipped layers a date window filters (those whose spec has a date field).
+DATED_LAYERS = tuple(name for name, spec in SPECS.items() if spec.date_field is not None)
 
 
 def dated_layers(layers_prepared: Mapping[str, PreparedLayer]) -> dict[str, Any]:
