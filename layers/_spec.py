@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from geo.timespan import TimeRule
+
 GeometryKind = Literal["point", "line", "polygon"]
 Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "pentagon",
                  "triangle-down", "dot"]
@@ -59,8 +61,10 @@ class LayerSpec:
         only colour, so maps stay readable in greyscale).
     legend
         The legend entries this layer contributes, in order.
-    date_field, end_field
-        The field that places a feature in time (None: always shown), and its optional end.
+    time
+        Which fields place a feature in time (``geo.timespan.TimeRule``: date, end,
+        precision, a lasting state, status history; None: always shown). Every door reads
+        it: the table, the figure, animations, imports and the browser's engine.
     interactive
         False: the layer is background, with no tooltip or popup and never in the way of a
         click (the context layer).
@@ -70,9 +74,8 @@ class LayerSpec:
     end_label, end_label_side
         A permanent label at the last vertex of each line (its text from the feature's
         properties), on that side of it (the border's length, below Gwadar Bay).
-    history_field
-        A dated status history (a list of {date, status}); while closed at the window's end a
-        feature is drawn in the look ``style_of`` gives with ``window_status`` "closed".
+    With a status history in ``time``, a feature closed at the window's end is drawn in the
+    look ``style_of`` gives with ``window_status`` "closed".
     timeline_group, timeline_text
         For a layer on the timeline: the stack a feature counts in (an actor group) and its
         one-line plain text there.
@@ -92,8 +95,7 @@ class LayerSpec:
     legend: tuple[LegendEntry, ...]
     tooltip_of: Callable[[Mapping[str, Any]], str]
     popup_of: Callable[[Mapping[str, Any]], str] | None = None
-    date_field: str | None = None
-    end_field: str | None = None
+    time: TimeRule | None = None
     label_field: str | None = None
     z: int = 0
     default_on: bool = True
@@ -102,7 +104,6 @@ class LayerSpec:
     precision_style: Style | None = None
     end_label: Callable[[Mapping[str, Any]], str] | None = None
     end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
-    history_field: str | None = None
     timeline_group: Callable[[Any], str] | None = None
     timeline_text: Callable[[Mapping[str, Any]], str] | None = None
     zoom_labels: bool = False

@@ -81,7 +81,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     for; if the laid-out map shows other ones (it is a little larger), the figure is
     composed again with the legend of what was drawn.
     """
-    frames = assemble(view.layers, view.start, view.end)
+    frames = assemble([SPECS[n] for n in view.layers], view.start, view.end)
     extent = view.extent or default_extent(frames)
     extra: tuple[LayerSpec, ...] = ()
     credit = None
@@ -284,7 +284,7 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
         artist.remove()
     view = info.view.with_(start=start, end=end)
     names = [n for n in st["dated_names"] if n != IMPORTED.name]
-    frames = assemble(tuple(names), start, end)
+    frames = assemble([SPECS[n] for n in names], start, end)
     extra: tuple[LayerSpec, ...] = ()
     shown = _in_window(view, st["imported"])
     if shown is not None and IMPORTED.name in st["dated_names"]:
@@ -329,7 +329,7 @@ def _legend_keep(names: tuple[str, ...], extra: tuple[LayerSpec, ...],
 
 def _dated(name: str) -> bool:
     spec = SPECS.get(name, IMPORTED if name == IMPORTED.name else None)
-    return spec is not None and spec.date_field is not None
+    return spec is not None and spec.time is not None
 
 
 def _points(drawn: dict[str, DrawnLayer], *, dated: bool) -> list[tuple[float, float, float]]:
@@ -474,7 +474,7 @@ def _in_window(view: View, imported: gpd.GeoDataFrame | None) -> gpd.GeoDataFram
     """The imported events in the view's date window; None when there are none."""
     if imported is None or imported.empty:
         return None
-    shown = window(IMPORTED.name, view.start, view.end, imported)
+    shown = window(IMPORTED, view.start, view.end, imported)
     return None if shown.empty else shown
 
 
