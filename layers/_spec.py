@@ -83,8 +83,23 @@ class LayerSpec:
         The ``label_field`` names are the map's place labels, shown as room allows by zoom,
         ranked by how many of the timeline's features lie near each.
     attribution
-        Where the layer's data come from, in a few words, for the app's credit line (None:
-        nothing to credit beyond its popups).
+        Where the layer's data come from, its credits separated by "; ", for the app's credit
+        line and a figure's source line (None: nothing to credit beyond its popups).
+    background
+        The layer is the map's background (the context): print draws it simplified, under
+        everything, and never lets it widen a figure's extent or crowd a corner; the locator
+        inset draws its countries, so a figure always credits it.
+    focus
+        The layer's extent is the region a figure frames by default (the two provinces).
+    line_obstacle
+        Print's labels keep off this layer's lines where they can.
+    print_labels
+        How print labels the layer's features: "event" (place and date, never left out),
+        "area" (names centred in each area) or "town" (names beside points, left out when
+        they do not fit); None: no labels.
+    cites_sources
+        Each feature cites its own dated sources, so the newest of them dates the atlas's
+        data (the citation's "sources to").
     """
 
     name: str
@@ -108,4 +123,9 @@ class LayerSpec:
     timeline_text: Callable[[Mapping[str, Any]], str] | None = None
     zoom_labels: bool = False
     attribution: str | None = None
+    background: bool = False
+    focus: bool = False
+    line_obstacle: bool = False
+    print_labels: Literal["event", "area", "town"] | None = None
+    cites_sources: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)

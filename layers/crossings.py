@@ -80,4 +80,5 @@ CROSSINGS = LayerSpec(
     time=TimeRule("opened", lasts=True, history_field="status_history"),
     label_field="name",
     z=35,
+    cites_sources=True,
 )

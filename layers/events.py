@@ -187,4 +187,6 @@ EVENTS = LayerSpec(
     precision_style=PRECISION_STYLE,
     timeline_group=lambda p: actor_group(p.get("actor")),
     timeline_text=_line,
+    print_labels="event",
+    cites_sources=True,
 )

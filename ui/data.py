@@ -50,7 +50,7 @@ def window_outputs(start: dt.date, end: dt.date) -> tuple[pd.DataFrame, bytes, b
     events = window(SPECS["events"], start, end, prepared_layers()[0]["events"].frame)
     table = events_table(events)
     table["id"] = events["id"].to_numpy()  # not shown: a picked row names its event
-    return table, events_csv(events), events_geojson(events)
+    return table, events_csv(events), events_geojson(events, SPECS["events"].name)
 
 
 @st.cache_resource(show_spinner=False)

@@ -359,9 +359,10 @@ def _border_measures(lon: np.ndarray, lat: np.ndarray,
                      border: LineString | None) -> tuple[np.ndarray, np.ndarray]:
     """(distance to the border in km, 'IRN'/'PAK'/None side) of each point."""
     if border is None:
+        from geo._schema import BORDER_LAYER
         from geo.assemble import shipped_layer  # loaded and validated once per process
 
-        border = shipped_layer("border").geometry.iloc[0]
+        border = shipped_layer(BORDER_LAYER).geometry.iloc[0]
     distance = distance_to_border_km(lon, lat, border)
     if not len(lon):
         return distance, np.array([], dtype=object)
