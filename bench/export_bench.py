@@ -28,6 +28,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from geo.assemble import assemble  # noqa: E402
 from geo.figure import figure_info, render_figure  # noqa: E402
 from geo.view import View  # noqa: E402
+from layers import SPECS  # noqa: E402
 
 RUNS = 7
 BUDGET_S = 1.5
@@ -37,7 +38,7 @@ MM = 1 / 25.4
 
 def naive(view: View, size_mm: tuple[float, float], fmt: str) -> bytes:
     """What a first attempt looks like: every layer's .plot() on one axes, saved as is."""
-    frames = assemble(view.layers, view.start, view.end)
+    frames = assemble([SPECS[n] for n in view.layers], view.start, view.end)
     fig = Figure(figsize=(size_mm[0] * MM, size_mm[1] * MM), dpi=300)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()

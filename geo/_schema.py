@@ -151,6 +151,8 @@ SCHEMAS: dict[str, LayerSchema] = {
 }
 
 LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+# The layer whose line is the Iran–Pakistan border: distances and sides are measured to it.
+BORDER_LAYER = "border"
 
 
 def check_layer_names(names: Iterable[str]) -> tuple[str, ...]:

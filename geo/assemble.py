@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import cache
 
 import pandas as pd
 
 import geopandas as gpd
 
-from geo._schema import LAYER_NAMES
 from geo.io import load_layer
+from geo.timespan import Timed, TimeRule, meets, spans
 
-# Which field places a feature in time, and its optional end (None: a state that lasts).
-# An event's end is its date_last (geo.timespan): the later of end_date and the end of its
-# time precision (a week, a month), computed by the build.
-TIME_FIELDS: dict[str, tuple[str, str | None]] = {
-    "events": ("date", "date_last"),
-    "crossings": ("opened", None),
-    "imported": ("date", "end_date"),  # a user's events (layers.imported), not a shipped layer
-}
-# The column ``window`` adds to crossings: their status on the window's last day.
+# The column ``window`` adds to a layer with a status history: its status on the window's
+# last day.
 WINDOW_STATUS = "window_status"
 _OPEN = ("opened", "reopened", "inaugurated")
 
@@ -35,31 +29,20 @@ def shipped_layer(name: str) -> gpd.GeoDataFrame:
     return _cached(name)
 
 
-def in_window(frame: gpd.GeoDataFrame, name: str, start: dt.date, end: dt.date) -> pd.Series:
-    """Which features of layer ``name`` the window [start, end] shows (both days included).
+def in_window(frame: gpd.GeoDataFrame, rule: TimeRule | None, start: dt.date, end: dt.date) -> pd.Series:
+    """Which features the window [start, end] shows (both days included), by the layer's
+    time rule (its spec's ``time``; None: an undated layer, always shown).
 
-    The one window rule: an event shows iff ``date <= end and date_last >= start`` (its
-    whole span, precision period included, meets the window; without date_last, its
-    end_date or date stands in). A crossing shows from its opening date (one with no known
-    date always shows); undated layers always show.
+    The one window rule (``geo.timespan.spans``): a feature shows iff its span meets the
+    window; an event's span is its precision period, to its end date when later; a
+    crossing's runs from its opening on (one with no known date always shows).
     """
-    if name not in TIME_FIELDS or frame.empty:
-        return pd.Series(True, index=frame.index)
-    date_field, end_field = TIME_FIELDS[name]
-    first = pd.to_datetime(frame[date_field])
-    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
-    if end_field is None:  # a state that begins (opening) and lasts
-        return first.isna() | (first <= hi)
-    last = first
-    for field in (end_field, "end_date"):  # a frame built without date_last falls back
-        if field in frame:
-            last = pd.to_datetime(frame[field]).fillna(last)
-            break
-    return (first <= hi) & (last >= lo)
+    first, last = spans(frame, rule)
+    return pd.Series(meets(first, last, start, end), index=frame.index)
 
 
 def crossing_status(history: object, day: dt.date) -> str | None:
-    """A crossing's status on ``day`` from its status_history: open, closed, approved or None.
+    """A feature's status (a crossing's) on ``day`` from its status_history: open, closed, approved or None.
 
     The latest opened/reopened/inaugurated or closed entry on or before ``day`` decides;
     before any of those, "approved" if an approval came first, else None (no dated status).
@@ -79,16 +62,20 @@ def crossing_status(history: object, day: dt.date) -> str | None:
     return state or ("approved" if approved else None)
 
 
-def window(name: str, start: dt.date, end: dt.date,
+def window(layer: Timed, start: dt.date, end: dt.date,
            frame: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """The features of layer ``name`` shown for the window (a new frame; the source is untouched)."""
-    frame = shipped_layer(name) if frame is None else frame
-    shown = frame[in_window(frame, name, start, end)]
-    if name == "crossings" and "status_history" in shown:
-        shown = shown.assign(**{WINDOW_STATUS: [crossing_status(h, end) for h in shown["status_history"]]})
+    """The features of ``layer`` (a spec: its name and time rule) shown for the window, its
+    shipped frame unless ``frame`` is given (a new frame; the source is untouched). A layer
+    with a status history gets each feature's status on the window's last day."""
+    frame = shipped_layer(layer.name) if frame is None else frame
+    rule = layer.time
+    shown = frame[in_window(frame, rule, start, end)]
+    history = rule.history_field if rule is not None else None
+    if history and history in shown:
+        shown = shown.assign(**{WINDOW_STATUS: [crossing_status(h, end) for h in shown[history]]})
     return shown
 
 
-def assemble(layers: tuple[str, ...], start: dt.date, end: dt.date) -> dict[str, gpd.GeoDataFrame]:
-    """{layer: features shown} for a view, in drawing order of ``LAYER_NAMES``."""
-    return {n: window(n, start, end) for n in LAYER_NAMES if n in layers}
+def assemble(layers: Iterable[Timed], start: dt.date, end: dt.date) -> dict[str, gpd.GeoDataFrame]:
+    """{layer name: features shown} for a view's layers (specs), in the order given."""
+    return {layer.name: window(layer, start, end) for layer in layers}

@@ -55,8 +55,9 @@ def events_csv(events: gpd.GeoDataFrame) -> bytes:
     return csv_bytes(frame)  # formula-like text neutralised (geo.safe_csv)
 
 
-def events_geojson(events: gpd.GeoDataFrame) -> bytes:
-    """GeoJSON FeatureCollection of the events, in the shipped file's format."""
+def events_geojson(events: gpd.GeoDataFrame, name: str) -> bytes:
+    """GeoJSON FeatureCollection of the events, in the shipped file's format, named ``name``
+    (their layer's)."""
     feats = []
     for row in events.to_dict("records"):
         geom = row.pop("geometry")
@@ -69,7 +70,7 @@ def events_geojson(events: gpd.GeoDataFrame) -> bytes:
             else:
                 props[key] = value
         feats.append(feature(geom, props))
-    return dumps_collection("events", feats).encode("utf-8")
+    return dumps_collection(name, feats).encode("utf-8")
 
 
 def imported_table(events: gpd.GeoDataFrame) -> pd.DataFrame:

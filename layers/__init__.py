@@ -28,11 +28,22 @@ assert set(SPECS) == set(LAYER_NAMES), "every data layer needs a spec"
 
 
 def credits(specs: Iterable[LayerSpec] | None = None) -> str:
-    """Where the layers' data come from, each source once, the top layer's first."""
+    """Where the layers' data come from, each credit once, the top layer's first."""
     specs = list(SPECS.values() if specs is None else specs)
-    seen = dict.fromkeys(s.attribution for s in reversed(specs) if s.attribution)
+    seen = dict.fromkeys(part for s in reversed(specs) if s.attribution
+                         for part in s.attribution.split("; "))
     return "; ".join(seen)
 
 
+def background() -> LayerSpec:
+    """The map's background layer (``LayerSpec.background``: the context)."""
+    return next(s for s in SPECS.values() if s.background)
 
-__all__ = ["SPECS", "LayerSpec", "LegendEntry", "Style", "credits"]
+
+def timeline_layers() -> list[LayerSpec]:
+    """The layers on the timeline (those with a ``timeline_group``), bottom to top."""
+    return [s for s in SPECS.values() if s.timeline_group is not None]
+
+
+
+__all__ = ["SPECS", "LayerSpec", "LegendEntry", "Style", "background", "credits", "timeline_layers"]

@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from geo.timespan import TimeRule
+
 GeometryKind = Literal["point", "line", "polygon"]
 Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "pentagon",
                  "triangle-down", "dot"]
@@ -59,8 +61,10 @@ class LayerSpec:
         only colour, so maps stay readable in greyscale).
     legend
         The legend entries this layer contributes, in order.
-    date_field, end_field
-        The field that places a feature in time (None: always shown), and its optional end.
+    time
+        Which fields place a feature in time (``geo.timespan.TimeRule``: date, end,
+        precision, a lasting state, status history; None: always shown). Every door reads
+        it: the table, the figure, animations, imports and the browser's engine.
     interactive
         False: the layer is background, with no tooltip or popup and never in the way of a
         click (the context layer).
@@ -70,9 +74,8 @@ class LayerSpec:
     end_label, end_label_side
         A permanent label at the last vertex of each line (its text from the feature's
         properties), on that side of it (the border's length, below Gwadar Bay).
-    history_field
-        A dated status history (a list of {date, status}); while closed at the window's end a
-        feature is drawn in the look ``style_of`` gives with ``window_status`` "closed".
+    With a status history in ``time``, a feature closed at the window's end is drawn in the
+    look ``style_of`` gives with ``window_status`` "closed".
     timeline_group, timeline_text
         For a layer on the timeline: the stack a feature counts in (an actor group) and its
         one-line plain text there.
@@ -80,8 +83,23 @@ class LayerSpec:
         The ``label_field`` names are the map's place labels, shown as room allows by zoom,
         ranked by how many of the timeline's features lie near each.
     attribution
-        Where the layer's data come from, in a few words, for the app's credit line (None:
-        nothing to credit beyond its popups).
+        Where the layer's data come from, its credits separated by "; ", for the app's credit
+        line and a figure's source line (None: nothing to credit beyond its popups).
+    background
+        The layer is the map's background (the context): print draws it simplified, under
+        everything, and never lets it widen a figure's extent or crowd a corner; the locator
+        inset draws its countries, so a figure always credits it.
+    focus
+        The layer's extent is the region a figure frames by default (the two provinces).
+    line_obstacle
+        Print's labels keep off this layer's lines where they can.
+    print_labels
+        How print labels the layer's features: "event" (place and date, never left out),
+        "area" (names centred in each area) or "town" (names beside points, left out when
+        they do not fit); None: no labels.
+    cites_sources
+        Each feature cites its own dated sources, so the newest of them dates the atlas's
+        data (the citation's "sources to").
     """
 
     name: str
@@ -92,8 +110,7 @@ class LayerSpec:
     legend: tuple[LegendEntry, ...]
     tooltip_of: Callable[[Mapping[str, Any]], str]
     popup_of: Callable[[Mapping[str, Any]], str] | None = None
-    date_field: str | None = None
-    end_field: str | None = None
+    time: TimeRule | None = None
     label_field: str | None = None
     z: int = 0
     default_on: bool = True
@@ -102,9 +119,13 @@ class LayerSpec:
     precision_style: Style | None = None
     end_label: Callable[[Mapping[str, Any]], str] | None = None
     end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
-    history_field: str | None = None
     timeline_group: Callable[[Any], str] | None = None
     timeline_text: Callable[[Mapping[str, Any]], str] | None = None
     zoom_labels: bool = False
     attribution: str | None = None
+    background: bool = False
+    focus: bool = False
+    line_obstacle: bool = False
+    print_labels: Literal["event", "area", "town"] | None = None
+    cites_sources: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -47,4 +47,5 @@ BORDER = LayerSpec(
     end_label=border_label,  # below the Gwadar Bay end, over open sea
     end_label_side="bottom",
     attribution="© OpenStreetMap contributors (ODbL)",
+    line_obstacle=True,
 )

@@ -33,4 +33,5 @@ CONTEXT = LayerSpec(
     web_simplify_deg=0.01,
     interactive=False,
     attribution="Natural Earth",
+    background=True,
 )

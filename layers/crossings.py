@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from geo.timespan import TimeRule
 from layers import palette as pal
 from layers._popup import fmt_date, fmt_precision, sources_html, table_html
 from layers._spec import LayerSpec, LegendEntry, Style
@@ -76,8 +77,8 @@ CROSSINGS = LayerSpec(
     ),
     tooltip_of=lambda p: escape(str(p.get("name", ""))),
     popup_of=_popup,
-    date_field="opened",
+    time=TimeRule("opened", lasts=True, history_field="status_history"),
     label_field="name",
     z=35,
-    history_field="status_history",
+    cites_sources=True,
 )

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from geo._validate import parse_date
-from geo.timespan import DEFAULT_PRECISION, describe_when
+from geo.timespan import DEFAULT_PRECISION, TimeRule, describe_when
 from layers import palette as pal
 from layers._popup import (
     fmt_date,
@@ -181,11 +181,12 @@ EVENTS = LayerSpec(
     + (LegendEntry("Location precision", PRECISION_STYLE, "polygon", shows=_has_precision),),
     tooltip_of=_tooltip,
     popup_of=_popup,
-    date_field="date",
-    end_field="end_date",
+    time=TimeRule("date", end_field="end_date", precision_field="time_precision"),
     label_field="place",
     z=60,
     precision_style=PRECISION_STYLE,
     timeline_group=lambda p: actor_group(p.get("actor")),
     timeline_text=_line,
+    print_labels="event",
+    cites_sources=True,
 )

@@ -20,6 +20,7 @@ from html import escape
 from typing import Any
 
 from geo.imports.problems import ROW_LABELS
+from geo.timespan import TimeRule
 from layers import palette as pal
 from layers._popup import fmt_date, fmt_precision, fmt_range, missing, number, table_html
 from layers._spec import LayerSpec, LegendEntry, Marker, Style
@@ -172,8 +173,8 @@ IMPORTED = LayerSpec(
     legend=imported_legend(),
     tooltip_of=_tooltip,
     popup_of=_popup,
-    date_field="date",
-    end_field="end_date",
+    # The importer codes each source's time precision into time_precision (geo.imports.layouts).
+    time=TimeRule("date", end_field="end_date", precision_field="time_precision"),
     label_field=None,
     z=55,  # under the curated events (60), so those stay on top
     # style_fields: what _style reads, so a renderer may style each distinct pair once.

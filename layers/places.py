@@ -40,4 +40,5 @@ PLACES = LayerSpec(
     z=30,
     zoom_labels=True,
     attribution="GeoNames (CC BY 4.0)",
+    print_labels="town",
 )

@@ -50,5 +50,8 @@ PROVINCES = LayerSpec(
     label_field="name_en",
     z=10,
     web_simplify_deg=0.002,
-    attribution="Natural Earth",
+    # Natural Earth's provinces, cut along OpenStreetMap's border (data/README.md)
+    attribution="Natural Earth; © OpenStreetMap contributors (ODbL)",
+    focus=True,
+    print_labels="area",
 )

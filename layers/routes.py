@@ -43,4 +43,6 @@ ROUTES = LayerSpec(
     tooltip_of=lambda p: escape(str(p.get("name", ""))),
     popup_of=_popup,
     z=20,
+    line_obstacle=True,
+    cites_sources=True,
 )

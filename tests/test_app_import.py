@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.assemble import window
 from geo.view import PRESETS
+from layers import SPECS
 from tests._element import arrow_blobs, data, report
 from tests._markdown import only_escaped, shown
 from tests.test_import import acled_row, to_csv
@@ -102,7 +103,7 @@ def test_an_unreadable_file_gives_one_error_and_the_app_keeps_running():
     assert len(errors) == 1 and "broken.csv" in errors[0]
     assert not at.exception
     assert _imported_table(at) is None
-    crisis_week = len(window("events", *PRESETS["crisis-week"]))
+    crisis_week = len(window(SPECS["events"], *PRESETS["crisis-week"]))
     assert any(h.value.startswith("Events in the window") and h.value.endswith(f"({crisis_week})")
                for h in at.subheader)  # the atlas is unharmed
 

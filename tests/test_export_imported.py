@@ -183,8 +183,8 @@ def test_an_import_with_nothing_in_the_window_leaves_the_figure_as_it_was(import
 def test_an_event_spanning_days_shows_in_any_window_it_overlaps():
     ten_days = ucdp_row(date_start="2024-01-10 00:00:00.000", date_end="2024-01-20 00:00:00.000")
     frame = import_events(to_csv([ten_days]), filename="ged.csv").events
-    assert in_window(frame, "imported", dt.date(2024, 1, 15), dt.date(2024, 1, 16)).all()
-    assert not in_window(frame, "imported", dt.date(2024, 1, 21), dt.date(2024, 1, 31)).any()
+    assert in_window(frame, IMPORTED.time, dt.date(2024, 1, 15), dt.date(2024, 1, 16)).all()
+    assert not in_window(frame, IMPORTED.time, dt.date(2024, 1, 21), dt.date(2024, 1, 31)).any()
 
 
 # -- the command line ------------------------------------------------------------------------

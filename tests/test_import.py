@@ -729,9 +729,9 @@ def test_imported_events_filter_by_the_date_window_on_the_map_and_in_figures():
     ev = import_events(to_csv(rows)).events
     january = (dt.date(2024, 1, 1), dt.date(2024, 1, 31))
     assert prepare_imported(ev).mask(*january).tolist() == [True, False, True]  # the map
-    drawn = window(IMPORTED.name, *january, ev)  # what a figure draws (geo.figure.compose)
+    drawn = window(IMPORTED, *january, ev)  # what a figure draws (geo.figure.compose)
     assert sorted(drawn["date"].dt.date) == [dt.date(2024, 1, 16), dt.date(2024, 1, 31)]
-    assert window(IMPORTED.name, dt.date(2024, 2, 1), dt.date(2024, 2, 2), ev).empty
+    assert window(IMPORTED, dt.date(2024, 2, 1), dt.date(2024, 2, 2), ev).empty
 
 
 # -- distance to the border: repeated places measured once, same figures -------------------

@@ -68,11 +68,14 @@ def _events(rows):
 
 def test_the_one_window_rule_spans_the_precision_period():
     ev = _events([
-        {"id": "month", "date": "2013-05-01", "end_date": None, "date_last": "2013-05-31"},
-        {"id": "week", "date": "2024-01-15", "end_date": None, "date_last": "2024-01-21"},
-        {"id": "day", "date": "2024-01-16", "end_date": None, "date_last": "2024-01-16"},
+        {"id": "month", "date": "2013-05-01", "end_date": None, "time_precision": "month",
+         "date_last": "2013-05-31"},
+        {"id": "week", "date": "2024-01-15", "end_date": None, "time_precision": "week",
+         "date_last": "2024-01-21"},
+        {"id": "day", "date": "2024-01-16", "end_date": None, "time_precision": "day",
+         "date_last": "2024-01-16"},
     ])
-    shown = lambda a, b: set(ev[in_window(ev, "events", a, b)]["id"])  # noqa: E731
+    shown = lambda a, b: set(ev[in_window(ev, SPECS["events"].time, a, b)]["id"])  # noqa: E731
     assert shown(D(2013, 5, 20), D(2013, 5, 20)) == {"month"}  # a day inside the month
     assert shown(D(2013, 6, 1), D(2013, 6, 30)) == set()
     assert shown(D(2024, 1, 20), D(2024, 1, 25)) == {"week"}  # the week's end overlaps
@@ -85,7 +88,7 @@ def test_shipped_window_is_date_le_end_and_date_last_ge_start(layers):
     for a, b in [(D(2012, 10, 15), D(2012, 10, 15)), (D(2020, 8, 31), D(2020, 9, 2)),
                  (D(2024, 1, 15), D(2024, 1, 22))]:
         expected = set(ev[(ev["date"].dt.date <= b) & (ev["date_last"].dt.date >= a)]["id"])
-        assert set(window("events", a, b)["id"]) == expected
+        assert set(window(SPECS["events"], a, b)["id"]) == expected
 
 
 # -- crossings --------------------------------------------------------------------------------
@@ -128,13 +131,13 @@ def test_shipped_crossings_carry_a_sourced_history(layers):
 
 
 def test_a_crossing_closed_at_the_windows_end_is_hollow():
-    shown = window("crossings", D(2025, 1, 1), D(2025, 7, 1)).set_index("id")
+    shown = window(SPECS["crossings"], D(2025, 1, 1), D(2025, 7, 1)).set_index("id")
     assert shown.loc["gabd-rimdan", WINDOW_STATUS] == "closed"
     assert pd.isna(shown.loc["taftan-mirjaveh", WINDOW_STATUS])
     style = SPECS["crossings"].style_of
     assert style(shown.loc["gabd-rimdan"].to_dict()).fill_opacity == 0
     assert style(shown.loc["taftan-mirjaveh"].to_dict()).fill_opacity == 1
-    earlier = window("crossings", D(2024, 1, 1), D(2024, 7, 1)).set_index("id")
+    earlier = window(SPECS["crossings"], D(2024, 1, 1), D(2024, 7, 1)).set_index("id")
     assert earlier.loc["gabd-rimdan", WINDOW_STATUS] == "open"
 
 

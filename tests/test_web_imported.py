@@ -19,6 +19,7 @@ from geo.imports import import_events
 from geo.imports.layouts import ACLED_COLUMNS
 from geo.web.imported import prepare_imported
 from geo.web.layers import style_json
+from layers import SPECS
 from layers.imported import IMPORTED
 
 SUB_EVENTS = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
@@ -80,9 +81,17 @@ def large(tmp_path_factory):
 
 
 def pandas_window(frame: pd.DataFrame, start: dt.date, end: dt.date) -> np.ndarray:
-    """An independent filter: an event shows if [date, end_date or date] meets [start, end]."""
-    first = frame["date"].dt.normalize()
-    last = frame["end_date"].fillna(frame["date"]).dt.normalize()
+    """An independent filter: an event shows if its period meets [start, end]: the day, the
+    seven days around a week-precision ACLED date (coded mid-week), the calendar month of a
+    month-precision one; to its end_date when that is later."""
+    date = frame["date"].dt.normalize()
+    mid_week = frame["time_precision"] == "mid-week"
+    month = frame["time_precision"] == "month"
+    three = pd.Timedelta(days=3)
+    first = date.where(~mid_week, date - three).where(~month, date.dt.to_period("M").dt.start_time)
+    last = date.where(~mid_week, date + three).where(
+        ~month, date.dt.to_period("M").dt.end_time.dt.normalize())
+    last = np.maximum(last, frame["end_date"].fillna(last).dt.normalize())
     return ((first <= pd.Timestamp(end)) & (last >= pd.Timestamp(start))).to_numpy()
 
 
@@ -96,7 +105,7 @@ def test_window_mask_matches_pandas(small, start, end):
     prepared = prepare_imported(small)
     expected = pandas_window(small, start, end)
     assert np.array_equal(prepared.mask(start, end), expected)
-    assert np.array_equal(expected, in_window(small, "events", start, end).to_numpy())
+    assert np.array_equal(expected, in_window(small, SPECS["events"].time, start, end).to_numpy())
 
 
 def test_window_mask_on_100k_rows(large):

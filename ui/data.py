@@ -20,6 +20,7 @@ from geo.table import events_csv, events_geojson, events_table
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web import layers as web
 from geo.web.explorer import DATED_FILE, DATED_LAYERS, engine_config, map_document
+from layers import SPECS
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,10 +47,10 @@ def event_dates() -> dict[str, dt.date]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def window_outputs(start: dt.date, end: dt.date) -> tuple[pd.DataFrame, bytes, bytes]:
     """Table, CSV and GeoJSON of the events in a window (the same for every user)."""
-    events = window("events", start, end, prepared_layers()[0]["events"].frame)
+    events = window(SPECS["events"], start, end, prepared_layers()[0]["events"].frame)
     table = events_table(events)
     table["id"] = events["id"].to_numpy()  # not shown: a picked row names its event
-    return table, events_csv(events), events_geojson(events)
+    return table, events_csv(events), events_geojson(events, SPECS["events"].name)
 
 
 @st.cache_resource(show_spinner=False)

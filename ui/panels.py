@@ -14,6 +14,7 @@ from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
 from geo.web import layers as web
 from geo.web.explorer import imported_legend_html, presets
 from layers import SPECS, credits
+from layers.imported import IMPORTED
 from ui.data import explorer_page, figure_file, html_file, prepared_layers, window_outputs
 from ui.explorer import ask_focus, map_element
 from ui.importing import import_panel
@@ -118,7 +119,7 @@ def imported_section(view: View) -> None:
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", lambda: events_csv(shown), file_name=f"{stem}.csv",
                        mime="text/csv", width="stretch", key="imported_csv")
-    c2.download_button("Download GeoJSON", lambda: events_geojson(shown), file_name=f"{stem}.geojson",
+    c2.download_button("Download GeoJSON", lambda: events_geojson(shown, IMPORTED.name), file_name=f"{stem}.geojson",
                        mime="application/geo+json", width="stretch", key="imported_geojson")
 
 

@@ -40,7 +40,7 @@ from geo.figure.output import ExportError
 from geo.figure.spec import MM, FigureInfo, FigureSpec, check_pixels
 from geo.figure.style import paint
 from geo.view import View
-from layers import SPECS, LayerSpec
+from layers import SPECS, LayerSpec, background, timeline_layers
 from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES
 
@@ -81,7 +81,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     for; if the laid-out map shows other ones (it is a little larger), the figure is
     composed again with the legend of what was drawn.
     """
-    frames = assemble(view.layers, view.start, view.end)
+    frames = assemble([SPECS[n] for n in view.layers], view.start, view.end)
     extent = view.extent or default_extent(frames)
     extra: tuple[LayerSpec, ...] = ()
     credit = None
@@ -111,7 +111,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     # known only after layout, so the line is measured with the events inside the extent,
     # then rewritten and hung from the same top (a longer last version eats into the margin).
     source = furniture.add_text_block(fig, "", x=0, y=0, fontsize=FONT["source"], va="top")
-    events_near = _inside(frames.get("events"), extent)
+    events_near = _inside(_timeline_frame(frames), extent)
     source.set_text(_wrapped_source(view, _publishers(events_near), credit, width, source,
                                     renderer))
     source_h = _size_mm(source, renderer)[1]
@@ -155,16 +155,16 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
         legend.set_bbox_to_anchor(anchor, transform=fig.transFigure)
     if title is not None:
         title.set_position(frac(MARGIN, height - MARGIN))
-    drawn_events = drawn.get("events")
-    source.set_text(_wrapped_source(view, _publishers(drawn_events.frame if drawn_events else None), credit,
+    drawn_events = _timeline_frame({n: d.frame for n, d in drawn.items()})
+    source.set_text(_wrapped_source(view, _publishers(drawn_events), credit,
                                     width, source, renderer))
     source.set_position(frac(MARGIN, MARGIN + source_h))
 
     obstacles = [a.get_window_extent(renderer) for a in (*bar.artists, *arrow, stamp)]
     obstacles.append(inset.get_window_extent(renderer))
     static_obstacles = obstacles + labels.point_boxes(ax, _points(drawn, dated=False))
-    lines = labels.display_lines(ax, [g for name in LINE_LAYERS if name in drawn
-                                      for g in drawn[name].frame.geometry])
+    lines = labels.display_lines(ax, [g for name, d in drawn.items()  # labels keep off these
+                                      if _spec(name).line_obstacle for g in d.frame.geometry])
     # Events first (never left out), then province and town names around them.
     events = labels.place_labels(ax, _event_candidates(view, drawn), [
         *static_obstacles, *labels.point_boxes(ax, _points(drawn, dated=True))], renderer,
@@ -175,7 +175,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
         lines=lines)
     dated_names = [n for n in drawn if _dated(n)]
     state = {"static_obstacles": static_obstacles, "lines": lines, "others": others.texts,
-             "tolerance_m": tolerance_m, "clip_box": clip_box, "imported": imported,
+             "tolerance_m": tolerance_m, "clip_box": clip_box, "import_frame": imported,
              "extra": extra, "dated_names": dated_names}
     placed = events.texts + others.texts
     if keep is not None and _tries > 1:
@@ -249,8 +249,8 @@ def _set_up_map_axes(ax: Axes, box: Box, view: View, spec: FigureSpec) -> None:
     for spine in ax.spines.values():
         spine.set_linewidth(0.6)
         spine.set_zorder(25)
-    shows_context = "context" in view.layers
-    ax.set_facecolor(paint(pal.SEA, greyscale=spec.greyscale) if shows_context else "white")
+    shows_background = background().name in view.layers
+    ax.set_facecolor(paint(pal.SEA, greyscale=spec.greyscale) if shows_background else "white")
 
 
 def _draw_layers(ax: Axes, names: tuple[str, ...], extra: tuple[LayerSpec, ...],
@@ -284,9 +284,9 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
         artist.remove()
     view = info.view.with_(start=start, end=end)
     names = [n for n in st["dated_names"] if n != IMPORTED.name]
-    frames = assemble(tuple(names), start, end)
+    frames = assemble([SPECS[n] for n in names], start, end)
     extra: tuple[LayerSpec, ...] = ()
-    shown = _in_window(view, st["imported"])
+    shown = _in_window(view, st["import_frame"])
     if shown is not None and IMPORTED.name in st["dated_names"]:
         frames[IMPORTED.name] = shown
         extra = tuple(st["extra"])
@@ -318,9 +318,6 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
     return info.dated
 
 
-LINE_LAYERS = ("border", "routes")  # labels keep off these lines where they can
-
-
 def _legend_keep(names: tuple[str, ...], extra: tuple[LayerSpec, ...],
                  frames: dict[str, Any]) -> dict[str, frozenset[int]]:
     """The legend entries, by layer, that stand for a feature of ``frames``."""
@@ -329,7 +326,7 @@ def _legend_keep(names: tuple[str, ...], extra: tuple[LayerSpec, ...],
 
 def _dated(name: str) -> bool:
     spec = SPECS.get(name, IMPORTED if name == IMPORTED.name else None)
-    return spec is not None and spec.date_field is not None
+    return spec is not None and spec.time is not None
 
 
 def _points(drawn: dict[str, DrawnLayer], *, dated: bool) -> list[tuple[float, float, float]]:
@@ -408,13 +405,13 @@ def _emptiest_corner(drawn: dict[str, DrawnLayer], box: Box, size: tuple[float, 
         rect = shapely.box(cx, cy, cx + w, cy + h)
         near = rect.buffer(margin, join_style="mitre")
         for name, layer in drawn.items():
-            if layer.frame.empty or name == "context":
+            if layer.frame.empty or _spec(name).background:
                 continue
             geoms = layer.frame.geometry.values
             if layer.points:
                 cost[corner] += 10.0 * float(shapely.intersects(geoms, rect).sum())
                 cost[corner] += 5.0 * float(shapely.intersects(geoms, near).sum())
-            elif name == "provinces":
+            elif _spec(name).geometry == "polygon":
                 cost[corner] += 3.0 * float(shapely.area(shapely.intersection(geoms, rect)).sum()) / rect.area
             else:
                 cost[corner] += 2.0 * float(shapely.length(shapely.intersection(geoms, rect)).sum()) / w
@@ -442,18 +439,32 @@ def _legend_below(fig: Figure, groups: list, renderer: Any,
 
 
 def _event_candidates(view: View, drawn: dict[str, DrawnLayer]) -> list[labels.Label]:
-    if "events" not in drawn:
-        return []
-    return labels.event_labels(drawn["events"], with_year=view.start.year != view.end.year)
+    """Labels never left out: of the layers whose spec's ``print_labels`` is "event"."""
+    return [label for name, d in drawn.items() if _spec(name).print_labels == "event"
+            for label in labels.event_labels(d, with_year=view.start.year != view.end.year)]
 
 
 def _label_candidates(spec: FigureSpec, drawn: dict[str, DrawnLayer], box: Box) -> list[labels.Label]:
+    """Area names, then town names (``print_labels``), each layer's in drawing order."""
     out: list[labels.Label] = []
-    if "provinces" in drawn:
-        out += labels.area_labels(drawn["provinces"], box, lang=spec.label_lang, color="#4d4d4d")
-    if "places" in drawn:
-        out += labels.town_labels(drawn["places"], lang=spec.label_lang)
+    for name, d in drawn.items():
+        if _spec(name).print_labels == "area":
+            out += labels.area_labels(d, box, lang=spec.label_lang, color="#4d4d4d")
+    for name, d in drawn.items():
+        if _spec(name).print_labels == "town":
+            out += labels.town_labels(d, lang=spec.label_lang)
     return out
+
+
+def _spec(name: str) -> LayerSpec:
+    """The spec of a drawn layer: a shipped one's, or the import's."""
+    return SPECS.get(name, IMPORTED)
+
+
+def _timeline_frame(frames: dict[str, Any]) -> Any:
+    """The frame of the layer on the timeline (the atlas's events), whose publishers the
+    source line names; None when it is not shown."""
+    return next((frames[s.name] for s in timeline_layers() if s.name in frames), None)
 
 
 def _wrapped_source(view: View, publishers: list[str], imported: str | None, width: float,
@@ -474,7 +485,7 @@ def _in_window(view: View, imported: gpd.GeoDataFrame | None) -> gpd.GeoDataFram
     """The imported events in the view's date window; None when there are none."""
     if imported is None or imported.empty:
         return None
-    shown = window(IMPORTED.name, view.start, view.end, imported)
+    shown = window(IMPORTED, view.start, view.end, imported)
     return None if shown.empty else shown
 
 

@@ -24,9 +24,8 @@ from pyproj import CRS, Geod, Transformer
 
 from geo.assemble import shipped_layer
 from geo.figure.style import line_kwargs, marker_kwargs, marker_size_pt, patch_kwargs
-from layers import SPECS, LayerSpec, Style
+from layers import SPECS, LayerSpec, Style, background
 from layers import palette as pal
-from layers.events import PRECISION_STYLE
 
 GEOD = Geod(ellps="WGS84")
 
@@ -69,13 +68,16 @@ def _crs(proj: str) -> CRS:
 
 
 def default_extent(frames: dict[str, gpd.GeoDataFrame]) -> Box:
-    """Lon/lat box of the two provinces, grown to hold the shown features near them."""
-    px0, py0, px1, py1 = shipped_layer("provinces").total_bounds
+    """Lon/lat box of the focus layers (the two provinces), grown to hold the shown features
+    near them (never the background's)."""
+    focus_bounds = np.array([shipped_layer(s.name).total_bounds for s in SPECS.values() if s.focus])
+    px0, py0 = focus_bounds[:, 0].min(), focus_bounds[:, 1].min()
+    px1, py1 = focus_bounds[:, 2].max(), focus_bounds[:, 3].max()
     focus = shapely.box(px0 - FOCUS_MARGIN_DEG, py0 - FOCUS_MARGIN_DEG,
                         px1 + FOCUS_MARGIN_DEG, py1 + FOCUS_MARGIN_DEG)
     bounds = [(px0, py0, px1, py1)]
     for name, frame in frames.items():
-        if name == "context" or frame.empty:
+        if _is_background(name) or frame.empty:
             continue
         near = frame.geometry.intersection(focus)
         near = near[~near.is_empty]
@@ -86,6 +88,11 @@ def default_extent(frames: dict[str, gpd.GeoDataFrame]) -> Box:
     x1, y1 = b[:, 2].max(), b[:, 3].max()
     dx, dy = (x1 - x0) * EXTENT_PAD, (y1 - y0) * EXTENT_PAD
     return (float(x0 - dx), float(y0 - dy), float(x1 + dx), float(y1 + dy))
+
+
+def _is_background(name: str) -> bool:
+    spec = SPECS.get(name)
+    return spec is not None and spec.background
 
 
 def lonlat_to_map(crs: CRS) -> Transformer:
@@ -140,7 +147,7 @@ def print_context(crs: CRS, tolerance_m: float) -> gpd.GeoSeries:
 
 @lru_cache(maxsize=16)
 def _print_context(srs: str, tolerance_m: float) -> gpd.GeoSeries:
-    geoms = _projected("context", srs).geometry
+    geoms = _projected(background().name, srs).geometry
     return gpd.GeoSeries(shapely.simplify(geoms.values, tolerance_m, preserve_topology=True),
                          index=geoms.index, crs=geoms.crs)
 
@@ -317,7 +324,7 @@ def layer_geometry(spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: CRS,
     A shipped layer's comes from the projected cache; a layer that is not shipped (an
     import) is projected as given.
     """
-    if spec.name == "context":
+    if spec.background:
         return print_context(crs, round(tolerance_m, -1) or 10.0).loc[lonlat.index]
     if spec.name in SPECS:
         return projected_layer(spec.name, crs).geometry.loc[lonlat.index]
@@ -338,9 +345,9 @@ def draw_layer(ax: Axes, spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: CRS,
         inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
         keep = np.flatnonzero(inside)
         shown = attrs.iloc[keep]
-        if spec.name == "events" and "precision_m" in shown:
+        if spec.precision_style is not None and "precision_m" in shown:
             circles = precision_circles(lonlat.iloc[keep], crs)
-            coll = draw_polygons(ax, circles, [PRECISION_STYLE] * len(circles),
+            coll = draw_polygons(ax, circles, [spec.precision_style] * len(circles),
                                  greyscale=greyscale, zorder=zorder - 0.05)
             artists += [coll] if coll is not None else []
         codes, styles = feature_styles(spec, shown)  # only the points drawn

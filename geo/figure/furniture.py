@@ -50,7 +50,7 @@ from geo.figure.drawn import (
 )
 from geo.figure.style import add_halo, line_kwargs, marker_kwargs, paint, patch_kwargs
 from geo.figure.typeface import family_for
-from layers import SPECS, LayerSpec, LegendEntry, Style
+from layers import SPECS, LayerSpec, LegendEntry, Style, background
 from layers import palette as pal
 
 # Lengths a scale bar may have, in km: round numbers a reader halves in their head.
@@ -61,14 +61,6 @@ INSET_NAMES = {"IRN": "Iran", "PAK": "Pakistan", "AFG": "Afghanistan"}
 INSET_NAMES_MIN_MM = 28.0
 TEXT_GREY = "#333333"
 
-# The base data behind each layer, credited whenever the layer is drawn. The events,
-# routes and crossings cite their own sources feature by feature (see ``source_line``).
-ATTRIBUTION = {
-    "context": "Natural Earth",
-    "provinces": "Natural Earth; © OpenStreetMap contributors (ODbL)",
-    "border": "© OpenStreetMap contributors (ODbL)",
-    "places": "GeoNames (CC BY 4.0)",
-}
 DISCLAIMER = ("Boundaries and names are shown as drawn in the source data; they are approximate "
               "and imply no position on, or endorsement of, any boundary or claim.")
 
@@ -304,7 +296,7 @@ def _crossing(u: np.ndarray, v: np.ndarray, v_at: float) -> float | None:
 
 @lru_cache(maxsize=8)
 def _inset_countries(srs: str, tolerance_m: float) -> gpd.GeoDataFrame:
-    ctx = projected_layer("context", CRS.from_user_input(srs))
+    ctx = projected_layer(background().name, CRS.from_user_input(srs))
     countries = ctx[ctx["kind"] == "country"]
     simple = shapely.simplify(countries.geometry.values, tolerance_m, preserve_topology=True)
     return gpd.GeoDataFrame(countries[["country"]], geometry=simple, crs=countries.crs)
@@ -570,11 +562,14 @@ def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publish
 
     ``imported`` names the file of imported events drawn on the map, if any.
     """
-    shown = set(layers) | {"context"}  # the locator inset always draws Natural Earth countries
+    # The base data behind each layer (its spec's attribution), credited whenever the layer
+    # is drawn; the background always, as the locator inset draws its countries. Layers that
+    # cite sources feature by feature are credited by their publishers below.
+    shown = set(layers) | {background().name}
     credits: list[str] = []
-    for name in SPECS:
-        if name in shown and name in ATTRIBUTION:
-            for part in ATTRIBUTION[name].split("; "):
+    for name, spec in SPECS.items():
+        if name in shown and spec.attribution:
+            for part in spec.attribution.split("; "):
                 if part not in credits:
                     credits.append(part)
     text = "Map data: " + "; ".join(credits) + "."
@@ -609,7 +604,7 @@ def atlas_citation() -> str:
         version = f", version {metadata.version('border-atlas')}"
     except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
         version = ""
-    dates = [str(src.get("date", "")) for name in ("events", "crossings", "routes")
+    dates = [str(src.get("date", "")) for name, spec in SPECS.items() if spec.cites_sources
              for sources in shipped_layer(name)["sources"] for src in sources or ()]
     newest = max((d for d in dates if d[:4].isdigit()), default="")
     when = f", sources to {newest}" if newest else ""

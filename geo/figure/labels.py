@@ -104,7 +104,9 @@ def event_labels(drawn: DrawnLayer, *, with_year: bool) -> list[Label]:
     frame = drawn.frame
     if frame.empty:
         return []
-    field = SPECS["events"].label_field or "place"
+    spec = SPECS[drawn.name]
+    field = spec.label_field or "place"
+    date_field = spec.time.date_field if spec.time is not None else None
     xy = shapely.get_coordinates(frame.geometry.values)
     sites: dict[tuple[float, float], list[int]] = {}
     for i in range(len(frame)):
@@ -114,17 +116,17 @@ def event_labels(drawn: DrawnLayer, *, with_year: bool) -> list[Label]:
     for rows in sites.values():
         i = rows[0]
         place = min((_short_place(str(frame[field].iloc[j])) for j in rows), key=len)
-        dates = sorted({pd.Timestamp(frame["date"].iloc[j]) for j in rows})
-        when = _event_day(dates[0], with_year) if len(rows) == 1 else f"{len(rows)} events"
+        dates = sorted({pd.Timestamp(frame[date_field].iloc[j]) for j in rows}) if date_field else []
+        when = (_event_day(dates[0], with_year) if dates else "") if len(rows) == 1 else f"{len(rows)} events"
         radius = max(sizes.get((float(xy[j, 0]), float(xy[j, 1])), 6.0) for j in rows) / 2
-        out.append(Label(f"{place}, {when}", float(xy[i, 0]), float(xy[i, 1]), priority=0,
+        out.append(Label(f"{place}, {when}" if when else place, float(xy[i, 0]), float(xy[i, 1]), priority=0,
                          fontsize=6.2, radius_pt=radius, weight="bold"))
     return out
 
 
 def town_labels(drawn: DrawnLayer, *, lang: str) -> list[Label]:
     """A label for each town on the map."""
-    field = SPECS["places"].label_field or "name_en"
+    field = SPECS[drawn.name].label_field or "name_en"
     out = []
     sizes = {(p.x, p.y): p.size_pt for p in drawn.points}
     for props, geom in zip(attributes(drawn.frame).to_dict("records"),

@@ -104,7 +104,7 @@ SWAP_MARGIN_DEG = 2.0
 
 COLUMNS = (
     "id", "date", "end_date", "kind", "event_type", "actor", "target", "place", "country",
-    "precision_m", "location_note", "date_precision", "killed_low", "killed_high", "summary",
+    "precision_m", "location_note", "date_precision", "time_precision", "killed_low", "killed_high", "summary",
     "source", "border_distance_km", "border_side", "origin", "row", "import_note",
 )
 
@@ -333,6 +333,9 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
         "precision_m": pick(fields.precision_m.astype(float)),
         "location_note": pick(fields.location_note),
         "date_precision": pick(fields.date_precision),
+        # the period the date stands for, read by the imported layer's time rule; "" = the day
+        "time_precision": pick(fields.time_precision) if fields.time_precision is not None
+        else pd.Series("", index=range(len(k)), dtype=str),
         "killed_low": pick(fields.killed_low.astype(float)),  # NaN when unknown, as in data/
         "killed_high": pick(fields.killed_high.astype(float)),
         "summary": pick(fields.summary),
@@ -356,9 +359,10 @@ def _border_measures(lon: np.ndarray, lat: np.ndarray,
                      border: LineString | None) -> tuple[np.ndarray, np.ndarray]:
     """(distance to the border in km, 'IRN'/'PAK'/None side) of each point."""
     if border is None:
+        from geo._schema import BORDER_LAYER
         from geo.assemble import shipped_layer  # loaded and validated once per process
 
-        border = shipped_layer("border").geometry.iloc[0]
+        border = shipped_layer(BORDER_LAYER).geometry.iloc[0]
     distance = distance_to_border_km(lon, lat, border)
     if not len(lon):
         return distance, np.array([], dtype=object)

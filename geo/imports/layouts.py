@@ -11,14 +11,20 @@ coordinates are used; 2 = the source says the event was near a town or in a part
 district, and the coordinates of the nearest town or of the district are used; 3 = only a
 larger region is named, and its capital or a natural location in it is used.
 ``time_precision`` 1 = the day is known; 2 = the week (coded as mid-week); 3 = the month
-(coded as mid-month).
+(coded as mid-month). An event is shown in a window for its whole period: a code 2 event
+for the seven days around its date (``geo.timespan``'s "mid-week"), a code 3 event for the
+calendar month of its date (``ACLED_TIME_SPAN``). The acledR package's codebook table
+(dtacled.r-universe.dev, ``acled_codebook``) words code 3 as "Middle of week or weekend";
+the atlas follows ACLED's own codebook, where 3 is the month.
 
 UCDP GED Codebook (version 23.1/24.1, ucdp.uu.se/downloads): ``where_prec`` 1 = the exact
 location; 2 = within about 25 km of a known point; 3 = a second-order administrative
 division (district); 4 = a first-order division (province); 5 = a linear feature (road,
 river) or a vague area; 6 = only the country; 7 = international waters or airspace.
 ``date_prec`` 1 = the day; 2 = within 2-6 days; 3 = the week; 4 = within 8-30 days or the
-month; 5 = more than a month, within the year. ``type_of_violence`` 1 = state-based
+month; 5 = more than a month, within the year. ``date_start`` and ``date_end`` are the
+earliest and latest possible days of the event, so an event spans them whatever its
+``date_prec`` (which the popup shows, as text). ``type_of_violence`` 1 = state-based
 conflict, 2 = non-state conflict, 3 = one-sided violence (against civilians).
 """
 
@@ -66,6 +72,8 @@ UCDP_PRECISION: dict[int, tuple[float, str]] = {
                    "assumed (half the width of the Arabian Sea's coastal waters here)"),
 }
 ACLED_TIME_PRECISION = {1: "day", 2: "week (coded as mid-week)", 3: "month (coded as mid-month)"}
+# ACLED time_precision -> the period the event is shown for (geo.timespan.SPAN_PRECISIONS).
+ACLED_TIME_SPAN = {1: "day", 2: "mid-week", 3: "month"}
 UCDP_DATE_PRECISION = {1: "day", 2: "within 2-6 days", 3: "week", 4: "within 8-30 days or the month",
                        5: "within the year"}
 
@@ -198,6 +206,9 @@ class Fields:
     source: pd.Series
     lon_text: pd.Series | None = None
     lat_text: pd.Series | None = None
+    # The period each date stands for (geo.timespan.SPAN_PRECISIONS); None: the day, or the
+    # span from ``date`` to ``end`` (UCDP's earliest and latest possible days).
+    time_precision: pd.Series | None = None
     notes: list[Problem] = field(default_factory=list)
 
 
@@ -337,6 +348,7 @@ def acled_fields(table: pd.DataFrame, rows: np.ndarray) -> Fields:
         precision_m=precision_m,
         location_note=location_note,
         date_precision=_lookup(_codes(c("time_precision")), ACLED_TIME_PRECISION),
+        time_precision=_lookup(_codes(c("time_precision")), ACLED_TIME_SPAN),
         killed_low=killed,
         killed_high=killed,
         summary=notes_text,

@@ -22,7 +22,8 @@ import pandas as pd
 from branca.element import Element
 
 from geo._paths import PROJECT_ROOT
-from geo.assemble import TIME_FIELDS, crossing_status
+from geo.assemble import crossing_status
+from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (
@@ -63,35 +64,22 @@ IMPORTED_FIELDS = (("what", "What"), ("actor", "Actor"), ("target", "Target"), (
 IMPORTED_TEXT_CHARS = 120
 
 
-def _days(values: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 of ISO dates or timestamps; NaN where there is none."""
-    stamps = pd.to_datetime(values, errors="coerce")
-    days = (stamps - pd.Timestamp("1970-01-01")).dt.days
-    return days.to_numpy(dtype="float64", na_value=np.nan)
-
-
 def _span(prepared: PreparedLayer) -> tuple[np.ndarray, np.ndarray]:
-    """(first day, last day) of every feature of a dated layer, by the window rule of
-    ``geo.assemble``: an event spans its date to its last day; a crossing shows from its
-    opening (NaN: always)."""
-    frame = prepared.frame
-    date_field, end_field = TIME_FIELDS[prepared.name]
-    first = _days(frame[date_field])
-    if end_field is None:
-        return first, np.full(len(frame), np.nan)
-    last_field = "date_last" if "date_last" in frame else end_field
-    last = _days(frame[last_field]) if last_field in frame else first
-    return first, np.where(np.isnan(last), first, last)
+    """(first day, last day) of every feature of a dated layer: the one rule,
+    ``geo.timespan.spans`` of its spec's time rule."""
+    return spans(prepared.frame, SPECS[prepared.name].time)
 
 
-def _int_or_none(x: float) -> int | None:
-    return None if np.isnan(x) else int(x)
+def _day_or_none(day: int, open_end: int) -> int | None:
+    """A span's day for the engine: None where the span is open at that end."""
+    return None if day == open_end else int(day)
 
 
 def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
     """A dated layer for the engine: every feature (and precision circle), each with its days.
 
-    ``_d0``/``_d1`` are the first and last day (None: open), ``_g`` the actor group and
+    ``_d0``/``_d1`` are the first and last day (days since 1970-01-01; None: open at that
+    end; a feature that never shows has ``_d0`` > ``_d1``), ``_g`` the actor group and
     ``_tl`` a plain-text line for the timeline.
     """
     first, last = _span(prepared)
@@ -99,7 +87,7 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
     records = prepared.frame.drop(columns="geometry").to_dict("records")
     features = []
     for i, props in enumerate(records):
-        days = {"_d0": _int_or_none(first[i]), "_d1": _int_or_none(last[i])}
+        days = {"_d0": _day_or_none(first[i], DAY_MIN), "_d1": _day_or_none(last[i], DAY_MAX)}
         circle = prepared.circles[i]
         if circle:
             feature = json.loads(circle)
@@ -107,12 +95,13 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
             features.append(feature)
         feature = json.loads(prepared.fragments[i])
         feature["properties"].update(days)
-        history = props.get(spec.history_field) if spec.history_field else None
+        history_field = spec.time.history_field if spec.time is not None else None
+        history = props.get(history_field) if history_field else None
         if i in prepared.closed and isinstance(history, list):
             # The status after each dated change (``crossing_status``, the one rule), and the
             # look of the crossing while closed: the engine styles it by the window's last day.
             changes = sorted({pd.Timestamp(e["date"]).date() for e in history})
-            feature["properties"]["_h"] = [[(d - dt.date(1970, 1, 1)).days, crossing_status(history, d)]
+            feature["properties"]["_h"] = [[day_number(d), crossing_status(history, d)]
                                            for d in changes]
             feature["properties"]["_sc"] = json.loads(prepared.closed[i])["properties"]["_s"]
         if spec.timeline_group is not None:
@@ -241,12 +230,13 @@ def town_labels(places: PreparedLayer, events: PreparedLayer | None) -> list[dic
 
 DATED_FILE = "dated"  # static/web/dated.json: the dated layers for the browser (make data)
 # The shipped layers a date window filters (those whose spec has a date field).
-DATED_LAYERS = tuple(name for name, spec in SPECS.items() if spec.date_field is not None)
+DATED_LAYERS = tuple(name for name, spec in SPECS.items() if spec.time is not None)
 
 
 def dated_layers(layers_prepared: Mapping[str, PreparedLayer]) -> dict[str, Any]:
     """Every dated layer for the engine: {layer: FeatureCollection with days}."""
-    return {name: dated_collection(p) for name, p in layers_prepared.items() if name in TIME_FIELDS}
+    return {name: dated_collection(p) for name, p in layers_prepared.items()
+            if name in SPECS and SPECS[name].time is not None}
 
 
 def dated_json(layers_prepared: Mapping[str, PreparedLayer]) -> str:
@@ -310,8 +300,8 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
     out = pd.DataFrame({
         "lon": prepared.lon.astype("float32"),
         "lat": prepared.lat.astype("float32"),
-        "d0": np.clip(prepared.first_day, -10**6, 10**6).astype("int32"),
-        "d1": np.clip(prepared.last_day, -10**6, 10**6).astype("int32"),
+        "d0": np.clip(prepared.first_day, DAY_MIN, DAY_MAX).astype("int32"),
+        "d1": np.clip(prepared.last_day, DAY_MIN, DAY_MAX).astype("int32"),
         "style": prepared.style_idx.astype("int16"),
         "group": _short(col("actor").map(lambda a: imported_actor_group(str(a)) if isinstance(a, str) else "other")),
         "what": _short(col("kind").astype("string").str.replace("-", " ")),

@@ -21,6 +21,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from geo.timespan import DAY_MAX, DAY_MIN, meets, spans
 from geo.web.layers import style_json
 from layers._spec import LayerSpec
 from layers.imported import IMPORTED
@@ -31,9 +32,6 @@ COORD_DECIMALS = 5  # ~1 m
 # Density colours, few to many events: the engine's density and the legend's ramp.
 HEAT_GRADIENT = {0.2: "#2c7bb6", 0.45: "#abd9e9", 0.65: "#ffffbf", 0.85: "#fdae61", 1.0: "#d7191c"}
 
-_NO_DAY = np.iinfo(np.int64).max  # a row with no date never shows
-
-
 @dataclass(eq=False)
 class PreparedImport:
     """An import ready for any window: arrays aligned with ``frame``'s rows."""
@@ -41,8 +39,8 @@ class PreparedImport:
     frame: gpd.GeoDataFrame  # the imported events
     lon: np.ndarray  # float64, rounded to COORD_DECIMALS
     lat: np.ndarray
-    first_day: np.ndarray  # int64 days since 1970-01-01
-    last_day: np.ndarray  # end day, or the first day when there is no end
+    first_day: np.ndarray  # int64 days since 1970-01-01 (geo.timespan.spans of the spec's rule)
+    last_day: np.ndarray  # the last day of its precision period or its end, the later
     style_idx: np.ndarray  # int32 index into ``styles``
     styles: tuple[dict[str, Any], ...]  # distinct marker styles, JSON-ready
     spec: LayerSpec = IMPORTED
@@ -52,19 +50,7 @@ class PreparedImport:
 
     def mask(self, start: dt.date, end: dt.date) -> np.ndarray:
         """Which rows the window [start, end] shows (both days included; overlap counts)."""
-        return (self.first_day <= _day(end)) & (self.last_day >= _day(start))
-
-
-def _day(value: dt.date) -> int:
-    return int(np.datetime64(value, "D").astype(np.int64))
-
-
-def _days(values: pd.Series) -> np.ndarray:
-    """Day numbers of a datetime column; NaT becomes ``_NO_DAY``."""
-    days = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
-    out = days.astype(np.int64)
-    out[np.isnat(days)] = _NO_DAY
-    return out
+        return meets(self.first_day, self.last_day, start, end)
 
 
 def _styles(frame: pd.DataFrame, spec: LayerSpec,
@@ -103,12 +89,8 @@ def prepare_imported(frame: gpd.GeoDataFrame, spec: LayerSpec = IMPORTED, *,
     geoms = np.asarray(frame.geometry.values)
     lon = np.round(shapely.get_x(geoms), COORD_DECIMALS) if len(geoms) else np.zeros(0)
     lat = np.round(shapely.get_y(geoms), COORD_DECIMALS) if len(geoms) else np.zeros(0)
-    first = _days(frame[spec.date_field or "date"])
-    last = first.copy()
-    if spec.end_field and spec.end_field in frame:
-        end = _days(frame[spec.end_field])
-        has_end = end != _NO_DAY
-        last[has_end] = end[has_end]
-    first[~(np.isfinite(lon) & np.isfinite(lat))] = _NO_DAY  # not a point: never drawn
+    first, last = spans(frame, spec.time)
+    not_point = ~(np.isfinite(lon) & np.isfinite(lat))
+    first[not_point], last[not_point] = DAY_MAX, DAY_MIN  # not a point: never drawn
     style_idx, styles = _styles(frame, spec, style_fields)
     return PreparedImport(frame, lon, lat, first, last, style_idx, styles, spec)

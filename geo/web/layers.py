@@ -71,10 +71,6 @@ class PreparedLayer:
     closed: Mapping[int, str] = dataclasses.field(default_factory=dict)  # row -> closed look
 
 
-def _props_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != "geometry"}
-
-
 def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = None) -> PreparedLayer:
     """Precompute the browser features of a layer (do once per process, then cache)."""
     spec = spec or SPECS[name]
@@ -107,7 +103,8 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
             out.pop("_t", None)
             out.pop("_p", None)
         fragments.append(_feature_json(geometry, out))
-        history = props.get(spec.history_field) if spec.history_field else None
+        history_field = spec.time.history_field if spec.time is not None else None
+        history = props.get(history_field) if history_field else None
         if isinstance(history, list) and any(e.get("status") == "closed" for e in history):
             look = spec.style_of({**props, WINDOW_STATUS: "closed"})  # drawn hollow while closed
             closed[row] = _feature_json(geometry, {**out, "_s": style_json(look)})
@@ -128,10 +125,11 @@ def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
 
 def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tuple[str, int]:
     """(FeatureCollection JSON of the features shown in the window, how many features)."""
-    mask = in_window(prepared.frame, prepared.name, start, end).to_numpy()
+    rule = SPECS[prepared.name].time if prepared.name in SPECS else None
+    mask = in_window(prepared.frame, rule, start, end).to_numpy()
     idx: list[int] = np.flatnonzero(mask).tolist()
     circles = [circle for i in idx if (circle := prepared.circles[i])]
-    history_field = SPECS[prepared.name].history_field if prepared.name in SPECS else None
+    history_field = rule.history_field if rule is not None else None
     closed_now: set[int] = set()
     if prepared.closed and history_field:
         history = prepared.frame[history_field]
@@ -144,7 +142,7 @@ def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tup
 
 # Layers with no date field never change with the window: the browser fetches them once
 # from static/web/ (written by `make data`) instead of receiving them on every rerun.
-STATIC_LAYERS = tuple(name for name, spec in SPECS.items() if spec.date_field is None)
+STATIC_LAYERS = tuple(name for name, spec in SPECS.items() if spec.time is None)
 WEB_DIR = PROJECT_ROOT / "static" / "web"
 
 

@@ -49,6 +49,7 @@ from geo.web.layers import (
     script_safe,
     static_layer_json,
 )
+from layers.imported import IMPORTED
 from layers.symbols import symbols_json
 
 TITLE = "Border Atlas: Iran–Pakistan border, January 2024 crisis"
@@ -289,7 +290,8 @@ def _imported_config(events: Any, label: str, view: View) -> tuple[dict[str, Any
         last = dt.date(1970, 1, 1) + dt.timedelta(days=int(layer.last_day[rows].max()))
         span = (first, last)
     data = {name: _column(kept[name]) for name in kept.columns}
-    return ({"imported": data, "importedMeta": meta, "importedKey": "file"}, total, len(rows), span)
+    # The engine reads an import's columns under its layer's name (as in the layers list).
+    return ({IMPORTED.name: data, "importedMeta": meta, "importedKey": "file"}, total, len(rows), span)
 
 
 # ---- the page ------------------------------------------------------------------------------
@@ -333,7 +335,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
         extra, total, included, span = _imported_config(imported, label, view)
         if span is not None:
             domain = (min(domain[0], span[0]), max(domain[1], span[1]))
-        layers.append("imported")
+        layers.append(IMPORTED.name)
         legend += imported_legend_html()
     config = engine_config(prepared, domain=domain, static_sources=_static_data(prepared, view.layers),
                            basemaps={})
