@@ -17,15 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from geo._paths import asset
 from geo.view import MapView, View, event_id_param, map_view_from_query
 
-ROOT = Path(__file__).resolve().parent.parent
-COMPONENT_JS = (ROOT / "static" / "atlas" / "explorer.js").read_text(encoding="utf-8")
+COMPONENT_JS = asset("atlas/explorer.js").read_text(encoding="utf-8")
 COMPONENT_NAME = "border_atlas.explorer"
 MAP_HEIGHT = 600  # the map; the timeline adds TIMELINE_HEIGHT under it, in the same frame
 TIMELINE_HEIGHT = 195

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._paths import DATA_DIR, PROJECT_ROOT
+from geo._paths import DATA_DIR, asset
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -65,7 +65,6 @@ LICENCES = (
 IMPORTED_LIMIT = 20_000
 # The curated atlas in one file stays under this (tests/test_html_export.py checks it).
 SIZE_LIMIT = 3 * 1024 * 1024
-STATIC_DIR = PROJECT_ROOT / "static"
 VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"),)
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -148,8 +147,8 @@ def _data_uri(path: Path) -> str:
 
 def _css_text(path: str) -> str:
     """A stylesheet with its images written inside it (Leaflet's control and marker images)."""
-    text = (STATIC_DIR / path).read_text(encoding="utf-8")
-    folder = (STATIC_DIR / path).parent
+    text = asset(path).read_text(encoding="utf-8")
+    folder = asset(path).parent
 
     def inline(match: re.Match[str]) -> str:
         ref = match.group(1).strip("'\"")
@@ -167,7 +166,7 @@ def _assets_html() -> str:
     parts = [f"<style>/* {p} */\n{_css_text(p)}</style>" for p in (*VENDOR_CSS, *ENGINE_CSS)]
     # The symbol table (static/atlas/symbols.json, which the explorer fetches), before atlas.js.
     parts.append(f"<script>window.BA_SYMBOLS = {_script_text(symbols_json().strip())};</script>")
-    parts += [f"<script>/* {p} */\n{_script_text((STATIC_DIR / p).read_text(encoding='utf-8'))}</script>"
+    parts += [f"<script>/* {p} */\n{_script_text(asset(p).read_text(encoding='utf-8'))}</script>"
               for p in (*VENDOR_JS, *ENGINE_JS)]
     return "\n".join(parts)
 
@@ -218,7 +217,7 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
         f'<p class="ba-file-licences">{html.escape(LICENCES)}</p>',
     ]
     for name, path in VENDOR_LICENCES:
-        text = (STATIC_DIR / path).read_text(encoding="utf-8").strip()
+        text = asset(path).read_text(encoding="utf-8").strip()
         lines.append(f"<details><summary>{html.escape(name)} licence</summary>"
                      f"<pre>{html.escape(text)}</pre></details>")
     lines.append("</footer>")
