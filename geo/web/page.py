@@ -18,7 +18,7 @@ import html
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geo._paths import DATA_DIR, asset
+from geo.citation import TITLE, data_date, version, window_citation
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -50,9 +51,6 @@ from geo.web.layers import (
 )
 from layers.symbols import symbols_json
 
-TITLE = "Border Atlas: Iran–Pakistan border, January 2024 crisis"
-PAPER = ("Iran's Aerial Strikes: Motivations and Pakistan's Measured Response "
-         "(Margalla Papers 28 (1), 2024)")
 LICENCES = (
     "Code: MIT. Data: the border and the provinces' border edges derive from OpenStreetMap, "
     "© OpenStreetMap contributors, ODbL 1.0; Natural Earth is public domain; GeoNames is "
@@ -67,7 +65,6 @@ IMPORTED_LIMIT = 20_000
 SIZE_LIMIT = 3 * 1024 * 1024
 VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"),)
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 
@@ -88,50 +85,10 @@ class HtmlPage:
                 f"(the limit is {IMPORTED_LIMIT:,}; those in the window come first)")
 
 
-# ---- what the file says it is --------------------------------------------------------------
-def version() -> str:
-    """The atlas's version (the installed package's), as the file and its citation give it."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as _version
-
-    try:
-        return _version("border-atlas")
-    except PackageNotFoundError:  # pragma: no cover - run from a checkout without install
-        return "unreleased"
-
-
-def _dates_in(value: Any, key: str = "") -> Iterator[str]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _dates_in(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _dates_in(v, key)
-    elif isinstance(value, str) and (key in ("date", "opened") or key.endswith("_date")) and _DATE.match(value):
-        yield value
-
-
-@functools.lru_cache(maxsize=8)
-def _data_date(stamp: tuple[tuple[str, int], ...]) -> str:
-    newest = ""
-    for name, _ in stamp:
-        features = json.loads((DATA_DIR / name).read_text(encoding="utf-8")).get("features", [])
-        for feature in features:
-            newest = max([newest, *_dates_in(feature.get("properties") or {})])
-    return newest
-
-
-def data_date() -> str:
-    """The data's date: the newest date in the shipped data (an event, an opening or a
-    source's publication), never the day of the export."""
-    files = sorted(DATA_DIR.glob("*.geojson"))
-    return _data_date(tuple((p.name, p.stat().st_mtime_ns) for p in files))
-
-
+# ---- what the file says it is: title, version, data date and citation, one rule (geo.citation)
 def citation(view: View) -> str:
     """How to cite the file: atlas, version, data date and the window shown."""
-    return (f"{TITLE}. Border Atlas {version()}, data as of {data_date()}. Interactive map of "
-            f"{view.start.isoformat()} to {view.end.isoformat()}. Accompanies {PAPER}.")
+    return window_citation(view.start, view.end)
 
 
 # ---- inlined assets ------------------------------------------------------------------------
