@@ -315,3 +315,77 @@ def test_export_panel_draws_a_gif_with_a_progress_bar():
     assert "progress" in kinds and "image" in kinds
     labels = [b.label for b in at.main if type(b).__name__ == "DownloadButton"]
     assert "Download GIF" in labels
+
+
+def _export_images(at: AppTest) -> list:
+    return [e for e in at.main if type(e).__name__ == "Image"]
+
+
+def _export_downloads(at: AppTest) -> list[str]:
+    return [b.label for b in at.main if type(b).__name__ == "DownloadButton" and b.key
+            and b.key.startswith("export")]
+
+
+def test_the_export_keeps_its_preview_and_download_after_a_download():
+    at = _run({"layers": "border,provinces,events"})
+    report(at, "2024-01-16", "2024-01-18")
+    at.selectbox(key="export_format").set_value("svg")
+    at.button(key="export_draw").click().run()
+    assert _export_downloads(at) == ["Download SVG"] and len(_export_images(at)) == 1
+    at.run()  # a download reruns the page (as a click on any other widget does)
+    assert _export_downloads(at) == ["Download SVG"] and len(_export_images(at)) == 1
+    # something the figure is drawn from changes: the old file is not offered for it
+    at.selectbox(key="export_format").set_value("pdf").run()
+    assert _export_downloads(at) == [] and _export_images(at) == []
+
+
+def test_the_html_export_keeps_its_download_after_a_download():
+    at = _run({"layers": "border,provinces,events"})
+    at.selectbox(key="export_format").set_value("html").run()
+    at.button(key="export_html").click().run()
+    assert len(_export_downloads(at)) == 1
+    at.run()
+    assert len(_export_downloads(at)) == 1
+
+
+def test_the_export_draws_the_view_on_screen():
+    from ui.explorer import MAP_HEIGHT, NOMINAL_MAP_WIDTH, mercator_extent
+
+    at = _run({"layers": "border,provinces,events"})
+    report(at, "2024-01-16", "2024-01-18", lat=27.2, lon=63.0, zoom=9)
+    assert at.radio(key="export_scope").value == "screen"
+    at.selectbox(key="export_format").set_value("svg")
+    at.button(key="export_draw").click().run()
+    kept = at.session_state["export_result"]
+    view = kept["key"][1]
+    expected = mercator_extent(geo.view.MapView(27.2, 63.0, 9), NOMINAL_MAP_WIDTH, MAP_HEIGHT)
+    assert view.extent == expected
+    assert (view.start, view.end) == (dt.date(2024, 1, 16), dt.date(2024, 1, 18))
+    assert set(view.layers) == {"border", "provinces", "events"}
+    caption = _export_images(at)[0].proto.imgs[0].caption
+    assert "extent " + ", ".join(f"{v:g}" for v in expected) in caption
+    # the figure honours it: its map shows that box (the figure widens one side to its shape)
+    from pyproj import Transformer
+
+    from geo.figure import FigureSpec, build_figure, figure_info
+
+    info = figure_info(build_figure(view.with_(basemap="offline"), FigureSpec(preset="single-column")))
+    assert tuple(info.extent) == expected
+    to_map = Transformer.from_crs("EPSG:4326", info.crs, always_xy=True)
+    xs, ys = to_map.transform([expected[0], expected[2], expected[0], expected[2]],
+                              [expected[1], expected[1], expected[3], expected[3]])
+    mx0, my0, mx1, my1 = info.map_box
+    width = mx1 - mx0
+    assert mx0 - 0.01 * width <= min(xs) and max(xs) <= mx1 + 0.01 * width
+    assert my0 - 0.01 * width <= min(ys) and max(ys) <= my1 + 0.01 * width
+    assert (max(xs) - min(xs)) > 0.5 * width  # the map is that box, not the whole region
+    # a box reported by the element is used as it is
+    at.session_state["atlas"] = {"view": {"start": "2024-01-16", "end": "2024-01-18", "lat": 27.2,
+                                          "lon": 63.0, "zoom": 9, "bounds": [62.5, 26.9, 63.5, 27.5]}}
+    at.run()
+    at.button(key="export_draw").click().run()
+    assert at.session_state["export_result"]["key"][1].extent == (62.5, 26.9, 63.5, 27.5)
+    # the whole region: no extent, the figure fits the provinces
+    at.radio(key="export_scope").set_value("region").run()
+    at.button(key="export_draw").click().run()
+    assert at.session_state["export_result"]["key"][1].extent is None

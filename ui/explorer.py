@@ -16,20 +16,25 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from geo._paths import asset
+from geo.limits import MIN_EXTENT_DEGREES
 from geo.view import MapView, View, event_id_param, map_view_from_query
 
-ROOT = Path(__file__).resolve().parent.parent
-COMPONENT_JS = (ROOT / "static" / "atlas" / "explorer.js").read_text(encoding="utf-8")
+COMPONENT_JS = asset("atlas/explorer.js").read_text(encoding="utf-8")
 COMPONENT_NAME = "border_atlas.explorer"
 MAP_HEIGHT = 600  # the map; the timeline adds TIMELINE_HEIGHT under it, in the same frame
 TIMELINE_HEIGHT = 195
 MIN_MAP_HEIGHT = 300  # on a small screen the map shrinks to this, keeping the timeline in view
+# The map's width on a laptop in the wide layout (1366 px less the collapsed sidebar and the
+# page's margins): the extent of "the view on screen" when the element reports no bounds.
+NOMINAL_MAP_WIDTH = 1280
+TILE_PX = 256  # Web Mercator: the world is 256 * 2**zoom pixels wide
 EVENT_WINDOW_DAYS = 3  # ?event=<id> opens a window this many days either side of its date
 
 _mount = st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, isolate_styles=False)
@@ -44,6 +49,8 @@ class ExplorerState:
     start: dt.date
     end: dt.date
     map_view: MapView | None = None
+    # (lon_min, lat_min, lon_max, lat_max) of the map on screen, when the element reports it
+    bounds: tuple[float, float, float, float] | None = None
     focus: dict[str, Any] | None = None  # an event to open, asked from a row of the table
     notes: list[str] = field(default_factory=list)
 
@@ -69,6 +76,44 @@ def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.d
     return ExplorerState(initial=initial, start=start, end=end, map_view=map_view, notes=notes)
 
 
+def mercator_extent(view: MapView, width_px: float, height_px: float) -> tuple[float, float, float, float]:
+    """(lon_min, lat_min, lon_max, lat_max) a Web Mercator map of this size shows at ``view``."""
+    scale = TILE_PX * 2 ** view.zoom  # pixels round the world
+    half_lon = width_px / 2 / scale * 360
+    y = math.log(math.tan(math.pi / 4 + math.radians(view.lat) / 2))  # Mercator y, radians
+    half_y = height_px / 2 / scale * 2 * math.pi
+
+    def lat(v: float) -> float:
+        return max(-85.0, min(85.0, math.degrees(2 * math.atan(math.exp(v)) - math.pi / 2)))
+
+    return (round(max(-180.0, view.lon - half_lon), 4), round(lat(y - half_y), 4),
+            round(min(180.0, view.lon + half_lon), 4), round(lat(y + half_y), 4))
+
+
+def screen_extent(state: ExplorerState) -> tuple[float, float, float, float] | None:
+    """The extent of the map on screen: the bounds the element reported, else the box its
+    reported centre and zoom show on a laptop-sized map; None before any report (the map
+    shows the whole region, as the figure does by default)."""
+    if state.bounds is not None:
+        return state.bounds
+    if state.map_view is None:
+        return None
+    return mercator_extent(state.map_view, NOMINAL_MAP_WIDTH, MAP_HEIGHT)
+
+
+def _bounds(report: dict[str, Any]) -> tuple[float, float, float, float] | None:
+    """The reported bounds [lon_min, lat_min, lon_max, lat_max], if the report has sane ones."""
+    raw = report.get("bounds")
+    try:
+        x0, y0, x1, y1 = (float(v) for v in raw)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90
+            and min(x1 - x0, y1 - y0) >= MIN_EXTENT_DEGREES):
+        return None
+    return (round(x0, 4), round(y0, 4), round(x1, 4), round(y1, 4))
+
+
 def ask_focus(state: ExplorerState, event_id: str) -> None:
     """Ask the element to fly to an event and open its popup (once)."""
     state.focus = {"id": event_id, "nonce": next(_nonces)}
@@ -86,9 +131,10 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
         return False  # not from our element: keep what we had
     if end < start:
         return False
-    changed = (start, end, map_view) != (state.start, state.end, state.map_view)
+    bounds = _bounds(report)
+    changed = (start, end, map_view, bounds) != (state.start, state.end, state.map_view, state.bounds)
     if changed:
-        state.start, state.end, state.map_view = start, end, map_view
+        state.start, state.end, state.map_view, state.bounds = start, end, map_view, bounds
     return changed
 
 

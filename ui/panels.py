@@ -16,7 +16,7 @@ from geo.web.explorer import imported_legend_html, presets
 from layers import SPECS, credits
 from layers.imported import IMPORTED
 from ui.data import explorer_page, figure_file, html_file, prepared_layers, window_outputs
-from ui.explorer import ask_focus, map_element
+from ui.explorer import ask_focus, map_element, screen_extent
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
 from ui.text import IMPORTED_TABLE_ROWS, LABEL_LANGS, MIME, TEXT
@@ -137,10 +137,34 @@ def explorer() -> None:
 
 
 # --- Export: the same view as a figure, an animation or an interactive file ----------------
+SCOPES = {
+    "screen": "The view on screen: the map's extent, the window, the layers",
+    "region": "The whole region: the window and the layers",
+}
+
+
+def export_view(view: View, scope: str) -> View:
+    """What the export draws: the view as on screen (its extent, window, layers and, when the
+    view carries them, its filters) or the same view over the whole region."""
+    if scope == "screen":
+        return view.with_(extent=screen_extent(explorer_state()))
+    return view.with_(extent=None)
+
+
 def export_panel(view: View) -> None:
-    """Size, format and look of the export, then the file to download."""
+    """Size, format and look of the export, then the file to download.
+
+    The last file drawn stays on the page (its preview and its Download button) for as long
+    as nothing it was drawn from changes: a download reruns the page, and a result kept only
+    for the run of the click would vanish with it.
+    """
     with st.expander(TEXT["export_heading"], expanded=False):
         st.caption(TEXT["export_intro"])
+        scope = st.radio("What to draw", list(SCOPES), key="export_scope", format_func=SCOPES.get,
+                         horizontal=True,
+                         help="The view on screen draws the part of the map you are looking at; "
+                         "the whole region fits the two provinces and the events shown.")
+        view = export_view(view, scope)
         e1, e2, e3, e4 = st.columns(4)
         preset = e1.selectbox("Size", list(SIZE_PRESETS), key="export_preset",
                               index=list(SIZE_PRESETS).index(DEFAULT_SIZE_PRESET))
@@ -162,11 +186,15 @@ def export_panel(view: View) -> None:
         if fmt == "html":
             _html_export(view, title, imported)
             return
+        # The offline basemap is always used for print: tiles need the network.
+        view = view.with_(basemap="offline")
+        spec = FigureSpec(preset=preset, fmt="png" if animated else fmt, dpi=dpi, title=title or None,
+                          greyscale=greyscale, label_lang=label_lang)
+        key = ("figure", view, spec, animation, imported["file_id"] if imported else None)
         if st.button("Draw animation" if animated else "Draw figure", key="export_draw"):
-            # The offline basemap is always used for print: tiles need the network.
-            spec = FigureSpec(preset=preset, fmt="png" if animated else fmt, dpi=dpi, title=title or None,
-                              greyscale=greyscale, label_lang=label_lang)
-            _figure_export(view.with_(basemap="offline"), spec, animation, imported)
+            result = _figure_export(view, spec, animation, imported)
+            st.session_state.export_result = None if result is None else {"key": key, **result}
+        _show_figure_result(key)
 
 
 def _animation_options(fmt: str) -> AnimationSpec:
@@ -180,22 +208,35 @@ def _animation_options(fmt: str) -> AnimationSpec:
     return AnimationSpec(fmt=fmt, step=step, mode=mode, fps=float(fps), width_px=width_px)
 
 
+def _kept(key: tuple) -> dict | None:
+    """The result drawn last, if it was drawn from exactly what the panel shows now."""
+    result = st.session_state.get("export_result")
+    return result if result is not None and result["key"] == key else None
+
+
 def _html_export(view: View, title: str, imported: dict | None) -> None:
     """One file of the map as it is: window, layers, timeline, popups; works offline."""
     st.caption(TEXT["html_intro"])
+    map_view = explorer_state().map_view
+    key = ("html", view, title, map_view, imported["file_id"] if imported else None)
     if st.button("Make HTML file", key="export_html"):
-        data, note = html_file(view, title, explorer_state().map_view,
+        data, note = html_file(view, title, map_view,
                                imported["file_id"] if imported else None, _imported=imported)
-        if note:
-            st.caption(plain_markdown(note + "."))
-        st.download_button(f"Download HTML ({len(data) / 1e6:.1f} MB)", data,
-                           file_name=f"border-atlas-{view.start}-{view.end}.html",
-                           mime=MIME["html"], key="export_html_download")
+        st.session_state.export_result = {"key": key, "data": data, "note": note}
+    result = _kept(key)
+    if result is None:
+        return
+    if result["note"]:
+        st.caption(plain_markdown(result["note"] + "."))
+    data = result["data"]
+    st.download_button(f"Download HTML ({len(data) / 1e6:.1f} MB)", data,
+                       file_name=f"border-atlas-{view.start}-{view.end}.html",
+                       mime=MIME["html"], key="export_html_download", on_click="ignore")
 
 
 def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None,
-                   imported: dict | None) -> None:
-    """Draw the figure (a preview and the file) or the animation, and offer the download."""
+                   imported: dict | None) -> dict | None:
+    """Draw the figure (a preview and the file) or the animation; None if it cannot be drawn."""
     fmt = animation.fmt if animation else spec.fmt
     dropped: tuple[str, ...] = ()
     try:
@@ -216,14 +257,25 @@ def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None
             data, _ = figure_file(view, spec.preset, fmt, spec.dpi, **common)
     except BorderAtlasError as exc:
         st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
+        return None
+    return {"fmt": fmt, "data": data, "preview": preview, "dropped": dropped,
+            "animated": animation is not None}
+
+
+def _show_figure_result(key: tuple) -> None:
+    """The kept figure or animation: its preview, what was left out, its Download button."""
+    result = _kept(key)
+    if result is None:
         return
+    fmt, data, view = result["fmt"], result["data"], key[1]
     if fmt == "mp4":
         st.video(data, format="video/mp4")
     else:
-        st.image(preview, caption=f"{'Animation' if animation else 'Preview (110 dpi)'} of "
-                 f"{view.start} to {view.end}")
-    if dropped:
-        st.caption("No room for these town labels, left out: " + ", ".join(dropped)
+        where = "" if view.extent is None else " · extent " + ", ".join(f"{v:g}" for v in view.extent)
+        st.image(result["preview"], caption=f"{'Animation' if result['animated'] else 'Preview (110 dpi)'} of "
+                 f"{view.start} to {view.end}{where}")
+    if result["dropped"]:
+        st.caption("No room for these town labels, left out: " + ", ".join(result["dropped"])
                    + ". A wider size has room for more.")
     st.download_button(f"Download {fmt.upper()}", data, file_name=f"border-atlas-{view.start}-{view.end}.{fmt}",
-                       mime=MIME[fmt], key="export_download")
+                       mime=MIME[fmt], key="export_download", on_click="ignore")

@@ -12,9 +12,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from geo._paths import PROJECT_ROOT
+from geo._paths import PROJECT_ROOT, STATIC_DIR
 
-VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
+VENDOR_DIR = STATIC_DIR / "vendor"
 PACKAGES = {
     "leaflet": ("1.9.4", ["dist/leaflet.js", "dist/leaflet.css", "dist/images/layers.png",
                           "dist/images/layers-2x.png", "dist/images/marker-icon.png",

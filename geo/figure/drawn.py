@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
-from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
 
 import geopandas as gpd
@@ -249,7 +248,7 @@ def draw_points(ax: Axes, xy: np.ndarray, codes: np.ndarray, styles: list[Style]
         kw = marker_kwargs(style, greyscale=greyscale)
         coll = ax.scatter(
             xy[idx, 0], xy[idx, 1], s=marker_size_pt(style) ** 2,
-            marker=MarkerStyle(pal.MPL_MARKERS[style.marker or "circle"]),
+            marker=kw["marker"],
             facecolors=kw["markerfacecolor"], edgecolors=kw["markeredgecolor"],
             linewidths=kw["markeredgewidth"], hatch=style.hatch,
             alpha=None, zorder=zorder, clip_on=True, plotnonfinite=False,

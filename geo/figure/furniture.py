@@ -7,6 +7,7 @@ what a test or the label placement needs to know about it.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
-from matplotlib.legend_handler import HandlerPatch
+from matplotlib.legend_handler import HandlerLine2D, HandlerPatch
 from matplotlib.lines import Line2D
-from matplotlib.markers import MarkerStyle
 from matplotlib.offsetbox import DrawingArea, HPacker, OffsetBox, TextArea
 from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.text import Text
@@ -35,6 +35,7 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS
 
+from geo.citation import atlas_citation
 from geo.figure.canvas import agg_canvas, data_point, root_figure
 from geo.figure.drawn import (
     GEOD,
@@ -402,7 +403,7 @@ class HatchedMarker(Patch):
         kw = marker_kwargs(style, greyscale=greyscale)
         super().__init__(facecolor=kw["markerfacecolor"], edgecolor=kw["markeredgecolor"],
                          linewidth=kw["markeredgewidth"], hatch=style.hatch)
-        self.marker = MarkerStyle(kw["marker"])
+        self.marker = kw["marker"]
         self.size_pt = kw["markersize"]
 
 
@@ -414,6 +415,44 @@ def hatched_patch(legend: Legend, orig_handle: HatchedMarker, xdescent: float, y
         marker.get_transform() + Affine2D().scale(orig_handle.size_pt)
         .translate(width / 2 - xdescent, height / 2 - ydescent))
     return PathPatch(path)
+
+
+class CentredMarker(HandlerLine2D):
+    """A marker's legend handle centred in its handle box.
+
+    A handle box spans ``-ydescent`` to ``height - ydescent`` (its middle at
+    ``height / 2 - ydescent``), but ``HandlerLine2D`` puts a marker at
+    ``(height - ydescent) / 2``, half the descent above the middle, so a marker as tall as
+    the box pokes out of its top. Doubling the descent the handler is given moves the marker
+    to the middle (the handler reads the descent for nothing else).
+    """
+
+    def adjust_drawing_area(self, legend: Legend, orig_handle: Artist, xdescent: float,
+                            ydescent: float, width: float, height: float,
+                            fontsize: float) -> tuple[float, float, float, float]:
+        xdescent, ydescent, width, height = super().adjust_drawing_area(
+            legend, orig_handle, xdescent, ydescent, width, height, fontsize)
+        return xdescent, 2 * ydescent, width, height
+
+
+def glyph_size_pt(handle: Artist) -> float:
+    """The height of a marker handle as drawn, its outline included, in points (0: none)."""
+    if isinstance(handle, HatchedMarker):
+        return handle.size_pt + handle.get_linewidth()
+    if isinstance(handle, Line2D) and handle.get_marker() not in (None, "", "None", "none"):
+        return float(handle.get_markersize()) + float(handle.get_markeredgewidth())
+    return 0.0
+
+
+def handle_height(glyph_pt: float, fontsize: float) -> float:
+    """The legend's ``handleheight`` (in font sizes) whose handle box holds a glyph this tall.
+
+    matplotlib makes a handle box ``fontsize * handleheight - descent`` tall with a
+    ``descent`` of ``0.35 * fontsize * (handleheight - 0.7)``, that is
+    ``fontsize * (0.65 * handleheight + 0.245)``; solved for the glyph, never under one font
+    size (the height of a line's or an area's swatch).
+    """
+    return max(1.0, (glyph_pt / fontsize - 0.245) / 0.65)
 
 
 @dataclass(frozen=True)
@@ -507,13 +546,18 @@ def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
     if not items:
         return None
     columns = max(1, min(ncol, len(groups)))
+    glyph = max(glyph_size_pt(i.handle) for i in items)
+    centred = CentredMarker()
+    handlers: dict[Any, Any] = {HatchedMarker: HandlerPatch(patch_func=hatched_patch)}
+    handlers.update({i.handle: centred for i in items
+                     if isinstance(i.handle, Line2D) and glyph_size_pt(i.handle)})
     legend = fig.legend([i.handle for i in items], [i.label for i in items], loc="upper left",
                         bbox_to_anchor=(0, 1), ncols=columns, fontsize=fontsize, frameon=False,
-                        handlelength=2.8 if compact else 2.6, handleheight=1.0,
+                        handlelength=2.8 if compact else 2.6,
+                        handleheight=handle_height(glyph, fontsize),
                         handletextpad=0.5 if compact else 0.6, labelspacing=0.32,
                         columnspacing=1.0 if compact else 1.4, borderaxespad=0.0, borderpad=0.0, numpoints=1,
-                        scatterpoints=1,
-                        handler_map={HatchedMarker: HandlerPatch(patch_func=hatched_patch)})
+                        scatterpoints=1, handler_map=handlers)
     for item, text in zip(items, legend.get_texts(), strict=True):
         if item.header:
             text.set_fontweight("bold")
@@ -556,11 +600,47 @@ def _legend_rows(legend: Legend) -> Iterator[tuple[HPacker, DrawingArea, TextAre
 
 # -- title and sources -----------------------------------------------------------------------
 
+def publisher_name(publisher: str) -> str:
+    """The name a reader looks for, from a source's publisher field.
+
+    The field also records how the copy was found, for the data's keepers: the agency a
+    paper ran ("Dawn (AFP)"), who carried it ("Associated Press, as carried by KVIA"), a
+    bureau or a language service, notes on the record ("...; the aljazeera.com URL was not
+    found"). The name is what comes before the first parenthesis, comma or semicolon.
+    """
+    return re.split(r"\s*[(,;]", publisher.strip(), maxsplit=1)[0].strip()
+
+
+def publisher_names(publishers: Sequence[str]) -> list[str]:
+    """Publishers as readers name them, each once, in the order given (most cited first)."""
+    out: list[str] = []
+    for publisher in publishers:
+        name = publisher_name(publisher)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def listed_publishers(names: Sequence[str], *, max_names: int = 6, max_chars: int = 110) -> str:
+    """'A; B; C; and 7 more': whole names only, at most ``max_names`` and ``max_chars``
+    characters of names, then how many were left out. Never a name cut short."""
+    shown: list[str] = []
+    for name in names[:max_names]:
+        if shown and len("; ".join([*shown, name])) > max_chars:
+            break
+        shown.append(name)
+    more = len(names) - len(shown)
+    return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+
+
 def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publishers: int = 6,
                 imported: str | None = None) -> str:
-    """Credits for what the figure draws, the event sources, and the boundary disclaimer.
+    """Credits for what the figure draws, the event sources, the citation and the boundary
+    disclaimer: only what a reader should read.
 
-    ``imported`` names the file of imported events drawn on the map, if any.
+    ``publishers`` are the events' sources' publisher fields, most cited first; the line
+    names them as readers do (``publisher_name``). ``imported`` names the file of imported
+    events drawn on the map, if any.
     """
     # The base data behind each layer (its spec's attribution), credited whenever the layer
     # is drawn; the background always, as the locator inset draws its countries. Layers that
@@ -573,43 +653,13 @@ def source_line(layers: Iterable[str], publishers: Sequence[str], *, max_publish
                 if part not in credits:
                     credits.append(part)
     text = "Map data: " + "; ".join(credits) + "."
-    if publishers:
-        listed = "; ".join(publishers[:max_publishers])
-        more = len(publishers) - max_publishers
-        text += f" Event sources: {listed}" + (f" and {more} more" if more > 0 else "") + "."
-    text += " " + atlas_citation()
+    names = publisher_names(publishers)
+    if names:
+        text += f" Event sources: {listed_publishers(names, max_names=max_publishers)}."
+    text += f" Cite as: {atlas_citation()} In the atlas every event, crossing and route lists its sources in full."
     if imported:
         text += f" Imported events: {imported} (not checked by the atlas)."
     return text + " " + DISCLAIMER
-
-
-ATLAS_TITLE = "Border Atlas: the Iran–Pakistan border and the January 2024 crisis"
-# Where a reader gets the atlas: it accompanies this article (README), whose page links it.
-ATLAS_HOME = ("Schofield, Mehmood and Ayaz, \u2018Iran\u2019s Aerial Strikes\u2019, Margalla Papers "
-              "28 (1), 2024, margallapapers.ndu.edu.pk/site/article/view/239")
-
-
-@lru_cache(maxsize=1)
-def atlas_citation() -> str:
-    """'Cite as: Border Atlas ..., version 0.1.0, sources to 2024-02-01; with ...'.
-
-    The version is the installed package's; the date is the newest source the atlas's
-    events, crossings and routes cite, so the same data always prints the same line.
-    """
-    from importlib import metadata
-
-    from geo.assemble import shipped_layer
-
-    try:
-        version = f", version {metadata.version('border-atlas')}"
-    except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-        version = ""
-    dates = [str(src.get("date", "")) for name, spec in SPECS.items() if spec.cites_sources
-             for sources in shipped_layer(name)["sources"] for src in sources or ()]
-    newest = max((d for d in dates if d[:4].isdigit()), default="")
-    when = f", sources to {newest}" if newest else ""
-    return (f"Cite as: {ATLAS_TITLE}{version}{when}; with {ATLAS_HOME}. Every event, crossing "
-            "and route there lists its sources in full.")
 
 
 def wrap_text(text: str, *, width_mm: float, fontsize: float) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from matplotlib import patheffects
 from matplotlib.colors import to_rgb, to_rgba
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
 from matplotlib.text import Text
 
 from layers import palette as pal
@@ -88,10 +91,28 @@ def marker_size_pt(style: Style) -> float:
     return style.size * PX_TO_PT * symbols.shape(style.marker).extent / symbols.R
 
 
+@cache
+def print_marker(name: str | None) -> MarkerStyle:
+    """The matplotlib marker of a shape of ``layers.symbols``, its outline closed.
+
+    matplotlib makes a marker given as a list of vertices an open path: filled, the fill
+    hides that, but its outline lacks the edge from the last vertex back to the first, so an
+    unfilled marker (the legend's kinds) is drawn as an open polyline, half a triangle or a
+    diamond. The polygon is passed as a closed Path instead (the last code CLOSEPOLY), which
+    strokes every edge and joins the last to the first as any other corner.
+    """
+    marker = pal.MPL_MARKERS[name or "circle"]
+    if isinstance(marker, str):
+        return MarkerStyle(marker)
+    vertices = [*marker, marker[0]]
+    codes = [Path.MOVETO] + [Path.LINETO] * (len(marker) - 1) + [Path.CLOSEPOLY]
+    return MarkerStyle(Path(vertices, codes))
+
+
 def marker_kwargs(style: Style, *, greyscale: bool) -> dict[str, Any]:
     """Keywords for a Line2D marker (legend handles) drawn in ``style``."""
     return {
-        "marker": pal.MPL_MARKERS[style.marker or "circle"],
+        "marker": print_marker(style.marker),
         "markersize": marker_size_pt(style),
         "markerfacecolor": (to_rgba(paint(style.fill, greyscale=greyscale), style.fill_opacity)
                             if style.fill else "none"),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Element
 
-from geo._paths import PROJECT_ROOT
+from geo._paths import asset
 from geo.assemble import crossing_status
 from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
@@ -45,7 +45,6 @@ from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES, imported_actor_group
 from layers.symbols import symbols_json
 
-STATIC_DIR = PROJECT_ROOT / "static"
 MAP_ELEMENT_ID = "ba-timeline"
 # The engine's ES modules (static/atlas/), each importing the others as "#atlas/<name>": the
 # page's import map says where that is (the app's static files, or the file itself).
@@ -139,7 +138,7 @@ class MapDocument:
 
 def module_source(name: str) -> str:
     """The text of one of the engine's modules."""
-    return (STATIC_DIR / ENGINE_DIR / name).read_text(encoding="utf-8")
+    return asset(f"{ENGINE_DIR}/{name}").read_text(encoding="utf-8")
 
 
 def import_map(asset_base: str | None) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from branca.element import Element, Figure
 import geopandas as gpd
 import shapely
 
-from geo._paths import PROJECT_ROOT
+from geo._paths import STATIC_DIR, asset
 from geo.assemble import WINDOW_STATUS, crossing_status, in_window
 from geo.view import BASEMAPS
 from layers import SPECS, LayerSpec, symbols
@@ -143,7 +143,7 @@ def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tup
 # Layers with no date field never change with the window: the browser fetches them once
 # from static/web/ (written by `make data`) instead of receiving them on every rerun.
 STATIC_LAYERS = tuple(name for name, spec in SPECS.items() if spec.time is None)
-WEB_DIR = PROJECT_ROOT / "static" / "web"
+WEB_DIR = STATIC_DIR / "web"
 
 
 def static_layer_json(prepared: PreparedLayer) -> str:
@@ -163,7 +163,7 @@ def write_static_layers(prepared: Mapping[str, PreparedLayer], out_dir: Path = W
     return written
 
 
-SYMBOLS_FILE = PROJECT_ROOT / "static" / "atlas" / "symbols.json"
+SYMBOLS_FILE = asset("atlas/symbols.json")
 
 
 def write_symbols(path: Path = SYMBOLS_FILE) -> Path:

@@ -18,7 +18,7 @@ import html
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._paths import DATA_DIR, PROJECT_ROOT
+from geo._paths import DATA_DIR, asset
+from geo.citation import TITLE, data_date, version, window_citation
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -52,9 +53,6 @@ from geo.web.layers import (
 from layers.imported import IMPORTED
 from layers.symbols import symbols_json
 
-TITLE = "Border Atlas: Iran–Pakistan border, January 2024 crisis"
-PAPER = ("Iran's Aerial Strikes: Motivations and Pakistan's Measured Response "
-         "(Margalla Papers 28 (1), 2024)")
 LICENCES = (
     "Code: MIT. Data: the border and the provinces' border edges derive from OpenStreetMap, "
     "© OpenStreetMap contributors, ODbL 1.0; Natural Earth is public domain; GeoNames is "
@@ -67,10 +65,8 @@ LICENCES = (
 IMPORTED_LIMIT = 20_000
 # The curated atlas in one file stays under this (tests/test_html_export.py checks it).
 SIZE_LIMIT = 3 * 1024 * 1024
-STATIC_DIR = PROJECT_ROOT / "static"
 VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"),)
 _ASSET_BASE = "ba-asset:"  # placeholder asset base: no file ever refers to it
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 
@@ -91,50 +87,10 @@ class HtmlPage:
                 f"(the limit is {IMPORTED_LIMIT:,}; those in the window come first)")
 
 
-# ---- what the file says it is --------------------------------------------------------------
-def version() -> str:
-    """The atlas's version (the installed package's), as the file and its citation give it."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as _version
-
-    try:
-        return _version("border-atlas")
-    except PackageNotFoundError:  # pragma: no cover - run from a checkout without install
-        return "unreleased"
-
-
-def _dates_in(value: Any, key: str = "") -> Iterator[str]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _dates_in(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _dates_in(v, key)
-    elif isinstance(value, str) and (key in ("date", "opened") or key.endswith("_date")) and _DATE.match(value):
-        yield value
-
-
-@functools.lru_cache(maxsize=8)
-def _data_date(stamp: tuple[tuple[str, int], ...]) -> str:
-    newest = ""
-    for name, _ in stamp:
-        features = json.loads((DATA_DIR / name).read_text(encoding="utf-8")).get("features", [])
-        for feature in features:
-            newest = max([newest, *_dates_in(feature.get("properties") or {})])
-    return newest
-
-
-def data_date() -> str:
-    """The data's date: the newest date in the shipped data (an event, an opening or a
-    source's publication), never the day of the export."""
-    files = sorted(DATA_DIR.glob("*.geojson"))
-    return _data_date(tuple((p.name, p.stat().st_mtime_ns) for p in files))
-
-
+# ---- what the file says it is: title, version, data date and citation, one rule (geo.citation)
 def citation(view: View) -> str:
     """How to cite the file: atlas, version, data date and the window shown."""
-    return (f"{TITLE}. Border Atlas {version()}, data as of {data_date()}. Interactive map of "
-            f"{view.start.isoformat()} to {view.end.isoformat()}. Accompanies {PAPER}.")
+    return window_citation(view.start, view.end)
 
 
 # ---- inlined assets ------------------------------------------------------------------------
@@ -150,8 +106,8 @@ def _data_uri(path: Path) -> str:
 
 def _css_text(path: str) -> str:
     """A stylesheet with its images written inside it (Leaflet's control and marker images)."""
-    text = (STATIC_DIR / path).read_text(encoding="utf-8")
-    folder = (STATIC_DIR / path).parent
+    text = asset(path).read_text(encoding="utf-8")
+    folder = asset(path).parent
 
     def inline(match: re.Match[str]) -> str:
         ref = match.group(1).strip("'\"")
@@ -170,7 +126,7 @@ def _assets_html() -> str:
     parts = [f"<style>/* {p} */\n{_css_text(p)}</style>" for p in (*VENDOR_CSS, *ENGINE_CSS)]
     # The symbol table (static/atlas/symbols.json), as the app's page carries it.
     parts.append(json_block("ba-symbols", script_safe(symbols_json().strip())))
-    parts += [f"<script>/* {p} */\n{_script_text((STATIC_DIR / p).read_text(encoding='utf-8'))}</script>"
+    parts += [f"<script>/* {p} */\n{_script_text(asset(p).read_text(encoding='utf-8'))}</script>"
               for p in VENDOR_JS]
     return "\n".join(parts)
 
@@ -221,7 +177,7 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
         f'<p class="ba-file-licences">{html.escape(LICENCES)}</p>',
     ]
     for name, path in VENDOR_LICENCES:
-        text = (STATIC_DIR / path).read_text(encoding="utf-8").strip()
+        text = asset(path).read_text(encoding="utf-8").strip()
         lines.append(f"<details><summary>{html.escape(name)} licence</summary>"
                      f"<pre>{html.escape(text)}</pre></details>")
     lines.append("</footer>")
