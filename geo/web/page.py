@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geo._paths import DATA_DIR, PROJECT_ROOT
+from geo.filters import apply_filters, layer_mask
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -47,7 +48,10 @@ from geo.web.layers import (
     legend_html,
     map_figure,
     static_layer_json,
+    subset_layer,
 )
+from layers import SPECS
+from layers.imported import IMPORTED
 from layers.symbols import symbols_json
 
 TITLE = "Border Atlas: Iran–Pakistan border, January 2024 crisis"
@@ -187,11 +191,16 @@ html > body .folium-map { height: max(360px, calc(100vh - var(--ba-timeline-h, 1
 </style>"""
 
 
+def _filters_text(view: View) -> str:
+    """', events shown: kind strike; ...' (escaped), or '' for a view with no filters."""
+    return f", events shown: {html.escape(view.filters.describe())}" if view.filters.active else ""
+
+
 def _head_html(view: View, title: str | None) -> str:
     heading = html.escape(title or TITLE)
     sub = f"{html.escape(TITLE)}. " if title else ""
     return (f'<header class="ba-file-head" id="ba-file-head"><h1>{heading}</h1>'
-            f"<p>{sub}Opens on {view.start:%d %b %Y} – {view.end:%d %b %Y}; drag the window or press "
+            f"<p>{sub}Opens on {view.start:%d %b %Y} – {view.end:%d %b %Y}{_filters_text(view)}; drag the window or press "
             f"Play. Click a marker for what happened and its sources. Border Atlas {html.escape(version())}, "
             f"data as of {html.escape(data_date())}. Works offline: everything is in this file.</p></header>")
 
@@ -203,7 +212,7 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
         f"<p>An interactive map from the Border Atlas ({html.escape(TITLE)}), version "
         f"{html.escape(version())}, data as of {html.escape(data_date())}: the layers "
         f"{html.escape(', '.join(view.layers))}, opening on the window {view.start.isoformat()} to "
-        f"{view.end.isoformat()}. Every script, style and layer is inside this one file; it makes no "
+        f"{view.end.isoformat()}{_filters_text(view)}. Every script, style and layer is inside this one file; it makes no "
         "request to the network. Online basemaps are left out.</p>",
     ]
     if imported_label is not None:
@@ -319,6 +328,11 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
               prepared: Mapping[str, PreparedLayer] | None = None) -> HtmlPage:
     """The view as one self-contained HTML page (see ``export_html``), with what it left out."""
     prepared = shipped_prepared() if prepared is None else prepared
+    if view.filters.active:  # the file holds the events the view's filters keep
+        prepared = {name: subset_layer(p, layer_mask(p.frame, view.filters, SPECS[name]))
+                    for name, p in prepared.items()}
+        if imported is not None:
+            imported = apply_filters(imported, view.filters, IMPORTED)
     m, _ = build_map(_ASSET_BASE, online_basemaps=False)
     m.default_js, m.default_css = [], []  # written inside the page instead
     domain = (ATLAS_START, ATLAS_END)
@@ -340,6 +354,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
         "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
         # linkBase None: a file has no address to link an event to, so popups carry no link box
         "event": None, "layers": layers, "basemap": "offline", "legend": legend, "linkBase": None,
+        "filters": view.filters.to_query(),  # URL keys: what the file was filtered by
         **extra,
     })
     page = HtmlPage(b"", total, included)
