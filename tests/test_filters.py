@@ -243,15 +243,16 @@ def test_every_animation_frame_keeps_the_filters():
     from geo.figure import FigureSpec, build_figure, figure_info
     from geo.figure.compose import redraw_window
 
-    view = View(start=dt.date(2024, 1, 15), end=dt.date(2024, 1, 22),
-                layers=("border", "provinces", "events"), filters=Filters(kinds=("strike",)))
-    fig = build_figure(view, FigureSpec(preset="single-column"))
-    redraw_window(fig, dt.date(2024, 1, 16), dt.date(2024, 1, 18))
-    drawn = set(figure_info(fig).layers["events"].frame["id"])
-    frame = window("events", dt.date(2024, 1, 16), dt.date(2024, 1, 18))
-    strikes = set(frame[frame["kind"] == "strike"]["id"])
-    assert strikes and len(strikes) < len(frame)
-    assert drawn == strikes
+    view = View(start=dt.date(2023, 12, 1), end=dt.date(2024, 4, 30),
+                layers=("border", "provinces", "events"))
+    drawn = {}
+    for name, filters in (("all", Filters()), ("pak", Filters(sides=("PAK",)))):
+        fig = build_figure(view.with_(filters=filters), FigureSpec(preset="single-column"))
+        redraw_window(fig, dt.date(2023, 12, 10), dt.date(2024, 2, 29))  # one frame
+        drawn[name] = figure_info(fig).layers["events"].frame
+    everything = drawn["all"]
+    assert set(everything["border_side"].dropna()) == {"IRN", "PAK"}
+    assert set(drawn["pak"]["id"]) == set(everything[everything["border_side"] == "PAK"]["id"])
 
 
 def test_the_html_file_holds_the_filtered_events_and_says_so():
