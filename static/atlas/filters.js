@@ -57,7 +57,7 @@ export function noFilters() {
 export function normaliseSearch(text) {
   if (text == null) return "";
   let value = String(text);
-  if (!ASCII.test(value)) value = value.normalize("NFKD");
+  if (!ASCII.test(value)) value = value.normalize("NFKD").replace(MARKS, "");
   return value.toLowerCase().split(/\s+/).filter(Boolean).join(" ");
 }
 
