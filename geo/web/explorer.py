@@ -36,6 +36,7 @@ from geo.web.layers import (
     script_safe,
     swatch_svg,
     tile_layer,
+    with_lang,
 )
 from layers import SPECS
 from layers import palette as pal
@@ -184,9 +185,10 @@ def map_document(asset_base: str = ASSET_BASE) -> MapDocument:
     m, tiles = build_map(asset_base)
     symbols = script_safe(symbols_json().strip())
     page = map_figure(m)
+    page.title = "Border Atlas map"  # the frame's own title, for screen readers
     page.header.add_child(Element(f"<script>window.BA_SYMBOLS = {symbols};</script>"),
                           name="ba_symbols", index=0)
-    return MapDocument(page.render(), tiles)
+    return MapDocument(with_lang(page.render()), tiles)
 
 
 LABEL_NEAR_KM = 30  # a town's label rank: the curated events within this distance of it

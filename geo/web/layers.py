@@ -246,6 +246,15 @@ def base_map(basemap: str = "offline") -> folium.Map:
     return m
 
 
+PAGE_LANG = "en"
+
+
+def with_lang(page: str) -> str:
+    """A rendered page whose <html> says its language (WCAG 3.1.1; screen readers pick their
+    voice by it). branca's Figure template writes a bare ``<html>`` and has no option for it."""
+    return page.replace("<html>", f'<html lang="{PAGE_LANG}">', 1)
+
+
 def map_figure(m: folium.Map) -> Figure:
     """The page a map is drawn in (its header and body), which folium types as any element."""
     root = m.get_root()

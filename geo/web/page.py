@@ -49,6 +49,7 @@ from geo.web.layers import (
     map_figure,
     static_layer_json,
     subset_layer,
+    with_lang,
 )
 from layers import SPECS
 from layers.imported import IMPORTED
@@ -370,7 +371,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     body.add_child(RawText(_head_html(view, title)), name="ba_head")
     body.add_child(RawText(_foot_html(view, page.note, imported_label if imported is not None else None,
                                     included)), name="ba_foot")
-    text = figure.render()
+    text = with_lang(figure.render())
     text = _stable_names(text, _element_ids(figure))
     return HtmlPage(text.encode("utf-8"), total, included)
 
