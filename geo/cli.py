@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.figure import FORMATS, SIZE_PRESETS
     from geo.imports import DEFAULT_MAX_BYTES
     from geo.imports.problems import fmt_size
-    from geo.view import LAYER_NAMES, PRESETS
+    from geo.view import ACTOR_GROUPS, FILTER_KINDS, LAYER_NAMES, PRECISIONS, PRESETS
     from geo.web.page import IMPORTED_LIMIT
 
     parser = _Parser(prog=PROG, description="Border Atlas: the Iran–Pakistan border region "
@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
             f"  {PROG} export --start 2024-01-01 --end 2024-01-31 --events acled.csv --out fig2.png\n"
             f"  {PROG} export --window crisis-week --format html --out crisis-week.html\n\n"
             "A recipe is a TOML file whose keys are the options' long names with '_' for '-'\n"
-            "(window, start, end, layers, extent, events, preset, width_mm, height_mm, format, dpi,\n"
+            "(window, start, end, layers, extent, kind, actor, side, min_killed, precision, search,\n"
+            "events, preset, width_mm, height_mm, format, dpi,\n"
             "title, greyscale, label_lang, legend_all, frame_step, frame_mode, fps, width_px, out); 'events'\n"
             "and 'out' are relative to the recipe's folder.\n\n"
             "exit status: 0 when the file was written; 2 on any error (one line on stderr),\n"
@@ -80,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--extent", metavar="LON_MIN,LAT_MIN,LON_MAX,LAT_MAX",
                       help="map area in degrees (default: the two provinces plus a margin; "
                       "events outside it are not drawn)")
+    which = export.add_argument_group(
+        "which events (the atlas's and imported ones; other layers are not filtered)")
+    which.add_argument("--kind", metavar="LIST", help=f"kinds of event to show: {','.join(FILTER_KINDS)}")
+    which.add_argument("--actor", metavar="LIST",
+                       help=f"actor groups to show: {','.join(ACTOR_GROUPS)} (armed groups are 'militant')")
+    which.add_argument("--side", metavar="LIST", help="side of the border: IRN, PAK or both")
+    which.add_argument("--min-killed", metavar="N",
+                       help="only events whose highest reported death toll is at least N")
+    which.add_argument("--precision", metavar="P",
+                       help=f"coarsest time precision shown: {', '.join(PRECISIONS)} (week: events "
+                       "known to the day or the week)")
+    which.add_argument("--search", metavar="TEXT",
+                       help="only events whose place, actor, target or summary contains every word "
+                       "of TEXT (case and accents ignored)")
     when.add_argument("--events", metavar="FILE",
                       help="also draw the events of FILE, an ACLED or UCDP GED CSV export, "
                       f"GeoJSON or GeoPackage (up to {fmt_size(DEFAULT_MAX_BYTES)} ({DEFAULT_MAX_BYTES:,} "
@@ -134,6 +149,12 @@ _RECIPE_OPTIONS = (
     "end",
     "layers",
     "extent",
+    "kind",
+    "actor",
+    "side",
+    "min_killed",
+    "precision",
+    "search",
     "events",
     "preset",
     "width_mm",

@@ -33,5 +33,7 @@ MIN_EXTENT_DEGREES = 0.01  # the smallest map side (~1 km): below it, scale bar 
 
 # -- text from users shown on screen (URL values, file names, file content) -----------------
 
+SEARCH_MAX_CHARS = 200  # a search over the events (URL, command line, recipe, the page's box)
+SEARCH_MAX_WORDS = 12  # its words, each of which an event must contain
 SHOWN_VALUE_CHARS = 80  # one value quoted inside a message
 SHOWN_MESSAGE_CHARS = 1_000  # a whole notice built around such values

@@ -1,6 +1,7 @@
 """Figure recipes: a small TOML file that says how to redraw a figure, key by key.
 
-A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``), an optional
+A recipe holds a view (``window`` or ``start``/``end``, ``layers``, ``extent``, and the
+filters ``kind``, ``actor``, ``side``, ``min_killed``, ``precision``, ``search``), an optional
 file of events to import and draw (``events``), a figure (``preset``, ``width_mm``,
 ``height_mm``, ``format``, ``dpi``, ``title``, ``greyscale``, ``label_lang``) and where to
 write it (``out``). ``format = "html"`` (or an ``out`` ending in .html) makes one
@@ -24,7 +25,18 @@ from geo.figure import DEFAULT_SIZE_PRESET, FigureSpec
 from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec
 from geo.figure.output import FORMATS, ExportError, format_for, normalise_format, write_atomic
 from geo.safe_text import quote
-from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
+from geo.view import (
+    ACTOR_GROUPS,
+    FILTER_KINDS,
+    PRECISIONS,
+    PRESETS,
+    SIDES,
+    View,
+    check_extent,
+    filters_from_mapping,
+    parse_date_param,
+    parse_layers_param,
+)
 
 # Every key a recipe may hold, with the kind of value it takes (for messages).
 KEYS: dict[str, str] = {
@@ -33,6 +45,12 @@ KEYS: dict[str, str] = {
     "end": "a date (YYYY-MM-DD)",
     "layers": "a list of layer names",
     "extent": "four numbers: lon_min, lat_min, lon_max, lat_max",
+    "kind": f"a list of kinds of event ({', '.join(FILTER_KINDS)})",
+    "actor": f"a list of actor groups ({', '.join(ACTOR_GROUPS)})",
+    "side": f"a list of sides of the border ({', '.join(SIDES)})",
+    "min_killed": "a whole number of people killed",
+    "precision": f"the coarsest time precision kept ({', '.join(PRECISIONS)})",
+    "search": "words every event shown contains (place, actor, target or summary)",
     "events": "a file path (an ACLED or UCDP GED CSV, GeoJSON or GeoPackage)",
     "preset": "a size preset name",
     "width_mm": "a number of millimetres",
@@ -188,6 +206,7 @@ def _view_args(data: Mapping[str, Any], source: str, start: dt.date,
         if isinstance(extent, str):
             extent = [v.strip() for v in extent.split(",")]
         view_args["extent"] = check_extent(extent)
+    view_args["filters"] = filters_from_mapping(data, strict=True)[0]
     return view_args
 
 
@@ -288,6 +307,7 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
     lines.append(f"layers = {_toml(list(view.layers))}")
     if view.extent is not None:
         lines.append(f"extent = {_toml(list(view.extent))}")
+    lines += _filter_lines(view)
     if recipe.events is not None:
         lines.append(f"events = {_toml(_path_text(recipe.events, relative_to))}")
     lines.append(f"preset = {_toml(fig.preset)}")
@@ -307,6 +327,15 @@ def dumps_recipe(recipe: Recipe, *, relative_to: str | Path | None = None) -> st
     if recipe.out is not None:
         lines.append(f"out = {_toml(_path_text(recipe.out, relative_to))}")
     return "\n".join(lines) + "\n"
+
+
+def _filter_lines(view: View) -> list[str]:
+    """The view's filters as recipe lines (none when nothing is filtered)."""
+    f = view.filters
+    values: list[tuple[str, Any]] = [("kind", list(f.kinds)), ("actor", list(f.actors)),
+                                     ("side", list(f.sides)), ("min_killed", f.min_killed),
+                                     ("precision", f.precision), ("search", f.search)]
+    return [f"{key} = {_toml(value)}" for key, value in values if value]
 
 
 def _path_text(path: Path, relative_to: str | Path | None) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES, check_layer_names
 from geo.errors import UnknownLayerError, ViewError
-from geo.limits import MIN_EXTENT_DEGREES
+from geo.imports.problems import IMPORT_KINDS
+from geo.limits import MIN_EXTENT_DEGREES, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS
 from geo.safe_text import quote
 
 
@@ -68,6 +69,166 @@ PRESET_LABELS = {
 DEFAULT_PRESET = "crisis-week"
 
 
+# ---- Filters: which events a view shows, beyond its window ---------------------------------
+# The values each filter takes (the same in the URL, the command line, a recipe and the page).
+FILTER_KINDS: tuple[str, ...] = IMPORT_KINDS  # the atlas's kinds, and protest/other of imports
+ACTOR_GROUPS: tuple[str, ...] = ("IRN", "PAK", "militant", "joint", "other")  # layers.palette's
+SIDES: tuple[str, ...] = ("IRN", "PAK")  # the side of the border an event lies on
+# Time precision, finest first: a filter keeps events dated this finely or finer.
+PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
+# The keys of the filters in a URL and a recipe (the command line's options are --kind, ...,
+# --min-killed, with '-' for '_').
+FILTER_KEYS: tuple[str, ...] = ("kind", "actor", "side", "min_killed", "precision", "search")
+MAX_KILLED_FILTER = 1_000_000
+_SIDE_TEXT = {"IRN": "Iranian side", "PAK": "Pakistani side"}
+_GROUP_TEXT = {"IRN": "Iran", "PAK": "Pakistan", "militant": "armed group",
+               "joint": "Iran and Pakistan jointly", "other": "other or unknown"}
+_CONTROL_CHARS = frozenset(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))) - {" "}
+
+
+def _choices(key: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """Values of a multiple-choice filter (a comma-separated text or a list), each one of
+    ``allowed`` (matched without regard to case), in ``allowed``'s order; ViewError names the
+    first that is not."""
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        items = list(value)
+    else:
+        raise ViewError(f"{quote(value)} is not a list of names; choose from {', '.join(allowed)}",
+                        field=key, value=value)
+    by_lower = {a.lower(): a for a in allowed}
+    picked = set()
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        if item.lower() not in by_lower:
+            raise ViewError(f"{quote(item)} is not one of {', '.join(allowed)}", field=key, value=item)
+        picked.add(by_lower[item.lower()])
+    return tuple(a for a in allowed if a in picked)
+
+
+def _min_killed(value: Any) -> int:
+    if isinstance(value, bool):
+        value = repr(value)
+    text = str(value).strip()
+    if isinstance(value, int) or text.isascii() and text.isdigit():
+        number = int(text)
+        if 0 <= number <= MAX_KILLED_FILTER:
+            return number
+    raise ViewError(f"{quote(value)} is not a whole number of people from 0 to {MAX_KILLED_FILTER:,}",
+                    field="min_killed", value=value)
+
+
+def _search(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ViewError(f"{quote(value)} is not text", field="search", value=value)
+    if any(c in _CONTROL_CHARS for c in value.replace("\t", " ")):
+        raise ViewError(f"{quote(value)} holds a control character", field="search", value=value)
+    text = " ".join(value.split())
+    if len(text) > SEARCH_MAX_CHARS:
+        raise ViewError(f"{quote(text)} is {len(text):,} characters; a search is at most "
+                        f"{SEARCH_MAX_CHARS}", field="search", value=value)
+    if len(text.split()) > SEARCH_MAX_WORDS:
+        raise ViewError(f"{quote(text)} has {len(text.split())} words; a search is at most "
+                        f"{SEARCH_MAX_WORDS}", field="search", value=value)
+    return text
+
+
+def _precision(value: Any) -> str | None:
+    text = str(value).strip().lower()
+    if text in ("", "any"):
+        return None
+    if text not in PRECISIONS:
+        raise ViewError(f"{quote(value)} is not one of {', '.join(PRECISIONS)} (or any)",
+                        field="precision", value=value)
+    return text
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which events a view shows, beyond its date window (``geo.filters`` applies them).
+
+    Empty choices and defaults filter nothing. ``kinds``: what happened; ``actors``: who
+    acted (actor groups); ``sides``: the side of the border an event lies on; ``min_killed``:
+    the highest figure of people killed that a source gives is at least this (0: any, events
+    without a figure included); ``precision``: the coarsest time precision kept (``week``
+    keeps events known to the day or the week); ``search``: every word of it appears in the
+    place, actor, target or summary (without regard to case or accents).
+    """
+
+    kinds: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
+    min_killed: int = 0
+    precision: str | None = None
+    search: str = ""
+
+    def __post_init__(self) -> None:  # every door (URL, CLI, recipe, page) is checked here
+        for name, key, allowed in (("kinds", "kind", FILTER_KINDS), ("actors", "actor", ACTOR_GROUPS),
+                                   ("sides", "side", SIDES)):
+            value = getattr(self, name)
+            object.__setattr__(self, name, _choices(key, value if isinstance(value, str) else list(value),
+                                                    allowed))
+        object.__setattr__(self, "min_killed", _min_killed(self.min_killed))
+        object.__setattr__(self, "precision", None if self.precision is None else _precision(self.precision))
+        object.__setattr__(self, "search", _search(self.search))
+
+    @property
+    def active(self) -> bool:
+        """Whether the filters leave any event out."""
+        return self != Filters()
+
+    def to_query(self) -> dict[str, str]:
+        """The filters as URL (and recipe) keys: only those that filter."""
+        out = {"kind": ",".join(self.kinds), "actor": ",".join(self.actors),
+               "side": ",".join(self.sides), "min_killed": str(self.min_killed or ""),
+               "precision": self.precision or "", "search": self.search}
+        return {k: v for k, v in out.items() if v}
+
+    def describe(self) -> str:
+        """The filters in words, for a heading, a figure or a file ('' when none)."""
+        parts = []
+        if self.kinds:
+            parts.append("kind " + " or ".join(k.replace("-", " ") for k in self.kinds))
+        if self.actors:
+            parts.append("actor " + " or ".join(_GROUP_TEXT[a] for a in self.actors))
+        if self.sides:
+            parts.append(" or ".join(_SIDE_TEXT[s] for s in self.sides))
+        if self.min_killed:
+            parts.append(f"at least {self.min_killed:,} killed")
+        if self.precision:
+            parts.append("dated to the day" if self.precision == "day"
+                         else f"dated to the {self.precision} or finer")
+        if self.search:
+            parts.append(f"matching “{self.search}”")
+        return "; ".join(parts)
+
+
+def filters_from_mapping(data: Mapping[str, Any], *, strict: bool = True) -> tuple[Filters, list[str]]:
+    """Filters from URL, recipe or command-line keys (``FILTER_KEYS``); (filters, notes).
+
+    ``strict``: a bad value raises ViewError naming its key (a recipe, the command line);
+    otherwise it is left out and named in the notes (a URL).
+    """
+    args: dict[str, Any] = {}
+    notes: list[str] = []
+    for key, arg, parse in (("kind", "kinds", lambda v: _choices("kind", v, FILTER_KINDS)),
+                            ("actor", "actors", lambda v: _choices("actor", v, ACTOR_GROUPS)),
+                            ("side", "sides", lambda v: _choices("side", v, SIDES)),
+                            ("min_killed", "min_killed", _min_killed),
+                            ("precision", "precision", _precision),
+                            ("search", "search", _search)):
+        if data.get(key) is None:
+            continue
+        try:
+            args[arg] = parse(data[key])
+        except ViewError as exc:
+            if strict:
+                raise
+            notes.append(f"{exc}; not filtering by {key.replace('_', ' ')}")
+    return Filters(**args), notes
+
 
 @dataclass(frozen=True)
 class View:
@@ -76,6 +237,7 @@ class View:
     layers: tuple[str, ...] = DEFAULT_LAYERS
     basemap: str = DEFAULT_BASEMAP
     extent: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    filters: Filters = Filters()  # which events beyond the window (geo.filters)
     notes: tuple[str, ...] = field(default=(), compare=False)  # what was fixed while parsing
 
     def __post_init__(self) -> None:
@@ -101,6 +263,7 @@ class View:
             "layers": ",".join(self.layers),
             "basemap": self.basemap,
         }
+        query.update(self.filters.to_query())
         return query
 
 
@@ -182,7 +345,9 @@ def view_from_query(query: Mapping[str, Any]) -> View:
     if basemap not in BASEMAPS:
         notes.append(f"basemap {quote(basemap)} is unknown; using {DEFAULT_BASEMAP}")
         basemap = DEFAULT_BASEMAP
-    return View(start=start, end=end, layers=layers, basemap=basemap, notes=tuple(notes))
+    filters, filter_notes = filters_from_mapping(query, strict=False)
+    return View(start=start, end=end, layers=layers, basemap=basemap, filters=filters,
+                notes=tuple(notes + filter_notes))
 
 
 # ---- The map's view and a linked event, from the URL --------------------------------------

@@ -177,6 +177,7 @@ IMPORTED = LayerSpec(
     time=TimeRule("date", end_field="end_date", precision_field="time_precision"),
     label_field=None,
     z=55,  # under the curated events (60), so those stay on top
+    timeline_group=lambda p: _group(p.get("actor")),  # its stacks, and the actor filter's groups
     # style_fields: what _style reads, so a renderer may style each distinct pair once.
     extra={"cluster": True, "style_fields": ("kind", "actor")},
 )

@@ -159,23 +159,6 @@ def test_bad_url_parameters_fall_back_with_a_notice(params, named):
         assert sent["state"]["window"] == ["2024-01-15", "2024-01-22"]
 
 
-@pytest.fixture
-def served(monkeypatch) -> dict[str, bytes]:
-    """The bytes of every file the app hands Streamlit to serve (downloads), by file id."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    files: dict[str, bytes] = {}
-    real = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        file_id = real(self, path_or_data, mimetype, kind, filename)
-        files[file_id] = bytes(path_or_data) if not isinstance(path_or_data, str) else b""
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
-
-
 def _download(at: AppTest, served: dict[str, bytes], label: str) -> bytes:
     button = next(b for b in at.main if type(b).__name__ == "DownloadButton" and b.label == label)
     return served[Path(button.proto.url).stem]

@@ -16,8 +16,9 @@ import streamlit as st
 from geo import LAYER_NAMES, BorderAtlasError
 from geo.assemble import shipped_layer, window
 from geo.figure import FigureSpec, figure_spec_bytes
+from geo.filters import apply_filters
 from geo.table import events_csv, events_geojson, events_table
-from geo.view import ATLAS_END, ATLAS_START, MapView, View
+from geo.view import ATLAS_END, ATLAS_START, Filters, MapView, View
 from geo.web import layers as web
 from geo.web.explorer import DATED_FILE, DATED_LAYERS, engine_config, map_document
 from layers import SPECS
@@ -45,9 +46,12 @@ def event_dates() -> dict[str, dt.date]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def window_outputs(start: dt.date, end: dt.date) -> tuple[pd.DataFrame, bytes, bytes]:
-    """Table, CSV and GeoJSON of the events in a window (the same for every user)."""
+def window_outputs(start: dt.date, end: dt.date,
+                   filters: Filters | None = None) -> tuple[pd.DataFrame, bytes, bytes]:
+    """Table, CSV and GeoJSON of the events in a window that the filters keep (the same for
+    every user)."""
     events = window(SPECS["events"], start, end, prepared_layers()[0]["events"].frame)
+    events = apply_filters(events, filters or Filters(), SPECS["events"])
     table = events_table(events)
     table["id"] = events["id"].to_numpy()  # not shown: a picked row names its event
     return table, events_csv(events), events_geojson(events, SPECS["events"].name)

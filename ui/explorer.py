@@ -140,7 +140,8 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
 
 def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layers: tuple[str, ...],
                 basemap: str, legend: str, imported: tuple[Any, dict[str, Any], str] | None,
-                url_layers: tuple[str, ...] | None = None, key: str = "atlas") -> bool:
+                url_layers: tuple[str, ...] | None = None, filters: dict[str, str] | None = None,
+                key: str = "atlas") -> bool:
     """Mount the element; True if it reported a new window or view on this run."""
     data: dict[str, Any] = {
         "doc": doc,
@@ -151,6 +152,8 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
                   # the atlas's layers for the address bar (a session's import is not in a link)
                   "urlLayers": list(layers if url_layers is None else url_layers),
                   "focus": state.focus,
+                  # the filters in force, as URL keys (geo.view.Filters.to_query)
+                  "filters": filters or {},
                   "importedKey": imported[2] if imported else None},
     }
     if imported is not None:

@@ -8,6 +8,7 @@ import streamlit as st
 from geo import BorderAtlasError
 from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
 from geo.figure.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
+from geo.filters import apply_filters
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
@@ -61,7 +62,8 @@ def map_and_count(view: View) -> View:
         legend += imported_legend_html()
     shown = view.layers + (("imported",) if imported is not None else ())
     map_element(explorer_state(), doc=doc, config=config, layers=shown, basemap=view.basemap,
-                legend=legend, imported=columns, url_layers=view.layers)
+                legend=legend, imported=columns, url_layers=view.layers,
+                filters=view.filters.to_query())
     return current_view()
 
 
@@ -70,11 +72,11 @@ def pick_from_table(view: View) -> None:
     asks the map to fly to that event and open it: once per pick, before the map is drawn."""
     selection = st.session_state.get("events_table")
     rows = selection["selection"]["rows"] if selection and "selection" in selection else []
-    picked = (view.start, view.end, rows[0]) if rows else None
+    picked = (view.start, view.end, view.filters, rows[0]) if rows else None
     if picked is None or "events" not in prepared_layers()[0] or st.session_state.get("picked_row") == picked:
         return
     st.session_state.picked_row = picked
-    table = window_outputs(view.start, view.end)[0]
+    table = window_outputs(view.start, view.end, view.filters)[0]
     if rows[0] < len(table):
         ask_focus(explorer_state(), str(table["id"].iloc[rows[0]]))
 
@@ -84,11 +86,13 @@ def events_section(view: View) -> None:
     prepared = prepared_layers()[0]
     if "events" not in prepared:
         return
-    table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end)
+    table, csv_bytes, geojson_bytes = window_outputs(view.start, view.end, view.filters)
     st.subheader(f"{TEXT['events_heading']}, {view.start:%d %b %Y} to {view.end:%d %b %Y} ({len(table)})")
+    if view.filters.active:
+        st.caption(plain_markdown(f"Events shown: {view.filters.describe()}."))
     st.dataframe(table.drop(columns="id"), width="stretch", hide_index=True,
                  on_select="rerun", selection_mode="single-row", key="events_table")
-    stem = f"border-atlas-events-{view.start}-{view.end}"
+    stem = f"border-atlas-events-{view.start}-{view.end}" + ("-filtered" if view.filters.active else "")
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", csv_bytes, file_name=f"{stem}.csv",
                        mime="text/csv", width="stretch")
@@ -109,13 +113,14 @@ def imported_section(view: View) -> None:
         return
     layer = imported["layer"]  # its day numbers give the window without re-reading dates
     shown = layer.frame[layer.mask(view.start, view.end)]
+    shown = apply_filters(shown, view.filters, IMPORTED)
     st.subheader(f"{TEXT['imported_heading']} ({len(shown):,})")
     note = f"From {imported['name']}, as imported: not checked by the atlas's editors."
     if len(shown) > IMPORTED_TABLE_ROWS:
         note += f" The first {IMPORTED_TABLE_ROWS:,} are listed; the downloads hold all {len(shown):,}."
     st.caption(plain_markdown(note))
     st.dataframe(imported_table(shown.head(IMPORTED_TABLE_ROWS)), width="stretch", hide_index=True)
-    stem = f"imported-events-{view.start}-{view.end}"
+    stem = f"imported-events-{view.start}-{view.end}" + ("-filtered" if view.filters.active else "")
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", lambda: events_csv(shown), file_name=f"{stem}.csv",
                        mime="text/csv", width="stretch", key="imported_csv")

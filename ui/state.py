@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from geo import LAYER_NAMES
-from geo.view import ATLAS_END, ATLAS_START, View, view_from_query
+from geo.view import ATLAS_END, ATLAS_START, Filters, View, view_from_query
 from ui.data import event_dates
 from ui.explorer import ExplorerState, initial_state
 
@@ -24,6 +24,7 @@ def init_state() -> None:
     for name in LAYER_NAMES:
         st.session_state[f"layer_{name}"] = name in view.layers
     st.session_state.basemap = view.basemap
+    st.session_state.filters = view.filters
     st.session_state.notes = list(view.notes) + st.session_state.explorer.notes
     st.session_state.initialised = True
 
@@ -33,10 +34,12 @@ def explorer_state() -> ExplorerState:
 
 
 def current_view() -> View:
-    """The window the map element last reported, and the layers and basemap chosen."""
+    """The window the map element last reported, the layers and basemap chosen, and the
+    filters in force."""
     state = explorer_state()
     layers = tuple(n for n in LAYER_NAMES if st.session_state.get(f"layer_{n}"))
-    return View(start=state.start, end=state.end, layers=layers, basemap=st.session_state.basemap)
+    return View(start=state.start, end=state.end, layers=layers, basemap=st.session_state.basemap,
+                filters=st.session_state.get("filters", Filters()))
 
 
 def imported_shown() -> dict[str, Any] | None:

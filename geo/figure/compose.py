@@ -39,6 +39,7 @@ from geo.figure.drawn import (
 from geo.figure.output import ExportError
 from geo.figure.spec import MM, FigureInfo, FigureSpec, check_pixels
 from geo.figure.style import paint
+from geo.filters import apply_filters
 from geo.view import View
 from layers import SPECS, LayerSpec, background, timeline_layers
 from layers import palette as pal
@@ -81,7 +82,7 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
     for; if the laid-out map shows other ones (it is a little larger), the figure is
     composed again with the legend of what was drawn.
     """
-    frames = assemble([SPECS[n] for n in view.layers], view.start, view.end)
+    frames = _filtered(view, assemble([SPECS[n] for n in view.layers], view.start, view.end))
     extent = view.extent or default_extent(frames)
     extra: tuple[LayerSpec, ...] = ()
     credit = None
@@ -284,7 +285,7 @@ def redraw_window(fig: Figure, start: dt.date, end: dt.date) -> list[Artist]:
         artist.remove()
     view = info.view.with_(start=start, end=end)
     names = [n for n in st["dated_names"] if n != IMPORTED.name]
-    frames = assemble([SPECS[n] for n in names], start, end)
+    frames = _filtered(view, assemble([SPECS[n] for n in names], start, end))
     extra: tuple[LayerSpec, ...] = ()
     shown = _in_window(view, st["import_frame"])
     if shown is not None and IMPORTED.name in st["dated_names"]:
@@ -470,6 +471,8 @@ def _timeline_frame(frames: dict[str, Any]) -> Any:
 def _wrapped_source(view: View, publishers: list[str], imported: str | None, width: float,
                     text: Text, renderer: Any) -> str:
     raw = furniture.source_line(view.layers, publishers, imported=imported)
+    if view.filters.active:  # a reader is told which events a filtered figure leaves out
+        raw = f"Events shown: {view.filters.describe()}. {raw}"
     room = width - 2 * MARGIN
     size = FONT["source"]
     wrapped = furniture.wrap_text(raw, width_mm=room, fontsize=size)
@@ -485,8 +488,13 @@ def _in_window(view: View, imported: gpd.GeoDataFrame | None) -> gpd.GeoDataFram
     """The imported events in the view's date window; None when there are none."""
     if imported is None or imported.empty:
         return None
-    shown = window(IMPORTED, view.start, view.end, imported)
+    shown = apply_filters(window(IMPORTED, view.start, view.end, imported), view.filters, IMPORTED)
     return None if shown.empty else shown
+
+
+def _filtered(view: View, frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """The view's layers with its filters applied (to the layers they apply to)."""
+    return {name: apply_filters(frame, view.filters, SPECS[name]) for name, frame in frames.items()}
 
 
 def _origin_names(frame: gpd.GeoDataFrame) -> str:

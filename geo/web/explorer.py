@@ -24,6 +24,7 @@ from branca.element import Element
 from geo._paths import asset
 from geo.assemble import crossing_status
 from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
+from geo.imports.problems import ROW_LABELS
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (
@@ -39,6 +40,7 @@ from geo.web.layers import (
     script_safe,
     swatch_svg,
     tile_layer,
+    with_lang,
 )
 from layers import SPECS
 from layers import palette as pal
@@ -59,8 +61,14 @@ VENDOR_CSS = ("vendor/leaflet/leaflet.css",)
 # Imported text sent to the browser per event, and its label in the popup. Long texts
 # (summaries, notes) stay on the server: they are in the table and the downloads.
 IMPORTED_FIELDS = (("what", "What"), ("actor", "Actor"), ("target", "Target"), ("place", "Place"),
-                   ("killed", "Killed"), ("source", "Source"), ("ref", "Imported from"), ("id", "Id"))
+                   ("country", "Country"), ("killed", "Killed"), ("when_precision", "Date precision"),
+                   ("location_precision", "Location precision"), ("placed", "How it was placed"),
+                   ("border", "Distance to border"), ("notes", "Notes"), ("import_note", "Import note"),
+                   ("source", "Source"), ("ref", "Imported from"), ("id", "Id"))
 IMPORTED_TEXT_CHARS = 120
+# A source's notes (ACLED's notes, UCDP's summary) in a popup: the first this many characters
+# (ACLED's are ~250 on average); the table and downloads hold them whole.
+IMPORTED_NOTES_CHARS = 600
 
 
 def _span(prepared: PreparedLayer) -> tuple[np.ndarray, np.ndarray]:
@@ -197,9 +205,10 @@ def map_document(asset_base: str = ASSET_BASE) -> MapDocument:
     """
     m, tiles = build_map(asset_base)
     page = map_figure(m)
+    page.title = "Border Atlas map"  # the frame's own title, for screen readers
     page.header.add_child(RawText(json_block("ba-symbols", script_safe(symbols_json().strip()))),
                           name="ba_symbols", index=0)
-    return MapDocument(page.render(), tiles)
+    return MapDocument(with_lang(page.render()), tiles)
 
 
 LABEL_NEAR_KM = 30  # a town's label rank: the curated events within this distance of it
@@ -279,6 +288,40 @@ def _short(values: pd.Series) -> pd.Series:
     return text.astype("category")  # one copy of each distinct text on the wire
 
 
+def _distinct_map(values: pd.Series, fn: Any) -> pd.Series:
+    """``fn`` of each value, computed once per distinct value (NA stays NA), as text."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(texts[codes], index=values.index, dtype="string")
+
+
+def _whole(values: pd.Series, *, separators: bool = True) -> pd.Series:
+    """Whole numbers as text ('1,234', or '1234' without ``separators``); NA stays NA."""
+    form = "{:,}" if separators else "{}"
+    return _distinct_map(values.round().astype("Int64"), form.format)
+
+
+def _precision_texts(metres: pd.Series) -> pd.Series:
+    """'± 12 km' or '± 500 m' per row (``layers._popup.fmt_precision``, vectorised); NA: none."""
+    m = pd.to_numeric(metres, errors="coerce").astype("Float64")
+    km = "± " + _whole(m / 1000, separators=False) + " km"
+    small = "± " + _whole(m, separators=False) + " m"
+    return km.where(m >= 1000, small)
+
+
+def _border_texts(km: pd.Series, side: pd.Series, metres: pd.Series) -> pd.Series:
+    """'12 km, Pakistani side' per row, with the caution when the location's precision spans
+    the border (``layers.imported.border_text``, vectorised); NA where the distance is unknown."""
+    dist = pd.to_numeric(km, errors="coerce").astype("Float64")
+    radius = pd.to_numeric(metres, errors="coerce").astype("Float64") / 1000
+    named = side.map({"IRN": "Iranian side", "PAK": "Pakistani side"}).astype("string")
+    text = _whole(dist) + " km"
+    spans = named.notna() & radius.notna() & (radius >= dist)
+    caution = (", " + named + " as placed; the location's precision (± " + _whole(radius)
+               + " km) spans the border")
+    return text.where(named.isna(), text + ", " + named).where(~spans.fillna(False), text + caution)
+
+
 def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """An import as columns the engine draws (sent once per upload as an Arrow table), and
     what it needs to read them: marker styles, popup fields and labels.
@@ -291,11 +334,15 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
     def col(key: str) -> pd.Series:
         return frame[key] if key in frame else pd.Series([None] * n, index=frame.index)
 
-    killed = col("killed_low").astype("string").fillna("")
-    high = col("killed_high").astype("string").fillna("")
+    low = pd.to_numeric(col("killed_low"), errors="coerce").round().astype("Int64")  # people
+    high_n = pd.to_numeric(col("killed_high"), errors="coerce").round().astype("Int64")
+    killed = low.astype("string").fillna("")
+    high = high_n.astype("string").fillna("")
     killed = killed.where((high == "") | (high == killed), killed + "–" + high)
-    origin = col("origin").map(lambda o: ORIGIN_NAMES.get(str(o), str(o)))
-    ref = origin + ", row " + col("row").astype("string").fillna("?")
+    origin = _distinct_map(col("origin").astype("string"),
+                           lambda o: f"{ORIGIN_NAMES.get(o, o)}, {ROW_LABELS.get(o, 'row')} ")
+    ref = origin.fillna("row ") + _whole(pd.to_numeric(col("row"), errors="coerce"),
+                                         separators=False).fillna("?")
     out = pd.DataFrame({
         "lon": prepared.lon.astype("float32"),
         "lat": prepared.lat.astype("float32"),
@@ -308,6 +355,18 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
         "target": _short(col("target")),
         "place": _short(col("place")),
         "killed": _short(killed.replace("", pd.NA)),
+        # what the browser's filters read (static/atlas/filters.js) beside group and place
+        "kind": _short(col("kind")),
+        "side": _short(col("border_side")),
+        "dead": high_n.fillna(low).astype("float32"),  # the highest toll a source gives
+        # the one popup's other fields, as layers.imported's table of them says each
+        "country": _short(col("country")),
+        "when_precision": _short(col("date_precision").replace("", pd.NA)),
+        "location_precision": _short(_precision_texts(col("precision_m"))),
+        "placed": _short(col("location_note").replace("", pd.NA)),
+        "border": _short(_border_texts(col("border_distance_km"), col("border_side"), col("precision_m"))),
+        "notes": col("summary").astype("string").replace("", pd.NA).str.slice(0, IMPORTED_NOTES_CHARS),
+        "import_note": _short(col("import_note").replace("", pd.NA)),
         "source": _short(col("source")),
         "ref": _short(ref),
         "id": col("id").astype("string"),

@@ -118,6 +118,18 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
     return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels), closed)
 
 
+def subset_layer(prepared: PreparedLayer, keep: np.ndarray) -> PreparedLayer:
+    """The prepared layer with only the rows ``keep`` marks (a view's filters applied)."""
+    rows: list[int] = np.flatnonzero(keep).tolist()
+    if len(rows) == len(prepared.fragments):
+        return prepared
+    renumber = {old: new for new, old in enumerate(rows)}
+    return PreparedLayer(prepared.name, prepared.frame.iloc[rows],
+                         tuple(prepared.fragments[i] for i in rows),
+                         tuple(prepared.circles[i] for i in rows), prepared.labels,
+                         {renumber[i]: look for i, look in prepared.closed.items() if i in renumber})
+
+
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
     return script_safe(json.dumps({"type": "Feature", "geometry": geometry, "properties": props},
                                   ensure_ascii=False, separators=(",", ":")))
@@ -230,6 +242,15 @@ def base_map(basemap: str = "offline") -> folium.Map:
     # animation. An animated fit still pending when a linked view is applied would finish
     # afterwards and undo it (Leaflet completes a queued zoom animation after a setView).
     return m
+
+
+PAGE_LANG = "en"
+
+
+def with_lang(page: str) -> str:
+    """A rendered page whose <html> says its language (WCAG 3.1.1; screen readers pick their
+    voice by it). branca's Figure template writes a bare ``<html>`` and has no option for it."""
+    return page.replace("<html>", f'<html lang="{PAGE_LANG}">', 1)
 
 
 def map_figure(m: folium.Map) -> Figure:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from geo._paths import DATA_DIR, asset
 from geo.citation import TITLE, data_date, version, window_citation
+from geo.filters import apply_filters, layer_mask
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -49,7 +50,10 @@ from geo.web.layers import (
     map_figure,
     script_safe,
     static_layer_json,
+    subset_layer,
+    with_lang,
 )
+from layers import SPECS
 from layers.imported import IMPORTED
 from layers.symbols import symbols_json
 
@@ -146,11 +150,16 @@ html > body .folium-map { height: max(360px, calc(100vh - var(--ba-timeline-h, 1
 </style>"""
 
 
+def _filters_text(view: View) -> str:
+    """', events shown: kind strike; ...' (escaped), or '' for a view with no filters."""
+    return f", events shown: {html.escape(view.filters.describe())}" if view.filters.active else ""
+
+
 def _head_html(view: View, title: str | None) -> str:
     heading = html.escape(title or TITLE)
     sub = f"{html.escape(TITLE)}. " if title else ""
     return (f'<header class="ba-file-head" id="ba-file-head"><h1>{heading}</h1>'
-            f"<p>{sub}Opens on {view.start:%d %b %Y} – {view.end:%d %b %Y}; drag the window or press "
+            f"<p>{sub}Opens on {view.start:%d %b %Y} – {view.end:%d %b %Y}{_filters_text(view)}; drag the window or press "
             f"Play. Click a marker for what happened and its sources. Border Atlas {html.escape(version())}, "
             f"data as of {html.escape(data_date())}. Works offline: everything is in this file.</p></header>")
 
@@ -162,7 +171,7 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
         f"<p>An interactive map from the Border Atlas ({html.escape(TITLE)}), version "
         f"{html.escape(version())}, data as of {html.escape(data_date())}: the layers "
         f"{html.escape(', '.join(view.layers))}, opening on the window {view.start.isoformat()} to "
-        f"{view.end.isoformat()}. Every script, style and layer is inside this one file; it makes no "
+        f"{view.end.isoformat()}{_filters_text(view)}. Every script, style and layer is inside this one file; it makes no "
         "request to the network. Online basemaps are left out.</p>",
     ]
     if imported_label is not None:
@@ -279,6 +288,11 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
               prepared: Mapping[str, PreparedLayer] | None = None) -> HtmlPage:
     """The view as one self-contained HTML page (see ``export_html``), with what it left out."""
     prepared = shipped_prepared() if prepared is None else prepared
+    if view.filters.active:  # the file holds the events the view's filters keep
+        prepared = {name: subset_layer(p, layer_mask(p.frame, view.filters, SPECS[name]))
+                    for name, p in prepared.items()}
+        if imported is not None:
+            imported = apply_filters(imported, view.filters, IMPORTED)
     m, _ = build_map(_ASSET_BASE, online_basemaps=False, inline_modules=True)
     m.default_js, m.default_css = [], []  # written inside the page instead
     domain = (ATLAS_START, ATLAS_END)
@@ -300,6 +314,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
         "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
         # linkBase None: a file has no address to link an event to, so popups carry no link box
         "event": None, "layers": layers, "basemap": "offline", "legend": legend, "linkBase": None,
+        "filters": view.filters.to_query(),  # URL keys: what the file was filtered by
         **extra,
     })
     page = HtmlPage(b"", total, included)
@@ -315,7 +330,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     body.add_child(RawText(_head_html(view, title)), name="ba_head")
     body.add_child(RawText(_foot_html(view, page.note, imported_label if imported is not None else None,
                                     included)), name="ba_foot")
-    text = figure.render()
+    text = with_lang(figure.render())
     text = _stable_names(text, _element_ids(figure))
     return HtmlPage(text.encode("utf-8"), total, included)
 
