@@ -277,8 +277,12 @@ def _site(args: argparse.Namespace) -> int:
         return _fail(_locate(exc, args.recipe, given, keys=SITE_KEYS))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    from geo.web.site import embed_snippet
+
     for line in report.lines():
         print(f"{PROG}: {line}", file=sys.stderr)
+    print(f"{PROG}: to embed the explorer in an article:\n{embed_snippet(options['base_url'])}",
+          file=sys.stderr)
     return EXIT_OK
 
 

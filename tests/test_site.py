@@ -28,16 +28,10 @@ from geo.web.site import (
     embed_snippet,
     event_path,
 )
-from tests._server import wait_for
+from tests._server import free_port, wait_for
 
 STRIKES = ("2024-01-16-iran-strike-panjgur", "2024-01-18-pakistan-strike-saravan")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +49,7 @@ def sample(layers):
 
 @pytest.fixture(scope="module")
 def port():
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")
@@ -342,7 +336,7 @@ def test_embed_works_in_a_frame_of_another_host(served, page, tmp_path):
     (article / "index.html").write_text(
         "<!DOCTYPE html><html lang='en'><head><title>An article</title></head><body><h1>An article</h1>"
         + embed_snippet(served).replace('loading="lazy"', "") + "</body></html>", encoding="utf-8")
-    with _static_server(article, _free_port()) as other:
+    with _static_server(article, free_port()) as other:
         page.goto(other)
         frame = wait_for(lambda: next((f for f in page.frames if f.url.startswith(served)), None),
                          what="the embedded frame")
