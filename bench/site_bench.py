@@ -4,8 +4,8 @@
 - page load to map drawn, cold browser, median of five: the site's index served by Python's
   http.server, against the live app (app.py in a real Streamlit server);
 - readers served: READERS concurrent simulated readers (threads, loopback only, each fetching
-  the index and every asset it names, bounded to one visit each) against the stock static
-  server, and SESSIONS concurrent readers fetching the live app's page and its scripts, with
+  the index and every asset it names, bounded to one visit each) against a stock static
+  server (Debian's nginx when installed, else Python's http.server), and SESSIONS concurrent readers fetching the live app's page and its scripts, with
   p50/p95 latency of a whole visit and requests a second. A live-app reader here fetches the
   page only: a real session also opens a websocket and runs the script on the server, so the
   app's figures are a floor for what a crowd costs it.
@@ -45,18 +45,37 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
+NGINX = Path("/usr/sbin/nginx")  # Debian's nginx (apt-get install nginx-light), if present
+NGINX_CONF = """daemon off; worker_processes 2; pid {tmp}/nginx.pid; error_log {tmp}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+  uwsgi_temp_path {tmp}; scgi_temp_path {tmp}; include /etc/nginx/mime.types;
+  server {{ listen 127.0.0.1:{port}; root {root};
+    location /assets/ {{ add_header Cache-Control "public, max-age=31536000, immutable"; }} }} }}
+"""
+
+
 @contextlib.contextmanager
 def static_server(root: Path):
+    """The site from a stock static server on loopback: nginx when installed (as a host would
+    serve it), else Python's http.server (whose listen backlog of 5 refuses part of a crowd)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(lambda: _get(url) is not None, what="the static server")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as tmp:
+        if NGINX.is_file():
+            conf = Path(tmp) / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root))
+            cmd, name = [str(NGINX), "-c", str(conf), "-e", f"{tmp}/error.log"], "nginx"
+        else:
+            cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(root)]
+            name = "http.server"
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            wait_for(lambda: _get(url) is not None, what="the static server")
+            yield url, name
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def _get(url: str, timeout: float = 60.0) -> bytes | None:
@@ -123,7 +142,7 @@ def main() -> None:
         print("site build (whole record):")
         for line in report.lines():
             print("  " + line)
-        with static_server(out) as site_url, streamlit_server() as app_url, sync_playwright() as p:
+        with static_server(out) as (site_url, server), streamlit_server() as app_url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             site_load = page_loads(browser, site_url, ".ba-marker")
             app_load = page_loads(browser, app_url, ".ba-marker")
@@ -132,7 +151,7 @@ def main() -> None:
             app = crowd(app_url, SESSIONS)
     print(f"page load to map drawn, cold browser, median of {LOADS}: site {site_load:.2f} s, "
           f"live app {app_load:.2f} s (site / app {site_load / app_load:.2f})")
-    print(f"{READERS} readers at once, static site (http.server): visit p50 {site['p50'] * 1000:.0f} ms, "
+    print(f"{READERS} readers at once, static site ({server}): visit p50 {site['p50'] * 1000:.0f} ms, "
           f"p95 {site['p95'] * 1000:.0f} ms, {site['rps']:.0f} requests/s, {site['failed']:.0f} failed")
     print(f"{SESSIONS} readers at once, live app's page: visit p50 {app['p50'] * 1000:.0f} ms, "
           f"p95 {app['p95'] * 1000:.0f} ms, {app['rps']:.0f} requests/s, {app['failed']:.0f} failed "
