@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/limits_bench.py
 	$(BIN)/python bench/cartography_bench.py
+	$(BIN)/python bench/site_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build *.egg-info

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -139,7 +139,38 @@ def build_parser() -> argparse.ArgumentParser:
                        help="file to write; replaced only once the new figure is complete")
     files.add_argument("--write-recipe", metavar="PATH", type=Path,
                        help="also write a recipe that redraws this figure")
+    _add_site_command(commands)
     return parser
+
+
+SITE_KEYS = {"out": "a folder path", "base_url": "an http(s) address ending in a folder",
+             "jobs": "a whole number of processes"}
+
+
+def _add_site_command(commands: Any) -> None:
+    site = commands.add_parser(
+        "site", help="write the atlas as a static site (a folder any web server can serve)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write the atlas as a static site: the explorer (index.html, embed.html), a\n"
+        "page per event with its map and share-preview tags, index pages by year and kind, an\n"
+        "about page, the record as CSV, GeoJSON and GeoParquet, and sitemap.xml. Put the folder\n"
+        "on any static host; nothing in it makes a request off the host.",
+        epilog=(
+            "examples:\n"
+            f"  {PROG} site --out public --base-url https://example.org/atlas/\n"
+            f"  {PROG} site site.toml          # keys: out, base_url, jobs\n\n"
+            "exit status: 0 when the site was written; 2 on any error (one line on stderr), in\n"
+            "which case the folder is left as it was."
+        ),
+    )
+    site.add_argument("recipe", nargs="?", type=Path, metavar="RECIPE",
+                      help="a site recipe (TOML: out, base_url, jobs); options override its keys")
+    site.add_argument("--out", "-o", metavar="DIR", type=Path,
+                      help="the folder to write (new, empty, or written by an earlier build)")
+    site.add_argument("--base-url", metavar="URL",
+                      help="the address the site is served from; share previews and sitemap.xml "
+                      "need it (e.g. https://example.org/atlas/)")
+    site.add_argument("--jobs", metavar="N", help="processes drawing the event maps (default: cores)")
 
 
 # Command-line options that set the recipe key of the same name.
@@ -181,11 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _quiet_library_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command != "export":
+    if args.command not in ("export", "site"):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        return _export(args)
+        return _export(args) if args.command == "export" else _site(args)
     except KeyboardInterrupt:
         return 130
 
@@ -221,6 +252,58 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
     _report(recipe, written, page, dropped)
+    return EXIT_OK
+
+
+def _site_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The site's options: the recipe's keys (if given) overridden by the command line's."""
+    from geo.errors import RecipeError
+    from geo.recipe import read_recipe_table
+
+    given = {key: getattr(args, key) for key in SITE_KEYS if getattr(args, key) is not None}
+    table = read_recipe_table(args.recipe, replaced=set(given)) if args.recipe is not None else {}
+    for key in table:
+        if key not in SITE_KEYS:
+            raise RecipeError(f"unknown key {key!r}; a site recipe has {', '.join(SITE_KEYS)}",
+                              field=key, source=f"recipe {args.recipe}")
+    options = {**table, **given}
+    if options.get("out") in (None, ""):
+        raise RecipeError("no folder to write: give --out DIR", field="out")
+    jobs = options.get("jobs")
+    if jobs is not None:
+        try:
+            jobs = int(str(jobs))
+        except ValueError:
+            jobs = 0
+        if not 1 <= jobs <= 64:
+            raise RecipeError(f"jobs must be a whole number from 1 to 64, not {options['jobs']!r}",
+                              field="jobs", value=options["jobs"])
+    base_url = options.get("base_url")
+    if base_url is not None and not isinstance(base_url, str):
+        raise RecipeError("base_url must be text", field="base_url", value=base_url)
+    return {"out": Path(str(options["out"])), "base_url": base_url, "jobs": jobs}
+
+
+def _site(args: argparse.Namespace) -> int:
+    from geo.errors import BorderAtlasError
+    from geo.web.site import build_site
+
+    bar = _ProgressBar(sys.stderr, what="event maps") if sys.stderr.isatty() else None
+    try:
+        options = _site_options(args)
+        report = build_site(options["out"], base_url=options["base_url"], jobs=options["jobs"],
+                            progress=bar)
+    except BorderAtlasError as exc:
+        given = {k for k in SITE_KEYS if getattr(args, k) is not None}
+        return _fail(_locate(exc, args.recipe, given, keys=SITE_KEYS))
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    from geo.web.site import embed_snippet
+
+    for line in report.lines():
+        print(f"{PROG}: {line}", file=sys.stderr)
+    print(f"{PROG}: to embed the explorer in an article:\n{embed_snippet(options['base_url'])}",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -303,12 +386,12 @@ def _report(recipe: Recipe, written: Path, page: HtmlPage | None, dropped: list[
 class _ProgressBar:
     """'frames [##########----------] 4/8' on stderr, redrawn in place as frames are drawn."""
 
-    def __init__(self, stream: Any, width: int = 24) -> None:
-        self.stream, self.width = stream, width
+    def __init__(self, stream: Any, width: int = 24, what: str = "frames") -> None:
+        self.stream, self.width, self.what = stream, width, what
 
     def __call__(self, done: int, total: int) -> None:
         filled = round(self.width * done / total)
-        self.stream.write(f"\r{PROG}: frames [{'#' * filled}{'-' * (self.width - filled)}] "
+        self.stream.write(f"\r{PROG}: {self.what} [{'#' * filled}{'-' * (self.width - filled)}] "
                           f"{done}/{total}" + ("\n" if done == total else ""))
         self.stream.flush()
 
@@ -326,7 +409,8 @@ def _import_events(path: Path) -> ImportResult:
     return result
 
 
-def _locate(exc: BorderAtlasError, recipe: Path | None, given: set[str]) -> str:
+def _locate(exc: BorderAtlasError, recipe: Path | None, given: set[str],
+            keys: Collection[str] | None = None) -> str:
     """Say where a bad value came from: the option the user typed, or the recipe file.
 
     An error about ``width_mm`` ('width_mm: 0 mm is ...') becomes '--width-mm: 0 mm is ...'
@@ -335,11 +419,12 @@ def _locate(exc: BorderAtlasError, recipe: Path | None, given: set[str]) -> str:
     """
     from geo.recipe import KEYS
 
+    keys = KEYS if keys is None else keys
     if exc.source is not None:
         return str(exc)
     key = exc.field
     if key is not None and (key in _COMMAND_LINE_ONLY
-                            or (key in KEYS and (key in given or recipe is None))):
+                            or (key in keys and (key in given or recipe is None))):
         return f"--{key.replace('_', '-')}: {exc.detail}"
     return f"recipe {recipe}: {exc}" if recipe is not None else str(exc)
 

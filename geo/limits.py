@@ -31,6 +31,12 @@ MAX_LAYER_BYTES = 100 * MB  # the largest shipped layer is ~1 MB
 
 MIN_EXTENT_DEGREES = 0.01  # the smallest map side (~1 km): below it, scale bar and grid fail
 
+# -- the static site (`border-atlas site`) ----------------------------------------------------
+
+# What a site may weigh before the command says it is over budget (150 events with their
+# 1200x630 maps, the explorer and the downloads come to about 8 MB).
+SITE_SIZE_BUDGET_BYTES = 15 * MB
+
 # -- text from users shown on screen (URL values, file names, file content) -----------------
 
 SEARCH_MAX_CHARS = 200  # a search over the events (URL, command line, recipe, the page's box)
