@@ -23,8 +23,8 @@ from branca.element import Element
 
 from geo._paths import asset
 from geo.assemble import crossing_status
-from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.imports.problems import ROW_LABELS
+from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (

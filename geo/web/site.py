@@ -43,10 +43,11 @@ import pandas as pd
 
 import geopandas as gpd
 
+from geo.citation import PAPER, TITLE, data_date, version, window_citation
 from geo.errors import ExportError
 from geo.limits import SITE_SIZE_BUDGET_BYTES
 from geo.view import View
-from geo.web.page import LICENCES, PAPER, TITLE, citation, data_date, html_page, version
+from geo.web.page import LICENCES, html_page
 from layers.events import EVENTS, casualties_text, when_text
 
 SITE_MARKER = ".border-atlas-site"  # written into every site folder: only such a folder is replaced
@@ -341,7 +342,7 @@ def _about_page(pages: _Pages, view: View) -> None:
         f"Iran–Pakistan border region. It accompanies {_e(PAPER)}; event pages cite that "
         f"article's footnotes by number.</p>"
         "<h2>How to cite it</h2>"
-        f"<p>{_e(citation(view))}</p>"
+        f"<p>{_e(window_citation(view.start, view.end))}</p>"
         "<h2>The record</h2><ul>"
         '<li><a href="../downloads/events.csv">events.csv</a> (every field; lists as JSON text)</li>'
         '<li><a href="../downloads/events.geojson">events.geojson</a> (EPSG:4326)</li>'
@@ -413,7 +414,7 @@ def _downloads(pages: _Pages, events: gpd.GeoDataFrame) -> None:
 
     ordered = events.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
     pages.write("downloads/events.csv", events_csv(ordered), "downloads")
-    pages.write("downloads/events.geojson", events_geojson(ordered), "downloads")
+    pages.write("downloads/events.geojson", events_geojson(ordered, EVENTS.name), "downloads")
     flat = ordered.copy()
     for col in flat.columns:  # lists and mappings as JSON text: GeoParquet columns are flat
         if col != "geometry" and flat[col].map(lambda v: isinstance(v, list | dict)).any():
