@@ -46,7 +46,7 @@ import geopandas as gpd
 from geo.citation import PAPER, TITLE, data_date, version, window_citation
 from geo.errors import ExportError
 from geo.limits import SITE_SIZE_BUDGET_BYTES
-from geo.view import View
+from geo.view import DEFAULT_LAYERS, View
 from geo.web.page import LICENCES, html_page
 from layers.events import EVENTS, casualties_text, when_text
 
@@ -54,7 +54,6 @@ SITE_MARKER = ".border-atlas-site"  # written into every site folder: only such 
 IMAGE_PX = (1200, 630)  # the size share previews ask for (Open Graph, Twitter large card)
 _IMAGE_DPI = 200
 _IMAGE_COLOURS = 128
-EVENT_LAYERS = ("context", "provinces", "border", "crossings", "routes", "events", "places")
 _INLINE_MIN = 2048  # inline scripts and styles at least this long move into assets/
 _BLOCK = re.compile(r"<(script|style)((?:\s[^>]*)?)>(.*?)</\1>", re.S | re.I)
 
@@ -140,7 +139,7 @@ def _event_extent(lon: float, lat: float, radius_m: float | None) -> tuple[float
 def _event_view(p: Mapping[str, Any]) -> View:
     first = dt.date.fromisoformat(p["date"])
     last = dt.date.fromisoformat(p.get("date_last") or p["date"])
-    return View(start=first, end=last, layers=EVENT_LAYERS,
+    return View(start=first, end=last, layers=DEFAULT_LAYERS,
                 extent=_event_extent(p["lon"], p["lat"], p.get("precision_m")))
 
 
@@ -477,7 +476,7 @@ def build_site(out: str | Path, *, base_url: str | None = None, jobs: int | None
     if events is None:
         from geo import load_layer
 
-        events = load_layer("events")
+        events = load_layer(EVENTS.name)
     records = _records(events)
     jobs = max(1, min(jobs or os.cpu_count() or 1, 8))
     images = _images(records, jobs, progress)
