@@ -10,7 +10,7 @@ from geo.timespan import TimeRule
 
 GeometryKind = Literal["point", "line", "polygon"]
 Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "pentagon",
-                 "triangle-down", "dot"]
+                 "triangle-down", "triangle-right", "burst", "plus", "bar", "bowtie", "dot"]
 Dash = Literal["solid", "dash", "dot", "dashdot"]
 
 
@@ -74,6 +74,9 @@ class LayerSpec:
     end_label, end_label_side
         A permanent label at the last vertex of each line (its text from the feature's
         properties), on that side of it (the border's length, below Gwadar Bay).
+    area_style
+        A feature with an ``area_geometry`` (a GeoJSON polygon: its site is known only within
+        that area) has the area's outline drawn in this style instead of a precision circle.
     With a status history in ``time``, a feature closed at the window's end is drawn in the
     look ``style_of`` gives with ``window_status`` "closed".
     timeline_group, timeline_text
@@ -117,6 +120,7 @@ class LayerSpec:
     web_simplify_deg: float = 0.0  # simplification for the browser; measures use full detail
     interactive: bool = True
     precision_style: Style | None = None
+    area_style: Style | None = None
     end_label: Callable[[Mapping[str, Any]], str] | None = None
     end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
     timeline_group: Callable[[Any], str] | None = None

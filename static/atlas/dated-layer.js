@@ -30,9 +30,9 @@ export class DatedLayer {
       onLayer: (feature, layer) => {
         const p = feature.properties, days = span(p._d0, p._d1);
         /** @type {DatedItem} */
-        const item = {layer, d0: days[0], d1: days[1], id: p._id, feature, on: false, circle: !!p._r};
+        const item = {layer, d0: days[0], d1: days[1], id: p._id, feature, on: false, circle: !!(p._r || p._a)};
         this.items.push(item);
-        if (p._id && !p._r && !p._l && hooks && hooks.onMarker) hooks.onMarker(item);
+        if (p._id && !p._r && !p._a && !p._l && hooks && hooks.onMarker) hooks.onMarker(item);
       }
     });
   }
