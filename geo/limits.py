@@ -17,6 +17,14 @@ MAX_COLUMNS = 500  # a CSV's columns or a feature's properties; ACLED has 31, UC
 MAX_LINE_BYTES = 1_000_000  # one line of a CSV (a row's text, or one line of a quoted field)
 MAX_ROWS = 1_000_000  # CSV rows or GeoJSON/GeoPackage features (100,000 ACLED rows ~ 35 MB)
 MAX_JSON_DEPTH = 64  # nesting of a GeoJSON ({ and [); a FeatureCollection of points needs ~8
+# Objects and arrays in one GeoJSON: ~4 a point feature, and 50 MB holds at most ~600,000
+# features; each costs the parser ~100 bytes however small its text ("{}" is 2 bytes).
+MAX_JSON_CONTAINERS = 5_000_000
+MAX_FIELD_CHARS = 100_000  # one value (CSV field, JSON string, GeoPackage text); ACLED notes ~2,000
+# A GeoPackage is SQLite: reading its layer may run a view's query, which can take for ever
+# on a small file. SQLite's progress handler stops it after this many virtual-machine steps
+# (~3 s of one core; reading 1,000,000 plain rows takes ~7 million).
+GPKG_SQL_STEPS = 200_000_000
 IMPORT_SECONDS = 120.0  # an import's time budget (100,000 ACLED rows take ~2 s)
 # An import whose session has shown no sign of life for this long is stopped: the browser
 # asks for news every IMPORT_POLL_SECONDS while an import runs, so a closed tab goes quiet.
@@ -29,6 +37,10 @@ MAX_LAYER_BYTES = 100 * MB  # the largest shipped layer is ~1 MB
 
 # -- figures (`border-atlas export`, the app's export panel) -------------------------------
 
+MAX_FIGURE_MEGAPIXELS = 60.0  # a raster figure: width x height in pixels at its dpi
+# An animation: frames x pixels of a frame. 300 frames of 1,920 x 1,350 px (778) are refused;
+# a year by week at 1,280 px (~50 x 1.2 = 60) is not. Frames are held as RGB: 3 bytes a pixel.
+MAX_ANIMATION_MEGAPIXELS = 300.0
 MIN_EXTENT_DEGREES = 0.01  # the smallest map side (~1 km): below it, scale bar and grid fail
 
 # -- text from users shown on screen (URL values, file names, file content) -----------------

@@ -21,7 +21,7 @@ from typing import Any
 
 from geo.errors import RecipeError
 from geo.figure import DEFAULT_SIZE_PRESET, FigureSpec
-from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec
+from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec, planned_frames
 from geo.figure.output import FORMATS, ExportError, format_for, normalise_format, write_atomic
 from geo.safe_text import quote
 from geo.view import PRESETS, View, check_extent, parse_date_param, parse_layers_param
@@ -147,6 +147,8 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         if value is not None and not value.strip():
             raise RecipeError(f"empty; give {KEYS[key]}", field=key, value=value,
                               source=source or None)
+    if animation is not None:
+        planned_frames(view, animation)  # frames x pixels within the budget, before any work
     return Recipe(view=view, figure=figure, out=out, window=window,
                   events=Path(events) if events else None, animation=animation, html=html)
 

@@ -7,7 +7,14 @@ import streamlit as st
 
 from geo import BorderAtlasError
 from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
-from geo.figure.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
+from geo.figure.animate import (
+    ANIMATION_FORMATS,
+    MODES,
+    STEPS,
+    AnimationSpec,
+    planned_frames,
+    render_animation,
+)
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
@@ -199,6 +206,7 @@ def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None
     dropped: tuple[str, ...] = ()
     try:
         if animation is not None:
+            planned_frames(view, animation)  # refused with its figures before any frame
             bar = st.progress(0.0, text="Drawing the frames…")
             data = render_animation(
                 view, FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
