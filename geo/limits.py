@@ -31,6 +31,12 @@ IMPORT_SECONDS = 120.0  # an import's time budget (100,000 ACLED rows take ~2 s)
 IMPORT_ORPHAN_SECONDS = 3.0
 IMPORT_POLL_SECONDS = 0.5
 
+# -- jobs: every import and export of the app runs in a child process (geo.jobs) ------------
+
+JOB_WORKERS = 2  # child processes at once (the machine's cores); more jobs wait in line
+JOB_CPU_SECONDS = 90  # CPU time of one job, set by the kernel (RLIMIT_CPU); 1,000,000 rows ~15 s
+JOB_MEMORY_MB = 3_000  # memory of one job over its start (RLIMIT_AS); 1,000,000 rows peak ~2,300
+
 # -- the shipped layers (data/*.geojson) ----------------------------------------------------
 
 MAX_LAYER_BYTES = 100 * MB  # the largest shipped layer is ~1 MB
