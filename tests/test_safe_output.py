@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 
 import shapely
@@ -58,6 +59,19 @@ def test_curated_events_csv_neutralises_formulas_and_keeps_negative_counts():
     cells = _cells(events_csv(events))
     assert [c["summary"] for c in cells] == ["'=1+1", "'@x", "plain text"]
     assert cells[0]["killed_low"] == "-4.0"
+
+
+@pytest.mark.parametrize("text", ["\uff1d1+1", "\uff0bA1", "\uff0d1+A1", "\uff20SUM(1)", "|calc",
+                                  "\uff5ccalc", "\ufe661+1", "\u22121+A1", " \u3000\uff1d1",
+                                  "\u200b=1+1", "=cmd|' /C calc'!A0"])
+def test_look_alike_formula_signs_and_dde_pipes_are_neutralised(text):
+    from geo.safe_csv import csv_bytes, neutralise_cell
+
+    assert neutralise_cell(text) == "'" + text
+    frame = pd.DataFrame({"note": [text, "plain"], "n": [-3, 4]})
+    cells = _cells(csv_bytes(frame))
+    assert [c["note"] for c in cells] == ["'" + text, "plain"]  # the fast column path too
+    assert [c["n"] for c in cells] == ["-3", "4"]
 
 
 @pytest.mark.parametrize("text", ["-3.5", "+92", "-0", "1e-5"])
