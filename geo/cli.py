@@ -184,6 +184,10 @@ def _export(args: argparse.Namespace) -> int:
     from geo.recipe import write_recipe
 
     given: dict[str, Any] = {}
+    for option in ("recipe", "out", "write_recipe", "events"):
+        if "\x00" in str(getattr(args, option) or ""):
+            name = "RECIPE" if option == "recipe" else f"--{option.replace('_', '-')}"
+            return _fail(f"{name}: a path cannot hold a NUL byte")
     try:
         given = {key: getattr(args, key) for key in _RECIPE_OPTIONS
                  if getattr(args, key) is not None}
@@ -199,6 +203,9 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(_locate(exc, args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:  # the last guard:
+        # bad input never ends in a traceback; what it was is in the one line.
+        return _fail(f"could not do it ({type(exc).__name__}: {str(exc)[:200]})")
     _report(recipe, written, page, dropped)
     return EXIT_OK
 

@@ -75,6 +75,13 @@ def read_layer_file(path: str | Path, schema: LayerSchema) -> gpd.GeoDataFrame:
     return frame
 
 
+def read_json_file(path: str | Path) -> Any:
+    """The JSON document of a shipped file, read within the limits (``_read_json``); any fault
+    is one ``LayerFileError`` naming the file as the project knows it."""
+    path = Path(path)
+    return _read_json(path, _label(path))
+
+
 def _read_json(path: Path, label: str) -> Any:
     """The JSON document in ``path``; any fault (missing, a folder, unreadable, too large,
     nested too deeply, not UTF-8, not JSON) is one ``LayerFileError`` naming the file."""

@@ -43,6 +43,7 @@ MAX_LAYER_BYTES = 100 * MB  # the largest shipped layer is ~1 MB
 
 # -- figures (`border-atlas export`, the app's export panel) -------------------------------
 
+MAX_RECIPE_BYTES = 100_000  # a recipe file (a few hundred bytes); read from a regular file only
 MAX_FIGURE_MEGAPIXELS = 60.0  # a raster figure: width x height in pixels at its dpi
 # An animation: frames x pixels of a frame. 300 frames of 1,920 x 1,350 px (778) are refused;
 # a year by week at 1,280 px (~50 x 1.2 = 60) is not. Frames are held as RGB: 3 bytes a pixel.

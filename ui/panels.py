@@ -21,7 +21,14 @@ from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
 from geo.web import layers as web
 from geo.web.explorer import imported_legend_html, presets
 from layers import SPECS, credits
-from ui.data import explorer_page, figure_file, html_file, prepared_layers, window_outputs
+from ui.data import (
+    dated_file_problem,
+    explorer_page,
+    figure_file,
+    html_file,
+    prepared_layers,
+    window_outputs,
+)
 from ui.explorer import ask_focus, map_element
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
@@ -50,6 +57,9 @@ def header(load_errors: dict[str, str]) -> None:
         st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
     for name, error in load_errors.items():
         st.error(plain_markdown(f"The {name} layer could not be loaded and is left out:\n{error}"))
+    if (problem := dated_file_problem()) is not None:
+        st.warning(plain_markdown(f"The map's file of dated layers is damaged; the layers are sent "
+                                  f"with the page instead (slower to open):\n{problem}"), icon="⚠️")
 
 
 # --- The explorer: map element, tables ----------------------------------------------------
@@ -66,8 +76,13 @@ def map_and_count(view: View) -> View:
         columns = (*imported["columns"], imported["file_id"])
         legend += imported_legend_html()
     shown = view.layers + (("imported",) if imported is not None else ())
-    map_element(explorer_state(), doc=doc, config=config, layers=shown, basemap=view.basemap,
+    state = explorer_state()
+    map_element(state, doc=doc, config=config, layers=shown, basemap=view.basemap,
                 legend=legend, imported=columns, url_layers=view.layers)
+    if state.refused:
+        st.warning(plain_markdown(f"The map reported a view that was ignored: {state.refused}."),
+                   icon="⚠️")
+        state.refused = None
     return current_view()
 
 
