@@ -10,8 +10,11 @@ on stderr what the import kept, and draws them under the atlas's own.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -163,10 +166,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "export":
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    with _terminated_as_exit():
+        try:
+            return _export(args)
+        except KeyboardInterrupt:
+            return 130
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM ends the command as Ctrl-C does, unwinding: temporary files and folders (the
+    MP4's, the output's ``.part``) are removed and ffmpeg is stopped, none left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, frame: Any) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
     try:
-        return _export(args)
-    except KeyboardInterrupt:
-        return 130
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _quiet_library_logs() -> None:

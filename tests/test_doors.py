@@ -168,3 +168,40 @@ def test_a_damaged_dated_file_is_named_and_the_map_gets_its_layers_inline(tmp_pa
     assert not any(str(ROOT) in w for w in warnings)
     source = data(at)["config"]["dated"]
     assert isinstance(source, dict) and source["events"]["features"]  # inline: the map is drawn
+
+
+# -- a header that swallows the file, and a command stopped half-way --------------------------------
+
+def test_a_header_with_an_unclosed_quote_is_named_not_no_data():
+    from geo.errors import EventImportError
+    from geo.imports import import_events
+
+    data = b'event_id_cnty,"event_date,latitude,longitude\nA,16 January 2024,27,62\nB,16 January 2024,27,62\n'
+    with pytest.raises(EventImportError, match=r"the header row has an unclosed quote \(character 15, "
+                                               r"column 2: '\"event_date,latitude,longitude'\)"):
+        import_events(data, filename="h.csv")
+
+
+def test_sigterm_while_an_mp4_is_made_leaves_no_partial_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "out" / "a.mp4"
+    out.parent.mkdir()
+    cmd = [sys.executable, "-m", "geo.cli", "export", "--start", "2024-01-01", "--end", "2024-01-30",
+           "--layers", "border,events", "--width-px", "640", "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.stderr is not None
+    seen = b""
+    while b"30/30" not in seen and proc.poll() is None:  # the frames are drawn: ffmpeg starts
+        seen += proc.stderr.read(1)
+    time.sleep(0.1)
+    assert proc.poll() is None, "the MP4 was already written"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(60) == 128 + signal.SIGTERM
+    assert list(scratch.iterdir()) == [] and list(out.parent.iterdir()) == []

@@ -234,6 +234,7 @@ def read_header(text: str, label: str) -> tuple[list[str], str, int]:
     are counted before any parser sees them: pandas renames duplicate names in time that
     grows with the square of their number, so a bomb must never reach it.
     """
+    _check_header_quotes(text, label)
     end = _header_end(text)
     if end is None:
         raise EventImportError(f"{quote(label)}: the header row is longer than the limit of "
@@ -252,6 +253,22 @@ def read_header(text: str, label: str) -> tuple[list[str], str, int]:
     if not fields or all(not f.strip() for f in fields):
         raise EventImportError(f"{quote(label)}: has no header row")
     return fields, sep, end
+
+
+def _check_header_quotes(text: str, label: str) -> None:
+    """Refuse a header whose first line leaves a quote open: names cannot span lines, so the
+    quote would swallow the rows after it and leave nothing to import."""
+    head = text[: MAX_HEADER_CHARS + 1]
+    brk = _LINE_BREAK.search(head)
+    if brk is None or head.count('"', 0, brk.start()) % 2 == 0:
+        return
+    line = head[: brk.start()]
+    at = line.rfind('"')
+    column = line.count(",", 0, at) + line.count(";", 0, at) + line.count("\t", 0, at) + 1
+    raise EventImportError(f"{quote(label)}: the header row has an unclosed quote (character "
+                           f"{at + 1:,}, column {column:,}: {quote(line[at:at + 30])}); a column "
+                           "name cannot run over lines, so it would swallow every row: close or "
+                           "remove the quote")
 
 
 def _check_lines(data: bytes, label: str) -> None:
