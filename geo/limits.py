@@ -54,3 +54,4 @@ MIN_EXTENT_DEGREES = 0.01  # the smallest map side (~1 km): below it, scale bar 
 
 SHOWN_VALUE_CHARS = 80  # one value quoted inside a message
 SHOWN_MESSAGE_CHARS = 1_000  # a whole notice built around such values
+SHOWN_CELL_CHARS = 200  # one value of a user's file in an on-screen table

@@ -79,3 +79,14 @@ def test_text_that_is_a_number_is_left_alone(text):
     from geo.safe_csv import neutralise_cell
 
     assert neutralise_cell(text) == text
+
+
+def test_direction_reversing_and_over_long_values_are_cut_in_the_imported_table():
+    from geo.limits import SHOWN_CELL_CHARS
+    from geo.table import imported_table
+
+    rows = [acled_row(event_id_cnty="PAK1", actor1="abc\u202egpj.exe\u2066x\u2069",
+                      location="L" * 5000)]
+    table = imported_table(import_events(to_csv(rows)).events)
+    assert table["actor"][0] == "abc gpj.exe x "
+    assert len(table["place"][0]) == SHOWN_CELL_CHARS and table["place"][0].endswith("…")
