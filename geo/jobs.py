@@ -101,6 +101,48 @@ def import_upload(data: bytes, filename: str, *, progress: Callable[[int, int], 
     return import_events(data, filename=filename)
 
 
+def draw_figure(view: Any, spec: Any, events: Any, label: str | None, *,
+                progress: Callable[[int, int], None]) -> tuple[bytes, tuple[str, ...]]:
+    """A figure's bytes and the town labels left out (``geo.figure.figure_spec_bytes``)."""
+    from geo.figure import figure_spec_bytes
+
+    dropped: list[str] = []
+    data = figure_spec_bytes(view, spec, imported=events, imported_label=label, dropped=dropped)
+    return data, tuple(dropped)
+
+
+def draw_animation(view: Any, spec: Any, anim: Any, events: Any, label: str | None, *,
+                   progress: Callable[[int, int], None]) -> bytes:
+    """An animation's bytes (``geo.figure.animate.render_animation``), frame by frame reported."""
+    from geo.figure.animate import render_animation
+
+    return render_animation(view, spec, anim, imported=events, imported_label=label,
+                            progress=progress)
+
+
+def run_job(target: Callable[..., Any], args: tuple, *, label: str,
+            on_progress: Callable[[int, int], None] | None = None,
+            between: Callable[[], None] | None = None) -> Any:
+    """Run ``target`` in a job and wait for it: its result, or its error raised here.
+
+    ``on_progress`` hears each new (done, total) the child reports; ``between`` is called
+    every tenth of a second while waiting (a page's call there raises when its session
+    stops, and the job is then killed). Either way the child ends before this returns.
+    """
+    job = Job(target, args, label=label, orphan_seconds=None)
+    seen = None
+    try:
+        while not job.wait(0.1):
+            if on_progress is not None and job.progress not in (None, seen):
+                seen = job.progress
+                on_progress(*seen)
+            if between is not None:
+                between()
+        return job.result()
+    finally:
+        job.cancel("the page that asked for it stopped")
+
+
 # -- in the server --------------------------------------------------------------------------
 
 

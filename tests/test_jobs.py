@@ -22,6 +22,14 @@ def burn(*, progress) -> None:
         pass
 
 
+def burn_reporting(pid_file: str, *, progress) -> None:
+    """Write its process id, say it has started, then spin for ever."""
+    Path(pid_file).write_text(str(os.getpid()))
+    progress(1, 1)
+    while True:
+        pass
+
+
 def hoard(*, progress) -> None:
     """Take memory for ever (a child's memory cap must end it)."""
     kept = []
@@ -119,3 +127,36 @@ def test_killed_imports_give_their_memory_back():
         job.cancel("the tab was closed")
         assert job.wait(WAIT)
     assert _rss_mb() - before < 50
+
+
+def test_a_figure_is_drawn_in_a_child_and_its_bytes_come_back():
+    from geo.figure import FigureSpec
+    from geo.jobs import draw_figure, run_job
+    from geo.view import View
+
+    spec = FigureSpec(preset="single-column", fmt="png", dpi=72)
+    data, dropped = run_job(draw_figure, (View(layers=("border",)), spec, None, None), label="fig")
+    assert data.startswith(b"\x89PNG") and isinstance(dropped, tuple)
+
+
+def test_a_page_that_stops_while_waiting_kills_its_job(tmp_path):
+    from geo.jobs import run_job
+
+    class Stopped(Exception):
+        pass
+
+    running = []
+
+    def between():
+        if running:
+            raise Stopped  # as Streamlit's StopException from a page's call
+
+    with pytest.raises(Stopped):
+        run_job(burn_reporting, (str(tmp_path / "pid"),), label="spin", between=between,
+                on_progress=lambda done, total: running.append(done))
+    assert running
+    status = Path(f"/proc/{(tmp_path / 'pid').read_text()}/status")
+    deadline = time.monotonic() + 10
+    while status.exists() and "zombie" not in status.read_text().lower() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not status.exists() or "zombie" in status.read_text().lower(), "the job's child still runs"

@@ -15,8 +15,9 @@ import streamlit as st
 
 from geo import LAYER_NAMES, BorderAtlasError
 from geo.assemble import shipped_layer, window
-from geo.figure import FigureSpec, figure_spec_bytes
+from geo.figure import FigureSpec
 from geo.io import read_json_file
+from geo.jobs import draw_figure, run_job
 from geo.table import events_csv, events_geojson, events_table
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web import layers as web
@@ -105,10 +106,10 @@ def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greysca
     """
     events = _imported["result"].events if _imported else None
     label = _imported["name"] if _imported else None
-    dropped: list[str] = []
     spec = FigureSpec(preset=preset, fmt=fmt, dpi=dpi, title=title or None, greyscale=greyscale,
                       label_lang=label_lang)
-    data = figure_spec_bytes(view, spec, imported=events, imported_label=label, dropped=dropped)
+    # Drawn in a child process (geo.jobs): capped, and no stall for the other sessions.
+    data, dropped = run_job(draw_figure, (view, spec, events, label), label=f"the {fmt} figure")
     return data, tuple(dropped)
 
 

@@ -13,8 +13,8 @@ from geo.figure.animate import (
     STEPS,
     AnimationSpec,
     planned_frames,
-    render_animation,
 )
+from geo.jobs import draw_animation, run_job
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
@@ -223,12 +223,15 @@ def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None
         if animation is not None:
             planned_frames(view, animation)  # refused with its figures before any frame
             bar = st.progress(0.0, text="Drawing the frames…")
-            data = render_animation(
-                view, FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
-                                 label_lang=spec.label_lang), animation,
-                imported=imported["result"].events if imported else None,
-                imported_label=imported["name"] if imported else None,
-                progress=lambda done, total: bar.progress(done / total, text=f"Frame {done} of {total}"))
+            still = FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
+                               label_lang=spec.label_lang)
+            # In a child process (geo.jobs); the bar's updates stop it if this page goes.
+            data = run_job(draw_animation, (view, still, animation,
+                                            imported["result"].events if imported else None,
+                                            imported["name"] if imported else None),
+                           label=f"the {animation.fmt} animation",
+                           on_progress=lambda done, total: bar.progress(
+                               done / total, text=f"Frame {done} of {total}"))
             preview = data
         else:
             common = {"title": spec.title or "", "greyscale": spec.greyscale,
