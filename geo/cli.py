@@ -10,8 +10,11 @@ on stderr what the import kept, and draws them under the atlas's own.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Collection, Sequence
+import threading
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -215,10 +218,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command not in ("export", "site"):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    with _terminated_as_exit():
+        try:
+            return _export(args) if args.command == "export" else _site(args)
+        except KeyboardInterrupt:
+            return 130
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM ends the command as Ctrl-C does, unwinding: temporary files and folders (the
+    MP4's, the output's ``.part``) are removed and ffmpeg is stopped, none left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, frame: Any) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
     try:
-        return _export(args) if args.command == "export" else _site(args)
-    except KeyboardInterrupt:
-        return 130
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _quiet_library_logs() -> None:
@@ -236,6 +258,10 @@ def _export(args: argparse.Namespace) -> int:
     from geo.recipe import write_recipe
 
     given: dict[str, Any] = {}
+    for option in ("recipe", "out", "write_recipe", "events"):
+        if "\x00" in str(getattr(args, option) or ""):
+            name = "RECIPE" if option == "recipe" else f"--{option.replace('_', '-')}"
+            return _fail(f"{name}: a path cannot hold a NUL byte")
     try:
         given = {key: getattr(args, key) for key in _RECIPE_OPTIONS
                  if getattr(args, key) is not None}
@@ -251,6 +277,9 @@ def _export(args: argparse.Namespace) -> int:
         return _fail(_locate(exc, args.recipe, set(given)))
     except OSError as exc:
         return _fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:  # the last guard:
+        # bad input never ends in a traceback; what it was is in the one line.
+        return _fail(f"could not do it ({type(exc).__name__}: {str(exc)[:200]})")
     _report(recipe, written, page, dropped)
     return EXIT_OK
 

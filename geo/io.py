@@ -15,12 +15,12 @@ import pandas as pd
 import geopandas as gpd
 from shapely.geometry import mapping
 
-from geo._bounded import NotARegularFile, json_depth, read_at_most
+from geo._bounded import JsonTooCostly, NotARegularFile, read_at_most, scan_json
 from geo._paths import DATA_DIR
 from geo._schema import SCHEMAS, LayerSchema, check_layer_names
 from geo._validate import validate_features
 from geo.errors import LayerFileError
-from geo.limits import MAX_JSON_DEPTH, MAX_LAYER_BYTES
+from geo.limits import MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, MAX_LAYER_BYTES
 
 COORD_DECIMALS = 6  # ~0.1 m: finer than any source here, and keeps files diffable
 
@@ -62,7 +62,7 @@ def read_layer_file(path: str | Path, schema: LayerSchema) -> gpd.GeoDataFrame:
         raise LayerFileError(f"{label}: not a GeoJSON FeatureCollection")
     try:
         rows = validate_features(collection, schema, label)
-    except RecursionError:  # json_depth keeps this away; a last guard, never a traceback
+    except RecursionError:  # scan_json keeps this away; a last guard, never a traceback
         raise LayerFileError(f"{label}: nested too deeply to be checked") from None
     frame = gpd.GeoDataFrame(
         [props for props, _ in rows],
@@ -73,6 +73,13 @@ def read_layer_file(path: str | Path, schema: LayerSchema) -> gpd.GeoDataFrame:
         if field in frame:
             frame[field] = pd.to_datetime(frame[field], format="%Y-%m-%d")
     return frame
+
+
+def read_json_file(path: str | Path) -> Any:
+    """The JSON document of a shipped file, read within the limits (``_read_json``); any fault
+    is one ``LayerFileError`` naming the file as the project knows it."""
+    path = Path(path)
+    return _read_json(path, _label(path))
 
 
 def _read_json(path: Path, label: str) -> Any:
@@ -94,10 +101,13 @@ def _read_json(path: Path, label: str) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LayerFileError(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        raise LayerFileError(f"{label}: JSON nested {depth:,} levels deep, over the limit of "
-                             f"{MAX_JSON_DEPTH}")
+    try:  # a layer's strings are not limited: sources lists can be long; its size is
+        scan_json(text, max_depth=MAX_JSON_DEPTH, max_string=MAX_LAYER_BYTES,
+                  max_containers=MAX_JSON_CONTAINERS)
+    except JsonTooCostly as exc:
+        what = ("JSON nested {found:,} levels deep, over the limit of {limit}" if exc.what == "nesting"
+                else "more than {limit:,} JSON objects and arrays, over the limit")
+        raise LayerFileError(f"{label}: " + what.format(found=exc.found, limit=exc.limit)) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

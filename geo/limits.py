@@ -17,11 +17,25 @@ MAX_COLUMNS = 500  # a CSV's columns or a feature's properties; ACLED has 31, UC
 MAX_LINE_BYTES = 1_000_000  # one line of a CSV (a row's text, or one line of a quoted field)
 MAX_ROWS = 1_000_000  # CSV rows or GeoJSON/GeoPackage features (100,000 ACLED rows ~ 35 MB)
 MAX_JSON_DEPTH = 64  # nesting of a GeoJSON ({ and [); a FeatureCollection of points needs ~8
+# Objects and arrays in one GeoJSON: ~4 a point feature, and 50 MB holds at most ~600,000
+# features; each costs the parser ~100 bytes however small its text ("{}" is 2 bytes).
+MAX_JSON_CONTAINERS = 5_000_000
+MAX_FIELD_CHARS = 100_000  # one value (CSV field, JSON string, GeoPackage text); ACLED notes ~2,000
+# A GeoPackage is SQLite: reading its layer may run a view's query, which can take for ever
+# on a small file. SQLite's progress handler stops it after this many virtual-machine steps
+# (~3 s of one core; reading 1,000,000 plain rows takes ~7 million).
+GPKG_SQL_STEPS = 200_000_000
 IMPORT_SECONDS = 120.0  # an import's time budget (100,000 ACLED rows take ~2 s)
 # An import whose session has shown no sign of life for this long is stopped: the browser
 # asks for news every IMPORT_POLL_SECONDS while an import runs, so a closed tab goes quiet.
 IMPORT_ORPHAN_SECONDS = 3.0
 IMPORT_POLL_SECONDS = 0.5
+
+# -- jobs: every import and export of the app runs in a child process (geo.jobs) ------------
+
+JOB_WORKERS = 2  # child processes at once (the machine's cores); more jobs wait in line
+JOB_CPU_SECONDS = 90  # CPU time of one job, set by the kernel (RLIMIT_CPU); 1,000,000 rows ~15 s
+JOB_MEMORY_MB = 3_000  # memory of one job over its start (RLIMIT_AS); 1,000,000 rows peak ~2,300
 
 # -- the shipped layers (data/*.geojson) ----------------------------------------------------
 
@@ -29,6 +43,11 @@ MAX_LAYER_BYTES = 100 * MB  # the largest shipped layer is ~1 MB
 
 # -- figures (`border-atlas export`, the app's export panel) -------------------------------
 
+MAX_RECIPE_BYTES = 100_000  # a recipe file (a few hundred bytes); read from a regular file only
+MAX_FIGURE_MEGAPIXELS = 60.0  # a raster figure: width x height in pixels at its dpi
+# An animation: frames x pixels of a frame. 300 frames of 1,920 x 1,350 px (778) are refused;
+# a year by week at 1,280 px (~50 x 1.2 = 60) is not. Frames are held as RGB: 3 bytes a pixel.
+MAX_ANIMATION_MEGAPIXELS = 300.0
 MIN_EXTENT_DEGREES = 0.01  # the smallest map side (~1 km): below it, scale bar and grid fail
 
 # -- the static site (`border-atlas site`) ----------------------------------------------------
@@ -43,3 +62,4 @@ SEARCH_MAX_CHARS = 200  # a search over the events (URL, command line, recipe, t
 SEARCH_MAX_WORDS = 12  # its words, each of which an event must contain
 SHOWN_VALUE_CHARS = 80  # one value quoted inside a message
 SHOWN_MESSAGE_CHARS = 1_000  # a whole notice built around such values
+SHOWN_CELL_CHARS = 200  # one value of a user's file in an on-screen table

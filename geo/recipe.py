@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geo._bounded import NotARegularFile, read_at_most
 from geo.errors import RecipeError
 from geo.figure import DEFAULT_SIZE_PRESET, FigureSpec
-from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec
+from geo.figure.animate import ANIMATION_FORMATS, AnimationSpec, planned_frames
 from geo.figure.output import FORMATS, ExportError, format_for, normalise_format, write_atomic
+from geo.limits import MAX_RECIPE_BYTES
 from geo.safe_text import quote
 from geo.view import (
     ACTOR_GROUPS,
@@ -110,20 +112,32 @@ def read_recipe_table(path: str | Path, *, replaced: Collection[str] = ()) -> di
     """
     path = Path(path)
     label = f"recipe {path}"
-    try:
-        text = path.read_text(encoding="utf-8")
+    if "\x00" in str(path):
+        raise RecipeError("a path cannot hold a NUL byte", source=label)
+    try:  # a regular file, read to at most its limit: never /dev/zero or a pipe
+        data = read_at_most(path, MAX_RECIPE_BYTES)
     except FileNotFoundError:
         raise RecipeError("file not found", source=label) from None
     except IsADirectoryError:
         raise RecipeError("is a folder, not a file", source=label) from None
-    except UnicodeDecodeError:
-        raise RecipeError("not UTF-8 text", source=label) from None
+    except NotARegularFile:
+        raise RecipeError("not a regular file (a device, pipe or socket)", source=label) from None
     except OSError as exc:
         raise RecipeError(f"cannot read it ({exc.strerror})", source=label) from None
+    if len(data) > MAX_RECIPE_BYTES:
+        raise RecipeError(f"larger than the limit of {MAX_RECIPE_BYTES:,} bytes for a recipe "
+                          "(MAX_RECIPE_BYTES); a recipe is a few lines", source=label)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecipeError("not UTF-8 text", source=label) from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RecipeError(f"not valid TOML: {exc}", source=label) from None
+    except RecursionError:
+        raise RecipeError("nested too deeply to be a recipe (a recipe's values are plain)",
+                          source=label) from None
     for key in ("out", "events"):
         value = table.get(key)
         if key not in replaced and isinstance(value, str) and value:
@@ -134,6 +148,9 @@ def read_recipe_table(path: str | Path, *, replaced: Collection[str] = ()) -> di
 def _inside_folder(recipe: Path, key: str, value: str) -> Path:
     """``value`` (a path in the recipe) joined to the recipe's folder, refused if it leads out."""
     folder = recipe.parent
+    if "\x00" in value:
+        raise RecipeError("a path cannot hold a NUL byte", field=key, value=value,
+                          source=f"recipe {recipe}")
     target = folder / value
     if Path(value).is_absolute() or not target.resolve().is_relative_to(folder.resolve()):
         option = f"--{key.replace('_', '-')}"
@@ -165,6 +182,11 @@ def recipe_from_mapping(data: Mapping[str, Any], *, source: str = "recipe") -> R
         if value is not None and not value.strip():
             raise RecipeError(f"empty; give {KEYS[key]}", field=key, value=value,
                               source=source or None)
+        if value is not None and "\x00" in value:
+            raise RecipeError("a path cannot hold a NUL byte", field=key, value=value,
+                              source=source or None)
+    if animation is not None:
+        planned_frames(view, animation)  # frames x pixels within the budget, before any work
     return Recipe(view=view, figure=figure, out=out, window=window,
                   events=Path(events) if events else None, animation=animation, html=html)
 

@@ -1,9 +1,12 @@
 """CSV for spreadsheets: no cell of a download can run as a formula (OWASP "CSV injection").
 
 Every CSV the atlas writes goes through ``csv_bytes``. A text cell that a spreadsheet would
-read as a formula, one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return,
-also after leading blanks (spreadsheets strip them, so ``" \\t=SUM(A1)"`` is a formula too),
-gets a leading apostrophe, as OWASP recommends; the cell's text is otherwise unchanged and
+read as a formula, one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+(OWASP's list), or a pipe (``|calc``: dynamic data exchange), also after leading blanks
+(spreadsheets strip them, so ``" \\t=SUM(A1)"`` is a formula too), and also when the sign
+is a look-alike that a spreadsheet may fold to it (the full-width ``＝ ＋ － ＠ ｜``, the
+small forms ``﹦ ﹢ ﹣ ﹫``, the minus sign ``−``: every character whose compatibility form
+(NFKC) is one of the signs), gets a leading apostrophe, as OWASP recommends; the cell's text is otherwise unchanged and
 pandas quotes it as CSV requires. Numbers stay numbers: a negative count or longitude in a
 numeric column is written as a number, and a text cell that is exactly a number ("-3.5")
 is left alone, since no spreadsheet runs it.
@@ -12,12 +15,19 @@ is left alone, since no spreadsheet runs it.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = ("=", "+", "-", "@", "|")
+FORMULA_START = (*FORMULA_SIGNS, "\t", "\r")
+# Look-alikes: the signs' full-width and small forms (NFKC folds them to the sign) and the
+# minus sign, which LibreOffice and Excel take for a minus in a formula.
+LOOK_ALIKES = tuple(sorted({chr(c) for c in range(0x80, 0x10000)
+                            if unicodedata.normalize("NFKC", chr(c)) in FORMULA_SIGNS} | {"\u2212"}))
+_STARTS = FORMULA_START + LOOK_ALIKES
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_LEADING_BLANKS = " \t\r\n\x0b\x0c\u00a0\u3000"
+_LEADING_BLANKS = " \t\r\n\x0b\x0c\u00a0\u3000\u200b\ufeff"
 
 
 def neutralise_cell(value: object) -> object:
@@ -25,7 +35,7 @@ def neutralise_cell(value: object) -> object:
     if not isinstance(value, str) or not value:
         return value
     stripped = value.lstrip(_LEADING_BLANKS)
-    formula_like = value.startswith(FORMULA_START) or stripped.startswith(FORMULA_START)
+    formula_like = value.startswith(_STARTS) or stripped.startswith(_STARTS)
     if not formula_like or _PLAIN_NUMBER.fullmatch(value.strip()):
         return value
     return "'" + value
@@ -44,7 +54,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def _neutralise_column(series: pd.Series) -> pd.Series:
     """``neutralise_cell`` on every cell, called only where a cell may start a formula (fast)."""
     text = series.astype(object)
-    heads = text.str[:1].isin(FORMULA_START) | text.str.lstrip(_LEADING_BLANKS).str[:1].isin(FORMULA_START)
+    heads = text.str[:1].isin(_STARTS) | text.str.lstrip(_LEADING_BLANKS).str[:1].isin(_STARTS)
     candidates = heads.fillna(False).to_numpy(dtype=bool)
     if not candidates.any():
         return series

@@ -22,7 +22,10 @@ _WWW = re.compile(r"(?i)\bwww\.")
 # CommonMark lets a backslash escape any ASCII punctuation character, and each of these
 # can start markup: links, images, emphasis, code, headings, lists, tables, math, directives.
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Controls, line and paragraph separators, zero-width and direction marks, and the
+# direction-reversing embeddings, overrides and isolates (U+202A-202E, U+2066-2069).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+_CONTROL = re.compile(CONTROL_CHARACTERS)
 
 
 def clip(text: object, limit: int = SHOWN_VALUE_CHARS) -> str:

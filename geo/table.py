@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 import geopandas as gpd
 import shapely.geometry
 
 from geo.io import dumps_collection, feature
+from geo.limits import SHOWN_CELL_CHARS
 from geo.safe_csv import csv_bytes
+from geo.safe_text import CONTROL_CHARACTERS
 from layers.events import actor_group, area_text, border_text, casualties_text, when_text
 from layers.palette import ACTOR_LABELS
 
@@ -112,7 +115,9 @@ def events_geojson(events: gpd.GeoDataFrame, name: str) -> bytes:
 def imported_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """Imported events as a table (vectorised: an import can hold 100,000 rows).
 
-    Text from the file is shown as text, never as HTML, by the app's table widget.
+    Text from the file is shown as text, never as HTML, by the app's table widget, and cut
+    where it is shown: control and direction-reversing characters (U+202A–202E,
+    U+2066–2069) become spaces, and a value over ``SHOWN_CELL_CHARS`` ends in '…'.
     """
     dist = events["border_distance_km"].astype(float).round(0)
     side = events["border_side"].map({"IRN": "Iranian side", "PAK": "Pakistani side"}).fillna("")
@@ -124,14 +129,23 @@ def imported_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "date": _date(events["date"]).to_numpy(),
         "end date": _date(events["end_date"]).to_numpy(),
-        "kind": events["kind"].to_numpy(),
-        "actor": events["actor"].to_numpy(),
-        "place": events["place"].to_numpy(),
-        "country": events["country"].to_numpy(),
+        "kind": _shown(events["kind"]),
+        "actor": _shown(events["actor"]),
+        "place": _shown(events["place"]),
+        "country": _shown(events["country"]),
         "killed": killed.to_numpy(),
         "precision (km)": (events["precision_m"].astype(float) / 1000).round(1).to_numpy(),
         "to border (km)": dist.to_numpy(),
         "side": side.to_numpy(),
         "file row": events["row"].to_numpy(),
-        "id": events["id"].to_numpy(),
+        "id": _shown(events["id"]),
     })
+
+
+def _shown(text: pd.Series) -> np.ndarray:
+    """A column of a user's text as shown on screen: controls as spaces, cut with '…'."""
+    values = text.astype(str).str.replace(CONTROL_CHARACTERS, " ", regex=True)
+    long = values.str.len() > SHOWN_CELL_CHARS
+    if long.any():
+        values = values.where(~long, values.str.slice(0, SHOWN_CELL_CHARS - 1) + "…")
+    return values.to_numpy()

@@ -7,14 +7,13 @@ value is reported by name, never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES, check_layer_names
-from geo.errors import UnknownLayerError, ViewError
+from geo.errors import BorderAtlasError, UnknownLayerError, ViewError
 from geo.imports.problems import IMPORT_KINDS
 from geo.limits import MIN_EXTENT_DEGREES, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS
 from geo.safe_text import quote
@@ -23,13 +22,14 @@ from geo.safe_text import quote
 def data_years(path: Any = None, default: tuple[int, int] = (2012, 2025)) -> tuple[dt.date, dt.date]:
     """The span the slider covers: from 1 January of the first event's year to 31 December of
     the year of the last day of the last event (data/events.geojson, read as plain JSON)."""
+    from geo.io import read_json_file  # within the limits: never a device, never too deep
+
     try:
-        text = (path or DATA_DIR / "events.geojson").read_text(encoding="utf-8")
-        props = [f["properties"] for f in json.loads(text)["features"]]
+        props = [f["properties"] for f in read_json_file(path or DATA_DIR / "events.geojson")["features"]]
         first = min(int(p["date"][:4]) for p in props)
         last = max(int((p.get("date_last") or p["date"])[:4]) for p in props)
-    except (OSError, ValueError, KeyError, TypeError):  # no data yet: the atlas's planned span
-        first, last = default
+    except (BorderAtlasError, ValueError, KeyError, TypeError, IndexError):
+        first, last = default  # no data yet, or damaged (the layer's loader names the fault)
     return dt.date(first, 1, 1), dt.date(last, 12, 31)
 
 
@@ -67,6 +67,9 @@ PRESET_LABELS = {
     "everything": f"Everything ({ATLAS_START.year}–{ATLAS_END.year})",
 }
 DEFAULT_PRESET = "crisis-week"
+# The days any view may show: imported events from 1900 on; nothing can be dated after 2100
+# (a date at the end of the calendar, 9999-12-31, has no next day to end a window on).
+FIRST_VIEW_DAY, LAST_VIEW_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 # ---- Filters: which events a view shows, beyond its window ---------------------------------
@@ -241,6 +244,11 @@ class View:
     notes: tuple[str, ...] = field(default=(), compare=False)  # what was fixed while parsing
 
     def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            day = getattr(self, name)
+            if not isinstance(day, dt.date) or not FIRST_VIEW_DAY <= day <= LAST_VIEW_DAY:
+                raise ViewError(f"{quote(day)} is outside {FIRST_VIEW_DAY}–{LAST_VIEW_DAY}, the "
+                                "days a map can show", field=name, value=day)
         if self.end < self.start:
             raise ViewError(f"end date {self.end} is before start date {self.start}")
         try:

@@ -174,7 +174,9 @@ def test_closing_the_tab_stops_a_running_import(browser, tmp_path):
         page.set_input_files(UPLOAD_INPUT, str(_hostile_csv(tmp_path)))
         wait_for(lambda: page.get_by_text("Importing hostile-export.csv").count(), timeout=30,
                  what="the import's progress notice")
-        assert cpu_share(pid, 2.0) > 0.2  # the import is running (on a busy, shared machine)
+        # The import runs in a child process of the server, not in the server itself.
+        assert cpu_share(pid, 2.0, tree=True) > 0.2  # running (on a busy, shared machine)
+        assert cpu_share(pid, 2.0) < 0.2, "the server itself is doing the import's work"
         context.close()
         time.sleep(5)
-        assert cpu_share(pid) < 0.1, "the import kept running after its tab was closed"
+        assert cpu_share(pid, tree=True) < 0.1, "the import kept running after its tab was closed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 import pytest
 
 import shapely
@@ -60,8 +61,32 @@ def test_curated_events_csv_neutralises_formulas_and_keeps_negative_counts():
     assert cells[0]["killed_low"] == "-4.0"
 
 
+@pytest.mark.parametrize("text", ["\uff1d1+1", "\uff0bA1", "\uff0d1+A1", "\uff20SUM(1)", "|calc",
+                                  "\uff5ccalc", "\ufe661+1", "\u22121+A1", " \u3000\uff1d1",
+                                  "\u200b=1+1", "=cmd|' /C calc'!A0"])
+def test_look_alike_formula_signs_and_dde_pipes_are_neutralised(text):
+    from geo.safe_csv import csv_bytes, neutralise_cell
+
+    assert neutralise_cell(text) == "'" + text
+    frame = pd.DataFrame({"note": [text, "plain"], "n": [-3, 4]})
+    cells = _cells(csv_bytes(frame))
+    assert [c["note"] for c in cells] == ["'" + text, "plain"]  # the fast column path too
+    assert [c["n"] for c in cells] == ["-3", "4"]
+
+
 @pytest.mark.parametrize("text", ["-3.5", "+92", "-0", "1e-5"])
 def test_text_that_is_a_number_is_left_alone(text):
     from geo.safe_csv import neutralise_cell
 
     assert neutralise_cell(text) == text
+
+
+def test_direction_reversing_and_over_long_values_are_cut_in_the_imported_table():
+    from geo.limits import SHOWN_CELL_CHARS
+    from geo.table import imported_table
+
+    rows = [acled_row(event_id_cnty="PAK1", actor1="abc\u202egpj.exe\u2066x\u2069",
+                      location="L" * 5000)]
+    table = imported_table(import_events(to_csv(rows)).events)
+    assert table["actor"][0] == "abc gpj.exe x "
+    assert len(table["place"][0]) == SHOWN_CELL_CHARS and table["place"][0].endswith("…")

@@ -15,8 +15,10 @@ import streamlit as st
 
 from geo import LAYER_NAMES, BorderAtlasError
 from geo.assemble import shipped_layer, window
-from geo.figure import FigureSpec, figure_spec_bytes
+from geo.figure import FigureSpec
 from geo.filters import apply_filters
+from geo.io import read_json_file
+from geo.jobs import draw_figure, run_job
 from geo.table import events_csv, events_geojson, events_table
 from geo.view import ATLAS_END, ATLAS_START, Filters, MapView, View
 from geo.web import layers as web
@@ -64,14 +66,37 @@ def explorer_page() -> tuple[str, dict[str, Any]]:
     page = map_document()
     static = {name: web.static_layer_url(name) for name in layers
               if name in web.STATIC_LAYERS and (web.WEB_DIR / f"{name}.json").exists()}
-    dated_file = web.WEB_DIR / f"{DATED_FILE}.json"
     # The browser file holds every dated layer: used only when each of them loaded here too
-    # (a layer that failed is left out everywhere); otherwise what loaded is sent inline.
+    # (a layer that failed is left out everywhere) and the file is sound; otherwise what
+    # loaded is sent inline.
     complete = all(name in layers for name in DATED_LAYERS)
-    dated = web.static_layer_url(DATED_FILE) if complete and dated_file.exists() else None
+    dated = web.static_layer_url(DATED_FILE) if complete and dated_file_problem() is None else None
     config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
                            basemaps=page.basemaps, dated_source=dated)
     return page.html, config
+
+
+@st.cache_resource(show_spinner=False)
+def dated_file_problem() -> str | None:
+    """What is wrong with the browser's file of dated layers (static/web/dated.json), or None.
+
+    Checked once at start, within the limits of a shipped file (a device, a deep nesting or
+    damaged JSON is named, never followed): a damaged file would leave the map blank with no
+    word, so the page says so and sends the layers loaded here instead.
+    """
+    path = web.WEB_DIR / f"{DATED_FILE}.json"
+    if not path.exists():
+        return None  # not built yet (make data): the layers are sent inline
+    try:
+        dated = read_json_file(path)
+    except BorderAtlasError as exc:
+        return str(exc)
+    missing = [name for name in DATED_LAYERS if not (isinstance(dated, dict)
+               and isinstance(dated.get(name), dict) and isinstance(dated[name].get("features"), list))]
+    if missing:
+        return (f"static/web/{DATED_FILE}.json: no FeatureCollection for "
+                f"{', '.join(missing)} (run `make data` to rebuild it)")
+    return None
 
 
 @st.cache_data(show_spinner="Drawing the figure…", max_entries=32)
@@ -86,10 +111,10 @@ def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greysca
     """
     events = _imported["result"].events if _imported else None
     label = _imported["name"] if _imported else None
-    dropped: list[str] = []
     spec = FigureSpec(preset=preset, fmt=fmt, dpi=dpi, title=title or None, greyscale=greyscale,
                       label_lang=label_lang)
-    data = figure_spec_bytes(view, spec, imported=events, imported_label=label, dropped=dropped)
+    # Drawn in a child process (geo.jobs): capped, and no stall for the other sessions.
+    data, dropped = run_job(draw_figure, (view, spec, events, label), label=f"the {fmt} figure")
     return data, tuple(dropped)
 
 

@@ -23,8 +23,9 @@ from typing import Any
 import streamlit as st
 
 from geo._paths import asset
+from geo.errors import ViewError
 from geo.limits import MIN_EXTENT_DEGREES
-from geo.view import MapView, View, event_id_param, map_view_from_query
+from geo.view import MapView, View, event_id_param, map_view_from_query, parse_date_param
 
 COMPONENT_JS = asset("atlas/explorer.js").read_text(encoding="utf-8")
 COMPONENT_NAME = "border_atlas.explorer"
@@ -53,6 +54,7 @@ class ExplorerState:
     bounds: tuple[float, float, float, float] | None = None
     focus: dict[str, Any] | None = None  # an event to open, asked from a row of the table
     notes: list[str] = field(default_factory=list)
+    refused: str | None = None  # why the element's last report was not taken (shown once)
 
 
 def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.date]) -> ExplorerState:
@@ -123,13 +125,18 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
     """Take the window, centre and zoom the element reported; True if anything changed."""
     if not isinstance(report, dict):
         return False
+    # Checked as the URL's values are (a page script can send anything): a bad value is a
+    # notice and the last good view is kept.
     try:
-        start = dt.date.fromisoformat(str(report["start"]))
-        end = dt.date.fromisoformat(str(report["end"]))
-        map_view = MapView(round(float(report["lat"]), 4), round(float(report["lon"]), 4), int(report["zoom"]))
-    except (KeyError, TypeError, ValueError):
-        return False  # not from our element: keep what we had
-    if end < start:
+        start = parse_date_param("start", report.get("start"))
+        end = parse_date_param("end", report.get("end"))
+        View(start=start, end=end)
+    except ViewError as exc:
+        state.refused = f"window: {exc}"
+        return False
+    map_view, notes = map_view_from_query({k: report[k] for k in ("lat", "lon", "zoom") if k in report})
+    if map_view is None:
+        state.refused = notes[0] if notes else "no map centre and zoom"
         return False
     bounds = _bounds(report)
     changed = (start, end, map_view, bounds) != (state.start, state.end, state.map_view, state.bounds)

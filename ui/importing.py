@@ -1,5 +1,5 @@
-"""Your events: an uploaded file, imported into this session only, in a worker that stops
-when its tab goes away."""
+"""Your events: an uploaded file, imported into this session only, in a child process
+(``geo.jobs``) that is killed when its tab goes away or it passes its limits."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from geo.imports import EventImportError, import_events
-from geo.imports.budget import ImportJob
+from geo.imports import EventImportError
+from geo.jobs import Job, import_upload
 from geo.limits import IMPORT_POLL_SECONDS, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.view import ATLAS_END, ATLAS_START
@@ -18,14 +18,19 @@ from geo.web.imported import prepare_imported
 from layers.imported import IMPORTED
 from ui.text import IMPORT_WAIT_SECONDS, PROBLEM_LINES, TEXT, UPLOAD_TYPES
 
+# What a job runs in its child: a module-level function (it is sent by name).
+IMPORT_TARGET = import_upload
+
 
 def _import_upload(upload: Any) -> None:
     """Import an upload once (per file), keeping the result in this session's state only.
 
-    The import runs in a worker (``ImportJob``) under the importer's time budget; this
+    The import runs in a child process (``geo.jobs.Job``) under the OS's CPU and memory
+    limits and the importer's time budget, waiting in line when the pool is busy; this
     session keeps it alive by touching it, here and from ``_import_progress`` while it
-    runs, so a closed tab stops it within seconds. The file is read from memory; nothing is
-    written outside a temporary directory, and nothing is shared with other sessions.
+    runs, so a closed tab kills it within seconds. This process never parses the file;
+    nothing is written outside a temporary directory, and nothing is shared with other
+    sessions.
     """
     current = st.session_state.get("imported") or st.session_state.get("import_error")
     if current is not None and current["file_id"] == upload.file_id:
@@ -37,15 +42,14 @@ def _import_upload(upload: Any) -> None:
         st.session_state.pop("imported", None)
         st.session_state.pop("import_error", None)
         data, name = upload.getvalue(), upload.name
-        job = ImportJob(lambda stop: import_events(data, filename=name, stop=stop),
-                        key=upload.file_id)
+        job = Job(IMPORT_TARGET, (data, name), label=name, key=upload.file_id)
         st.session_state.import_job = job
     job.touch()
     if job.wait(IMPORT_WAIT_SECONDS):
         _finish_import(upload, st.session_state.pop("import_job"))
 
 
-def _finish_import(upload: Any, job: ImportJob) -> None:
+def _finish_import(upload: Any, job: Job) -> None:
     """Keep a finished import's result (or its error) in this session's state."""
     try:
         result = job.result()
@@ -79,8 +83,14 @@ def _import_progress(name: str) -> None:
     job.touch()
     if job.done:
         st.rerun()  # the whole page: the sidebar, map and table show the result
-    st.info(plain_markdown(f"Importing {name}… ({time.monotonic() - job.started:.0f} s)"),
-            icon="⏳")
+    waited = time.monotonic() - job.started
+    place = job.position
+    if place:
+        text = (f"Waiting to import {name}: the importer is busy with other sessions' files; "
+                f"yours is number {place} in line ({waited:.0f} s)")
+    else:
+        text = f"Importing {name}… ({waited:.0f} s)"
+    st.info(plain_markdown(text), icon="⏳")
 
 
 def import_panel() -> None:

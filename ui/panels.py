@@ -7,8 +7,15 @@ import streamlit as st
 
 from geo import BorderAtlasError
 from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
-from geo.figure.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
+from geo.figure.animate import (
+    ANIMATION_FORMATS,
+    MODES,
+    STEPS,
+    AnimationSpec,
+    planned_frames,
+)
 from geo.filters import apply_filters
+from geo.jobs import draw_animation, run_job
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
@@ -16,7 +23,14 @@ from geo.web import layers as web
 from geo.web.explorer import imported_legend_html, presets
 from layers import SPECS, credits
 from layers.imported import IMPORTED
-from ui.data import explorer_page, figure_file, html_file, prepared_layers, window_outputs
+from ui.data import (
+    dated_file_problem,
+    explorer_page,
+    figure_file,
+    html_file,
+    prepared_layers,
+    window_outputs,
+)
 from ui.explorer import ask_focus, map_element, screen_extent
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
@@ -45,6 +59,9 @@ def header(load_errors: dict[str, str]) -> None:
         st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
     for name, error in load_errors.items():
         st.error(plain_markdown(f"The {name} layer could not be loaded and is left out:\n{error}"))
+    if (problem := dated_file_problem()) is not None:
+        st.warning(plain_markdown(f"The map's file of dated layers is damaged; the layers are sent "
+                                  f"with the page instead (slower to open):\n{problem}"), icon="⚠️")
 
 
 # --- The explorer: map element, tables ----------------------------------------------------
@@ -61,9 +78,14 @@ def map_and_count(view: View) -> View:
         columns = (*imported["columns"], imported["file_id"])
         legend += imported_legend_html()
     shown = view.layers + (("imported",) if imported is not None else ())
-    map_element(explorer_state(), doc=doc, config=config, layers=shown, basemap=view.basemap,
+    state = explorer_state()
+    map_element(state, doc=doc, config=config, layers=shown, basemap=view.basemap,
                 legend=legend, imported=columns, url_layers=view.layers,
                 filters=view.filters.to_query())
+    if state.refused:
+        st.warning(plain_markdown(f"The map reported a view that was ignored: {state.refused}."),
+                   icon="⚠️")
+        state.refused = None
     return current_view()
 
 
@@ -246,13 +268,17 @@ def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None
     dropped: tuple[str, ...] = ()
     try:
         if animation is not None:
+            planned_frames(view, animation)  # refused with its figures before any frame
             bar = st.progress(0.0, text="Drawing the frames…")
-            data = render_animation(
-                view, FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
-                                 label_lang=spec.label_lang), animation,
-                imported=imported["result"].events if imported else None,
-                imported_label=imported["name"] if imported else None,
-                progress=lambda done, total: bar.progress(done / total, text=f"Frame {done} of {total}"))
+            still = FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
+                               label_lang=spec.label_lang)
+            # In a child process (geo.jobs); the bar's updates stop it if this page goes.
+            data = run_job(draw_animation, (view, still, animation,
+                                            imported["result"].events if imported else None,
+                                            imported["name"] if imported else None),
+                           label=f"the {animation.fmt} animation",
+                           on_progress=lambda done, total: bar.progress(
+                               done / total, text=f"Frame {done} of {total}"))
             preview = data
         else:
             common = {"title": spec.title or "", "greyscale": spec.greyscale,

@@ -35,6 +35,7 @@ from geo.figure.canvas import agg_canvas
 from geo.figure.compose import redraw_window
 from geo.figure.output import ExportError, check_writable, write_atomic
 from geo.figure.spec import FigureSpec
+from geo.limits import MAX_ANIMATION_MEGAPIXELS
 from geo.view import View
 
 ANIMATION_FORMATS = ("gif", "mp4")
@@ -107,6 +108,30 @@ def frame_windows(start: dt.date, end: dt.date, *, step: str = "day",
     return out
 
 
+def check_animation_budget(frames: int, width_px: int, height_px: int | None = None) -> None:
+    """ExportError, with the figures, when frames x pixels passes ``MAX_ANIMATION_MEGAPIXELS``.
+
+    Before the figure is composed its height is not known: it is taken as the width (the
+    atlas's region is about as tall as it is wide); once composed, the real height is used.
+    """
+    height = width_px if height_px is None else height_px
+    megapixels = frames * width_px * height / 1e6
+    if megapixels > MAX_ANIMATION_MEGAPIXELS:
+        raise ExportError(
+            f"{frames:,} frames of {width_px:,} x {height:,} px{'' if height_px else ' (about)'} are "
+            f"{megapixels:,.0f} megapixels, over the limit of {MAX_ANIMATION_MEGAPIXELS:,.0f} for "
+            "an animation (MAX_ANIMATION_MEGAPIXELS); take a longer frame step, a shorter window or "
+            "a smaller width", field="width_px", value=width_px)
+
+
+def planned_frames(view: View, anim: AnimationSpec) -> int:
+    """How many frames the animation of ``view`` will have, checked against the budget up
+    front (before anything is drawn)."""
+    frames = len(frame_windows(view.start, view.end, step=anim.step, mode=anim.mode))
+    check_animation_budget(frames, anim.width_px)
+    return frames
+
+
 def _advance(day: dt.date, step: str) -> dt.date:
     if step == "day":
         return day + dt.timedelta(days=1)
@@ -130,9 +155,12 @@ def render_frames(view: View, spec: FigureSpec, anim: AnimationSpec, *,
                   progress: Progress | None = None) -> list[np.ndarray]:
     """The frames (RGB arrays, ``anim.width_px`` wide) of ``view``'s window stepped by ``anim``."""
     windows = frame_windows(view.start, view.end, step=anim.step, mode=anim.mode)
+    check_animation_budget(len(windows), anim.width_px)
     with mpl.rc_context(RC):
         fig = build_figure(view, spec, imported=imported, imported_label=imported_label)
         try:
+            height_px = int(fig.get_figheight() * anim.width_px / fig.get_figwidth()) // 2 * 2
+            check_animation_budget(len(windows), anim.width_px, height_px)
             return _frames(fig, windows, anim.width_px, progress)
         finally:
             fig.clear()
@@ -243,8 +271,10 @@ __all__ = [
     "MODES",
     "STEPS",
     "AnimationSpec",
+    "check_animation_budget",
     "export_animation",
     "frame_windows",
+    "planned_frames",
     "render_animation",
     "render_frames",
 ]

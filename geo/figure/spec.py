@@ -16,6 +16,7 @@ from geo.figure.drawn import Box, DrawnLayer
 from geo.figure.furniture import ScaleBar
 from geo.figure.labels import LABEL_LANGS
 from geo.figure.output import RASTER_FORMATS, ExportError, normalise_format
+from geo.limits import MAX_FIGURE_MEGAPIXELS
 from geo.view import View
 
 # Journal sizes in mm (width, height); None: as tall as the map and legend need.
@@ -27,7 +28,7 @@ SIZE_PRESETS: dict[str, tuple[float, float | None]] = {
 DEFAULT_SIZE_PRESET = "double-column"
 MIN_MM, MAX_MM = 40.0, 1000.0
 MIN_DPI, MAX_DPI = 72, 1200
-MAX_MEGAPIXELS = 60.0
+MAX_MEGAPIXELS = MAX_FIGURE_MEGAPIXELS  # geo.limits
 
 MM = 1 / 25.4
 

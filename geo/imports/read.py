@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import sqlite3
 import tempfile
 import warnings
 import zipfile
@@ -30,13 +31,16 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geo._bounded import NotARegularFile, json_depth, read_at_most
+from geo._bounded import JsonTooCostly, NotARegularFile, read_at_most, scan_json
 from geo.errors import EventImportError
 from geo.imports.budget import checkpoint
 from geo.imports.problems import Problem, Reason, fmt_size, quote, row_key
 from geo.limits import (
+    GPKG_SQL_STEPS,
     MAX_COLUMNS,
+    MAX_FIELD_CHARS,
     MAX_HEADER_CHARS,
+    MAX_JSON_CONTAINERS,
     MAX_JSON_DEPTH,
     MAX_LINE_BYTES,
     MAX_ROWS,
@@ -230,6 +234,7 @@ def read_header(text: str, label: str) -> tuple[list[str], str, int]:
     are counted before any parser sees them: pandas renames duplicate names in time that
     grows with the square of their number, so a bomb must never reach it.
     """
+    _check_header_quotes(text, label)
     end = _header_end(text)
     if end is None:
         raise EventImportError(f"{quote(label)}: the header row is longer than the limit of "
@@ -248,6 +253,22 @@ def read_header(text: str, label: str) -> tuple[list[str], str, int]:
     if not fields or all(not f.strip() for f in fields):
         raise EventImportError(f"{quote(label)}: has no header row")
     return fields, sep, end
+
+
+def _check_header_quotes(text: str, label: str) -> None:
+    """Refuse a header whose first line leaves a quote open: names cannot span lines, so the
+    quote would swallow the rows after it and leave nothing to import."""
+    head = text[: MAX_HEADER_CHARS + 1]
+    brk = _LINE_BREAK.search(head)
+    if brk is None or head.count('"', 0, brk.start()) % 2 == 0:
+        return
+    line = head[: brk.start()]
+    at = line.rfind('"')
+    column = line.count(",", 0, at) + line.count(";", 0, at) + line.count("\t", 0, at) + 1
+    raise EventImportError(f"{quote(label)}: the header row has an unclosed quote (character "
+                           f"{at + 1:,}, column {column:,}: {quote(line[at:at + 30])}); a column "
+                           "name cannot run over lines, so it would swallow every row: close or "
+                           "remove the quote")
 
 
 def _check_lines(data: bytes, label: str) -> None:
@@ -293,10 +314,28 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     frame, rows, more_problems, more_notes = _multiline_fields(frame, rows, text, header_end,
                                                                len(problems))
     problems += more_problems
+    frame, rows, long_problems = drop_long_fields(frame, rows)
+    problems += long_problems
     frame = frame.reset_index(drop=True)
     n_read = len(frame) + len(problems)
     return RawTable("csv", frame, rows, n_read, problems=sorted(problems, key=row_key),
                     notes=notes + more_notes, delimiter=sep)
+
+
+def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+    """Rows with a value over ``MAX_FIELD_CHARS`` skipped, each naming the column and length."""
+    skip = np.zeros(len(frame), dtype=bool)
+    problems = []
+    for column in frame.columns:
+        lengths = frame[column].str.len().fillna(0).to_numpy()
+        for i in np.flatnonzero((lengths > MAX_FIELD_CHARS) & ~skip):
+            problems.append(Problem(int(rows[i]), "value too long", f"{quote(column, 40)} holds "
+                                    f"{int(lengths[i]):,} characters, over the limit of "
+                                    f"{MAX_FIELD_CHARS:,} for one value (MAX_FIELD_CHARS)"))
+            skip[i] = True
+    if not skip.any():
+        return frame, rows, []
+    return frame[~skip], rows[~skip], problems
 
 
 def _read_csv_in_chunks(data: bytes, sep: str, codec: str, names: list[str]) -> pd.DataFrame:
@@ -574,11 +613,13 @@ def read_geojson(text: str, label: str) -> RawTable:
 
 
 def _parse_json(text: str, label: str) -> Any:
-    """The parsed JSON of a GeoJSON file, after checking how deeply it nests."""
-    depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        raise EventImportError(f"{quote(label)}: JSON nested {depth:,} levels deep, over the limit "
-                               f"of {MAX_JSON_DEPTH}; a FeatureCollection of points needs about 8")
+    """The parsed JSON of a GeoJSON file, once ``scan_json`` has measured its cost (nesting,
+    strings, objects and arrays) in time linear in its length."""
+    try:
+        scan_json(text, max_depth=MAX_JSON_DEPTH, max_string=MAX_FIELD_CHARS,
+                  max_containers=MAX_JSON_CONTAINERS)
+    except JsonTooCostly as exc:
+        raise EventImportError(json_cost_message(label, exc)) from None
     checkpoint()
     try:
         return json.loads(text)
@@ -587,6 +628,19 @@ def _parse_json(text: str, label: str) -> Any:
                                f"column {exc.colno}") from None
     except (RecursionError, ValueError) as exc:
         raise EventImportError(f"{quote(label)}: not valid JSON ({type(exc).__name__})") from None
+
+
+def json_cost_message(label: str, exc: JsonTooCostly) -> str:
+    """What a refused JSON text went over, with the figures and the limit's name."""
+    at = f" at character {exc.where:,}"
+    if exc.what == "nesting":
+        return (f"{quote(label)}: JSON nested {exc.found:,} levels deep, over the limit of "
+                f"{exc.limit} (MAX_JSON_DEPTH){at}; a FeatureCollection of points needs about 8")
+    if exc.what == "string":
+        return (f"{quote(label)}: a text value of at least {exc.found:,} characters{at}, over the "
+                f"limit of {exc.limit:,} characters for one value (MAX_FIELD_CHARS)")
+    return (f"{quote(label)}: more than {exc.limit:,} JSON objects and arrays, over the limit "
+            f"(MAX_JSON_CONTAINERS){at}; a point feature needs about 4")
 
 
 def _feature_collection(parsed: Any, label: str) -> tuple[Mapping[str, Any], list[Any]]:
@@ -684,6 +738,7 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
     with tempfile.TemporaryDirectory(prefix="border-atlas-import-") as tmp:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(data)
+        check_gpkg_cost(path, label)
         try:
             layers = pyogrio.list_layers(path)
             points = [str(name) for name, gtype in layers
@@ -733,8 +788,62 @@ def read_gpkg(data: bytes, label: str) -> RawTable:
     table = pd.DataFrame({str(c).strip().lower(): _column_text(props[c]) for c in props.columns})
     table["__feature_id"] = rows[ok].astype(str)
     table = table.reset_index(drop=True)
-    return RawTable("gpkg", table, rows[ok], len(frame), lon=np.asarray(x, dtype=float),
-                    lat=np.asarray(y, dtype=float), problems=problems, notes=notes)
+    table, kept, long_problems = drop_long_fields(table, rows[ok])
+    keep = np.isin(rows[ok], kept)
+    table = table.reset_index(drop=True)
+    return RawTable("gpkg", table, kept, len(frame), lon=np.asarray(x, dtype=float)[keep],
+                    lat=np.asarray(y, dtype=float)[keep],
+                    problems=sorted(problems + long_problems, key=row_key), notes=notes)
+
+
+GPKG_HANDLER_STEPS = 10_000  # SQLite calls the progress handler every this many steps
+
+
+def check_gpkg_cost(path: Path, label: str, *, steps: int | None = None) -> None:
+    """Refuse a GeoPackage whose feature layers cost more than ``GPKG_SQL_STEPS`` to read.
+
+    A layer can be a view, and a view can run any query (a recursive one can produce 10⁹ rows
+    from a few KB), which GDAL would then run without a bound. Here the file is opened
+    read-only (``immutable``: no journal is read or written, no other process is assumed),
+    with untrusted schema functions off, and every view among the feature layers is read
+    through under SQLite's progress handler, which interrupts it past the step budget.
+    Plain tables cost what their size says and are not read here.
+    """
+    budget = GPKG_SQL_STEPS if steps is None else steps
+    done = 0
+
+    def over_budget() -> int:
+        nonlocal done
+        done += GPKG_HANDLER_STEPS
+        return int(done > budget)
+
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1".replace("file://", "file:", 1)
+    try:
+        con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise EventImportError(f"{quote(label)}: cannot be read as a GeoPackage ({exc})") from None
+    try:
+        con.execute("PRAGMA trusted_schema = OFF")
+        con.set_progress_handler(over_budget, GPKG_HANDLER_STEPS)
+        views = con.execute(
+            "SELECT c.table_name FROM gpkg_contents c JOIN sqlite_master m ON m.name = c.table_name "
+            "WHERE m.type = 'view'").fetchall()
+        for (name,) in views:
+            cursor = con.execute(f'SELECT * FROM "{str(name).replace(chr(34), chr(34) * 2)}" '
+                                 f"LIMIT {MAX_ROWS + 1}")
+            while cursor.fetchmany(10_000):
+                checkpoint()
+    except sqlite3.OperationalError as exc:
+        if done > budget:
+            raise EventImportError(
+                f"{quote(label)}: reading its layers would take more than {budget:,} SQLite steps "
+                f"(the limit GPKG_SQL_STEPS, about {budget / 67e6:.0f} s); a layer is a view whose "
+                "query runs too long: save the layer as a table") from None
+        raise EventImportError(f"{quote(label)}: cannot be read as a GeoPackage ({exc})") from None
+    except sqlite3.Error as exc:
+        raise EventImportError(f"{quote(label)}: cannot be read as a GeoPackage ({exc})") from None
+    finally:
+        con.close()
 
 
 def _check_gpkg_size(info: Mapping[str, Any], label: str) -> None:
