@@ -36,6 +36,8 @@ class LayerSchema:
 ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR", "USA", "RUS")
 EVENT_KINDS = ("strike", "attack", "clash", "shoot-down", "bombing", "abduction", "diplomatic",
                "border")
+# A point's side of the border (border_side), as readers are told it.
+BORDER_SIDES = {"IRN": "Iranian side", "PAK": "Pakistani side"}
 # A crossing's dated status changes (status_history entries).
 CROSSING_STATUSES = ("opened", "closed", "reopened", "approved", "inaugurated")
 
@@ -133,7 +135,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("paper_note", STR, required=False),
             Field("covers", STR_LIST, required=False),
             Field("border_distance_km", NUM),
-            Field("border_side", STR, required=False, choices=("IRN", "PAK")),
+            Field("border_side", STR, required=False, choices=tuple(BORDER_SIDES)),
         ),
     ),
     "routes": LayerSchema(

@@ -8,6 +8,7 @@ import streamlit as st
 from geo import BorderAtlasError
 from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
 from geo.figure.animate import ANIMATION_FORMATS, MODES, STEPS, AnimationSpec, render_animation
+from geo.limits import IMPORTED_TABLE_ROWS
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
@@ -19,7 +20,7 @@ from ui.data import explorer_page, figure_file, html_file, prepared_layers, wind
 from ui.explorer import ask_focus, map_element
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
-from ui.text import IMPORTED_TABLE_ROWS, LABEL_LANGS, MIME, TEXT
+from ui.text import LABEL_LANGS, MIME, TEXT
 
 
 # --- Sidebar and notices ------------------------------------------------------------------

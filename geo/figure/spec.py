@@ -16,6 +16,7 @@ from geo.figure.drawn import Box, DrawnLayer
 from geo.figure.furniture import ScaleBar
 from geo.figure.labels import LABEL_LANGS
 from geo.figure.output import RASTER_FORMATS, ExportError, normalise_format
+from geo.limits import MAX_DPI, MAX_MEGAPIXELS, MAX_MM, MIN_DPI, MIN_MM
 from geo.view import View
 
 # Journal sizes in mm (width, height); None: as tall as the map and legend need.
@@ -25,9 +26,6 @@ SIZE_PRESETS: dict[str, tuple[float, float | None]] = {
     "full-page": (170.0, 225.0),
 }
 DEFAULT_SIZE_PRESET = "double-column"
-MIN_MM, MAX_MM = 40.0, 1000.0
-MIN_DPI, MAX_DPI = 72, 1200
-MAX_MEGAPIXELS = 60.0
 
 MM = 1 / 25.4
 

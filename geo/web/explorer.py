@@ -22,6 +22,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assemble import crossing_status
+from geo.counts import count_ranges
+from geo.limits import IMPORTED_TEXT_CHARS
 from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
@@ -53,7 +55,6 @@ VENDOR_CSS = ("vendor/leaflet/leaflet.css",)
 # (summaries, notes) stay on the server: they are in the table and the downloads.
 IMPORTED_FIELDS = (("what", "What"), ("actor", "Actor"), ("target", "Target"), ("place", "Place"),
                    ("killed", "Killed"), ("source", "Source"), ("ref", "Imported from"), ("id", "Id"))
-IMPORTED_TEXT_CHARS = 120
 
 
 def _span(prepared: PreparedLayer) -> tuple[np.ndarray, np.ndarray]:
@@ -267,9 +268,8 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
     def col(key: str) -> pd.Series:
         return frame[key] if key in frame else pd.Series([None] * n, index=frame.index)
 
-    killed = col("killed_low").astype("string").fillna("")
-    high = col("killed_high").astype("string").fillna("")
-    killed = killed.where((high == "") | (high == killed), killed + "–" + high)
+    killed = count_ranges(col("killed_low"), col("killed_high"))
+    killed.index = frame.index
     origin = col("origin").map(lambda o: ORIGIN_NAMES.get(str(o), str(o)))
     ref = origin + ", row " + col("row").astype("string").fillna("?")
     out = pd.DataFrame({
@@ -283,7 +283,7 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
         "actor": _short(col("actor")),
         "target": _short(col("target")),
         "place": _short(col("place")),
-        "killed": _short(killed.replace("", pd.NA)),
+        "killed": _short(killed),
         "source": _short(col("source")),
         "ref": _short(ref),
         "id": col("id").astype("string"),

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geo._paths import DATA_DIR, PROJECT_ROOT
+from geo.limits import IMPORTED_LIMIT
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -61,9 +62,6 @@ LICENCES = (
     "sources. Leaflet (BSD-2-Clause) is included with its licence text "
     "below. Boundaries shown are approximate and imply no position on any claim."
 )
-# Imported events written into a file at most; the file (and the command) say how many
-# were left out. 20,000 events take about 1.5 MB.
-IMPORTED_LIMIT = 20_000
 # The curated atlas in one file stays under this (tests/test_html_export.py checks it).
 SIZE_LIMIT = 3 * 1024 * 1024
 STATIC_DIR = PROJECT_ROOT / "static"
