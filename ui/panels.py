@@ -151,8 +151,9 @@ def export_panel(view: View) -> None:
         dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi",
                            disabled=fmt in ("pdf", "svg", "html") or animated,
                            help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
-        label_lang = e4.selectbox("Town labels", list(LABEL_LANGS), key="export_lang",
-                                  format_func=LABEL_LANGS.get)
+        langs: list[str] = list(LABEL_LANGS)
+        label_lang = e4.selectbox("Town labels", langs, key="export_lang",
+                                  format_func=lambda k: LABEL_LANGS[k])
         animation = _animation_options(fmt) if animated else None
         title = st.text_input("Title (optional)", key="export_title", max_chars=120)
         greyscale = st.checkbox("Greyscale", key="export_grey")
@@ -166,7 +167,7 @@ def export_panel(view: View) -> None:
         if st.button("Draw animation" if animated else "Draw figure", key="export_draw"):
             # The offline basemap is always used for print: tiles need the network.
             spec = FigureSpec(preset=preset, fmt="png" if animated else fmt, dpi=dpi, title=title or None,
-                              greyscale=greyscale, label_lang=label_lang)
+                              greyscale=greyscale, label_lang=label_lang or langs[0])
             _figure_export(view.with_(basemap="offline"), spec, animation, imported)
 
 
@@ -202,19 +203,23 @@ def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None
     try:
         if animation is not None:
             bar = st.progress(0.0, text="Drawing the frames…")
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(done / total, text=f"Frame {done} of {total}")
+
             data = render_animation(
                 view, FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
                                  label_lang=spec.label_lang), animation,
                 imported=imported["result"].events if imported else None,
                 imported_label=imported["name"] if imported else None,
-                progress=lambda done, total: bar.progress(done / total, text=f"Frame {done} of {total}"))
+                progress=progress)
             preview = data
         else:
-            common = {"title": spec.title or "", "greyscale": spec.greyscale,
-                      "label_lang": spec.label_lang,
-                      "import_id": imported["file_id"] if imported else None, "_imported": imported}
-            preview, dropped = figure_file(view, spec.preset, "png", 110, **common)
-            data, _ = figure_file(view, spec.preset, fmt, spec.dpi, **common)
+            import_id = imported["file_id"] if imported else None
+            preview, dropped = figure_file(view, spec.preset, "png", 110, spec.title or "", spec.greyscale,
+                                           spec.label_lang, import_id=import_id, _imported=imported)
+            data, _ = figure_file(view, spec.preset, fmt, spec.dpi, spec.title or "", spec.greyscale,
+                                  spec.label_lang, import_id=import_id, _imported=imported)
     except BorderAtlasError as exc:
         st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
         return

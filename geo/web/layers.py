@@ -30,7 +30,8 @@ import geopandas as gpd
 import shapely
 
 from geo._paths import PROJECT_ROOT
-from geo.assemble import WINDOW_STATUS, crossing_status, in_window
+from geo.assemble import WINDOW_STATUS, crossing_status, in_window, shipped_layer
+from geo.errors import BorderAtlasError
 from geo.view import BASEMAPS
 from layers import SPECS, LayerSpec, symbols
 
@@ -116,6 +117,30 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
         else:
             circles.append(None)
     return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels), closed)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_prepared(stamp: tuple[Any, ...]) -> tuple[dict[str, PreparedLayer], dict[str, BorderAtlasError]]:
+    from geo import LAYER_NAMES
+
+    prepared, errors = {}, {}
+    for name in LAYER_NAMES:
+        try:
+            prepared[name] = prepare_layer(name, shipped_layer(name))
+        except BorderAtlasError as exc:
+            errors[name] = exc
+    return prepared, errors
+
+
+def shipped_prepared() -> tuple[dict[str, PreparedLayer], dict[str, BorderAtlasError]]:
+    """Every shipped layer ready for the browser, and the error of each that failed to load:
+    the one cache of the prepared layers (the app, the HTML file), kept until the data
+    files change (their folder, names or times)."""
+    import geo.io
+
+    folder = geo.io.DATA_DIR
+    files = sorted(folder.glob("*.geojson"))
+    return _shipped_prepared((str(folder), *((p.name, p.stat().st_mtime_ns) for p in files)))
 
 
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:

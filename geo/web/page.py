@@ -49,6 +49,9 @@ from geo.web.layers import (
     map_figure,
     static_layer_json,
 )
+from geo.web.layers import (
+    shipped_prepared as layers_prepared,
+)
 from layers.imported import IMPORTED
 from layers.symbols import symbols_json
 
@@ -225,23 +228,13 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
 
 
 # ---- data ----------------------------------------------------------------------------------
-def _prepared_layers() -> dict[str, PreparedLayer]:
-    from geo.assemble import shipped_layer
-    from geo.view import LAYER_NAMES
-    from geo.web.layers import prepare_layer
-
-    return {name: prepare_layer(name, shipped_layer(name)) for name in LAYER_NAMES}
-
-
-@functools.lru_cache(maxsize=1)
-def _shipped_prepared(stamp: tuple[tuple[str, int], ...]) -> dict[str, PreparedLayer]:
-    return _prepared_layers()
-
-
 def shipped_prepared() -> dict[str, PreparedLayer]:
-    """Every shipped layer ready for the browser (once per version of the data files)."""
-    files = sorted(DATA_DIR.glob("*.geojson"))
-    return _shipped_prepared(tuple((p.name, p.stat().st_mtime_ns) for p in files))
+    """Every shipped layer ready for the browser (``geo.web.layers.shipped_prepared``, the
+    one cache); a layer that failed to load raises its error."""
+    prepared, errors = layers_prepared()
+    for error in errors.values():
+        raise error
+    return prepared
 
 
 def _static_data(prepared: Mapping[str, PreparedLayer], names: tuple[str, ...]) -> dict[str, Any]:
