@@ -179,5 +179,5 @@ IMPORTED = LayerSpec(
     label_field=None,
     z=55,  # under the curated events (60), so those stay on top
     # style_fields: what _style reads, so a renderer may style each distinct pair once.
-    extra={"cluster": True, "style_fields": ("kind", "actor")},
+    extra={"style_fields": ("kind", "actor")},
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,11 +292,6 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
             "ramp": list(HEAT_GRADIENT.values()),
             "fields": [{"key": k, "label": label} for k, label in IMPORTED_FIELDS]}
     return out.reset_index(drop=True), meta
-
-
-def static_urls(names: Sequence[str], url_of) -> dict[str, str]:
-    """{layer: its browser file's URL} for the undated layers."""
-    return {name: url_of(name) for name in names if name in STATIC_LAYERS}
 
 
 def imported_legend_html() -> str:

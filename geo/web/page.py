@@ -1,6 +1,6 @@
 """One self-contained HTML file of a view: the explorer's map and time engine, offline.
 
-``export_html(view)`` builds the explorer's folium map (``geo.web.explorer.build_map``), puts
+``html_page(view)`` builds the explorer's folium map (``geo.web.explorer.build_map``), puts
 every script, style, image and layer inside the page, hands the engine its data in
 ``window.BA_CONFIG`` (read by ``BorderAtlasEngine.attach``), and says what the file is: the
 atlas's title, the data's version and date, how to cite it, the licences. Opened from disk
@@ -310,7 +310,15 @@ def _element_ids(root: Any) -> set[str]:
 def html_page(view: View, *, imported: Any = None, imported_label: str | None = None,
               map_view: MapView | None = None, title: str | None = None,
               prepared: Mapping[str, PreparedLayer] | None = None) -> HtmlPage:
-    """The view as one self-contained HTML page (see ``export_html``), with what it left out."""
+    """One self-contained HTML file of ``view``, with what it left out: the explorer's map,
+    the view's layers, its window, the timeline and its play control, popups with their
+    sources.
+
+    Every script, style and layer is inside the file; opened from disk it makes no request.
+    ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
+    ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
+    The same inputs give the same bytes.
+    """
     prepared = shipped_prepared() if prepared is None else prepared
     m, _ = build_map(_ASSET_BASE, online_basemaps=False)
     m.default_js, m.default_css = [], []  # written inside the page instead
@@ -351,20 +359,6 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     text = figure.render()
     text = _stable_names(text, _element_ids(figure))
     return HtmlPage(text.encode("utf-8"), total, included)
-
-
-def export_html(view: View, *, imported: Any = None, imported_label: str | None = None,
-                map_view: MapView | None = None, title: str | None = None) -> bytes:
-    """One self-contained HTML file of ``view``: the explorer's map, the view's layers, its
-    window, the timeline and its play control, popups with their sources.
-
-    Every script, style and layer is inside the file; opened from disk it makes no request.
-    ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
-    ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
-    The same inputs give the same bytes.
-    """
-    return html_page(view, imported=imported, imported_label=imported_label, map_view=map_view,
-                     title=title).data
 
 
 def write_html(view: View, out: str | Path, *, imported: Any = None, imported_label: str | None = None,
