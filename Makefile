@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-## test: lint (ruff) and types (mypy over geo/ and layers/), then unit, data-contract, app
+## test: lint (ruff) and types (mypy over geo/, layers/, ui/ and app.py), then unit, data-contract, app
 ## and browser tests
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,7 +35,7 @@ lint: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m geo.build
 
-## vendor: re-fetch Leaflet and jQuery from npm into static/vendor/ (they are committed)
+## vendor: re-fetch Leaflet from npm into static/vendor/ (it is committed, with its licence)
 vendor: $(STAMP)
 	$(BIN)/python -m geo.build.vendor
 

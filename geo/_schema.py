@@ -44,6 +44,8 @@ AREA_KINDS = ("province", "border", "country")
 # A crossing's dated status changes (status_history entries). "halted": closed on that day for a
 # time whose end no source gives; the map draws it closed on that day only.
 CROSSING_STATUSES = ("opened", "closed", "reopened", "approved", "inaugurated", "halted")
+# A point's side of the border (border_side), as readers are told it.
+BORDER_SIDES = {"IRN": "Iranian side", "PAK": "Pakistani side"}
 
 _COMMON = (Field("id", STR), Field("sources", SOURCES))
 
@@ -150,7 +152,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("paper_note", STR, required=False),
             Field("covers", STR_LIST, required=False),
             Field("border_distance_km", NUM),
-            Field("border_side", STR, required=False, choices=("IRN", "PAK")),
+            Field("border_side", STR, required=False, choices=tuple(BORDER_SIDES)),
         ),
     ),
     "routes": LayerSchema(

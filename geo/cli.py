@@ -40,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.figure import FORMATS, SIZE_PRESETS
     from geo.imports import DEFAULT_MAX_BYTES
     from geo.imports.problems import fmt_size
+    from geo.limits import IMPORTED_LIMIT
     from geo.view import ACTOR_GROUPS, FILTER_KINDS, LAYER_NAMES, PRECISIONS, PRESETS
-    from geo.web.page import IMPORTED_LIMIT
 
     parser = _Parser(prog=PROG, description="Border Atlas: the Iran–Pakistan border region "
                      "around the January 2024 crisis.")

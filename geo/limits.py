@@ -49,6 +49,22 @@ MAX_FIGURE_MEGAPIXELS = 60.0  # a raster figure: width x height in pixels at its
 # a year by week at 1,280 px (~50 x 1.2 = 60) is not. Frames are held as RGB: 3 bytes a pixel.
 MAX_ANIMATION_MEGAPIXELS = 300.0
 MIN_EXTENT_DEGREES = 0.01  # the smallest map side (~1 km): below it, scale bar and grid fail
+MIN_MM, MAX_MM = 40.0, 1000.0  # a figure's width
+MIN_DPI, MAX_DPI = 72, 1200
+MIN_PX, MAX_PX = 320, 3840  # an animation's width in pixels
+MAX_FRAMES = 1000  # an animation's frames (a day a frame for 2.7 years)
+
+# -- the browser (the explorer and the exported HTML file) ----------------------------------
+
+# Imported events written into an HTML file at most (those in the window first); the file
+# and the command say how many were left out. 20,000 events take about 1.5 MB.
+IMPORTED_LIMIT = 20_000
+IMPORTED_TEXT_CHARS = 120  # each imported text sent to the browser (long ones stay in the table)
+# A source's notes (ACLED's notes, UCDP's summary) in a popup: the first this many characters
+# (ACLED's are ~250 on average); the table and downloads hold them whole.
+IMPORTED_NOTES_CHARS = 600
+IMPORTED_TABLE_ROWS = 1000  # imported events listed under the map; the downloads hold them all
+EVENT_ID_MAX = 120  # a linked event's id in the URL (?event=)
 
 # -- the static site (`border-atlas site`) ----------------------------------------------------
 

@@ -10,6 +10,8 @@ import pandas as pd
 import geopandas as gpd
 import shapely.geometry
 
+from geo._schema import BORDER_SIDES
+from geo.counts import count_ranges
 from geo.io import dumps_collection, feature
 from geo.limits import SHOWN_CELL_CHARS
 from geo.safe_csv import csv_bytes
@@ -120,12 +122,8 @@ def imported_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     U+2066–2069) become spaces, and a value over ``SHOWN_CELL_CHARS`` ends in '…'.
     """
     dist = events["border_distance_km"].astype(float).round(0)
-    side = events["border_side"].map({"IRN": "Iranian side", "PAK": "Pakistani side"}).fillna("")
-    low = events["killed_low"].astype("Float64").round().astype("Int64")  # counts of people
-    high = events["killed_high"].astype("Float64").round().astype("Int64")
-    killed = low.astype("string").fillna("")
-    ranged = high.notna() & (high != low)
-    killed[ranged] = killed[ranged] + "–" + high[ranged].astype("string")
+    side = events["border_side"].map(BORDER_SIDES).fillna("")
+    killed = count_ranges(events["killed_low"], events["killed_high"]).fillna("")
     return pd.DataFrame({
         "date": _date(events["date"]).to_numpy(),
         "end date": _date(events["end_date"]).to_numpy(),

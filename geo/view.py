@@ -15,7 +15,7 @@ from geo._paths import DATA_DIR
 from geo._schema import LAYER_NAMES, check_layer_names
 from geo.errors import BorderAtlasError, UnknownLayerError, ViewError
 from geo.imports.problems import IMPORT_KINDS
-from geo.limits import MIN_EXTENT_DEGREES, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS
+from geo.limits import EVENT_ID_MAX, MIN_EXTENT_DEGREES, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS
 from geo.safe_text import quote
 
 
@@ -361,7 +361,6 @@ def view_from_query(query: Mapping[str, Any]) -> View:
 # ---- The map's view and a linked event, from the URL --------------------------------------
 MIN_ZOOM, MAX_ZOOM = 3, 14  # the web map's zoom range
 EVENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_#")
-EVENT_ID_MAX = 120
 
 
 @dataclass(frozen=True)

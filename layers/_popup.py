@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from geo._validate import parse_date
+from geo.counts import count_range
 
 
 def missing(value: Any) -> bool:
@@ -45,14 +46,8 @@ def fmt_date(value: Any) -> str:
 
 
 def fmt_range(low: Any, high: Any) -> str:
-    """'3', '3–5' or 'unknown' for a low/high pair that may be missing."""
-    if missing(low) and missing(high):
-        return "unknown"
-    low_i = int(low) if not missing(low) else None
-    high_i = int(high) if not missing(high) else None
-    if low_i is None or high_i is None or low_i == high_i:
-        return str(low_i if low_i is not None else high_i)
-    return f"{low_i}–{high_i}"
+    """'3', '3–5' or 'unknown' for a low/high pair that may be missing (``geo.counts``)."""
+    return count_range(low, high)
 
 
 def fmt_precision(metres: Any) -> str:

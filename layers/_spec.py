@@ -116,7 +116,6 @@ class LayerSpec:
     time: TimeRule | None = None
     label_field: str | None = None
     z: int = 0
-    default_on: bool = True
     web_simplify_deg: float = 0.0  # simplification for the browser; measures use full detail
     interactive: bool = True
     precision_style: Style | None = None

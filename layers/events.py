@@ -13,6 +13,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
+from geo._schema import BORDER_SIDES
 from geo._validate import parse_date
 from geo.timespan import DEFAULT_PRECISION, TimeRule, describe_when
 from layers import palette as pal
@@ -98,7 +99,7 @@ def border_text(p: Mapping[str, Any]) -> str:
     dist = number(p.get("border_distance_km"))
     if dist is None:
         return "unknown"
-    side = {"IRN": "Iranian side", "PAK": "Pakistani side"}.get(str(p.get("border_side")), "")
+    side = BORDER_SIDES.get(str(p.get("border_side")), "")
     return f"{dist:,.0f} km" + (f", {side}" if side else "")
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from geo._schema import BORDER_SIDES
 from geo.imports.problems import ROW_LABELS
 from geo.timespan import TimeRule
 from layers import palette as pal
@@ -119,7 +120,7 @@ def border_text(p: Mapping[str, Any]) -> str:
     if dist is None:
         return "unknown"
     text = f"{dist:,.0f} km"
-    side = {"IRN": "Iranian side", "PAK": "Pakistani side"}.get(str(p.get("border_side")), "")
+    side = BORDER_SIDES.get(str(p.get("border_side")), "")
     if side and (radius := number(p.get("precision_m"))) is not None and radius / 1000 >= dist:
         return text + f", {side} as placed; the location's precision (± {radius / 1000:,.0f} km) spans the border"
     return text + (f", {side}" if side else "")
@@ -179,5 +180,5 @@ IMPORTED = LayerSpec(
     z=55,  # under the curated events (60), so those stay on top
     timeline_group=lambda p: _group(p.get("actor")),  # its stacks, and the actor filter's groups
     # style_fields: what _style reads, so a renderer may style each distinct pair once.
-    extra={"cluster": True, "style_fields": ("kind", "actor")},
+    extra={"style_fields": ("kind", "actor")},
 )

@@ -152,17 +152,27 @@ def test_a_crossing_closed_at_the_windows_end_is_hollow():
     (D(2025, 10, 9), "katagar-mashkel", "open"),
 ])
 def test_the_shipped_crossing_histories(day, crossing, status):
-    shown = window("crossings", day, day).set_index("id")
+    shown = window(SPECS["crossings"], day, day).set_index("id")
     assert shown.loc[crossing, WINDOW_STATUS] == status
 
 
-def test_web_map_draws_the_closed_look_only_while_closed(layers):
-    from geo.web.layers import prepare_layer, window_geojson
+def test_web_map_gets_the_closed_look_and_the_days_it_applies(layers):
+    """The engine draws a crossing in ``_sc`` (its closed look) on a day whose latest status
+    change (``_h``, from ``crossing_status``) is "closed", in its own look otherwise."""
+    from geo.timespan import day_number
+    from geo.web.explorer import dated_collection
+    from geo.web.layers import prepare_layer
 
-    prepared = prepare_layer("crossings", layers["crossings"])
-    closed, _ = window_geojson(prepared, D(2025, 1, 1), D(2025, 7, 1))
-    open_, _ = window_geojson(prepared, D(2021, 1, 1), D(2021, 6, 1))  # every crossing open
-    assert '"fill_opacity":0.0' in closed and '"fill_opacity":0.0' not in open_
+    def status_on(history, day):
+        return next((s for d, s in reversed(history) if d <= day_number(day)), None)
+
+    features = dated_collection(prepare_layer("crossings", layers["crossings"]))["features"]
+    props = {f["properties"]["_id"]: f["properties"] for f in features}
+    gabd = props["gabd-rimdan"]
+    assert status_on(gabd["_h"], D(2025, 7, 1)) == "closed"
+    assert status_on(gabd["_h"], D(2024, 7, 1)) == "open"
+    assert gabd["_sc"]["fill_opacity"] == 0.0 and gabd["_s"]["fill_opacity"] != 0.0
+    assert "_h" not in props["taftan-mirjaveh"]  # never closed: one look
 
 
 # -- build checks -----------------------------------------------------------------------------

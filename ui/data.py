@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import LAYER_NAMES, BorderAtlasError
-from geo.assemble import shipped_layer, window
+from geo import BorderAtlasError
+from geo.assemble import window
 from geo.figure import FigureSpec
 from geo.filters import apply_filters
 from geo.io import read_json_file
@@ -26,16 +26,11 @@ from geo.web.explorer import DATED_FILE, DATED_LAYERS, engine_config, map_docume
 from layers import SPECS
 
 
-@st.cache_resource(show_spinner=False)
 def prepared_layers() -> tuple[dict[str, web.PreparedLayer], dict[str, str]]:
-    """Every layer ready for the browser, and the error of any layer that failed to load."""
-    prepared, errors = {}, {}
-    for name in LAYER_NAMES:
-        try:
-            prepared[name] = web.prepare_layer(name, shipped_layer(name))
-        except BorderAtlasError as exc:
-            errors[name] = str(exc)
-    return prepared, errors
+    """Every layer ready for the browser, and the error of any layer that failed to load
+    (``geo.web.layers.shipped_prepared``: the one cache, shared with the HTML file)."""
+    prepared, errors = web.shipped_prepared()
+    return prepared, {name: str(exc) for name, exc in errors.items()}
 
 
 def event_dates() -> dict[str, dt.date]:

@@ -16,6 +16,7 @@ from geo.figure.animate import (
 )
 from geo.filters import apply_filters
 from geo.jobs import draw_animation, run_job
+from geo.limits import IMPORTED_TABLE_ROWS
 from geo.safe_text import plain_markdown
 from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
@@ -34,7 +35,7 @@ from ui.data import (
 from ui.explorer import ask_focus, map_element, screen_extent
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
-from ui.text import IMPORTED_TABLE_ROWS, LABEL_LANGS, MIME, TEXT
+from ui.text import LABEL_LANGS, MIME, TEXT
 
 
 # --- Sidebar and notices ------------------------------------------------------------------
@@ -201,8 +202,9 @@ def export_panel(view: View) -> None:
         dpi = e3.selectbox("Resolution (dpi)", [300, 600], key="export_dpi",
                            disabled=fmt in ("pdf", "svg", "html") or animated,
                            help="PDF and SVG are vector: resolution applies to PNG and TIFF.")
-        label_lang = e4.selectbox("Town labels", list(LABEL_LANGS), key="export_lang",
-                                  format_func=LABEL_LANGS.get)
+        langs: list[str] = list(LABEL_LANGS)
+        label_lang = e4.selectbox("Town labels", langs, key="export_lang",
+                                  format_func=lambda k: LABEL_LANGS[k])
         animation = _animation_options(fmt) if animated else None
         title = st.text_input("Title (optional)", key="export_title", max_chars=120)
         greyscale = st.checkbox("Greyscale", key="export_grey")
@@ -272,20 +274,22 @@ def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None
             bar = st.progress(0.0, text="Drawing the frames…")
             still = FigureSpec(preset=spec.preset, title=spec.title, greyscale=spec.greyscale,
                                label_lang=spec.label_lang)
+
+            def progress(done: int, total: int) -> None:
+                bar.progress(done / total, text=f"Frame {done} of {total}")
+
             # In a child process (geo.jobs); the bar's updates stop it if this page goes.
             data = run_job(draw_animation, (view, still, animation,
                                             imported["result"].events if imported else None,
                                             imported["name"] if imported else None),
-                           label=f"the {animation.fmt} animation",
-                           on_progress=lambda done, total: bar.progress(
-                               done / total, text=f"Frame {done} of {total}"))
+                           label=f"the {animation.fmt} animation", on_progress=progress)
             preview = data
         else:
-            common = {"title": spec.title or "", "greyscale": spec.greyscale,
-                      "label_lang": spec.label_lang,
-                      "import_id": imported["file_id"] if imported else None, "_imported": imported}
-            preview, dropped = figure_file(view, spec.preset, "png", 110, **common)
-            data, _ = figure_file(view, spec.preset, fmt, spec.dpi, **common)
+            import_id = imported["file_id"] if imported else None
+            preview, dropped = figure_file(view, spec.preset, "png", 110, spec.title or "", spec.greyscale,
+                                           spec.label_lang, import_id=import_id, _imported=imported)
+            data, _ = figure_file(view, spec.preset, fmt, spec.dpi, spec.title or "", spec.greyscale,
+                                  spec.label_lang, import_id=import_id, _imported=imported)
     except BorderAtlasError as exc:
         st.error(plain_markdown(f"The figure could not be drawn: {exc}"))
         return None

@@ -33,7 +33,6 @@ TEXT = {
 }
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
-IMPORTED_TABLE_ROWS = 1000  # rows of imported events shown; the download has them all
 IMPORT_WAIT_SECONDS = 1.5  # an import done by then shows at once; a longer one reports progress
 MIME = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "tiff": "image/tiff",
         "gif": "image/gif", "mp4": "video/mp4", "html": "text/html"}

@@ -35,14 +35,12 @@ from geo.figure.canvas import agg_canvas
 from geo.figure.compose import redraw_window
 from geo.figure.output import ExportError, check_writable, write_atomic
 from geo.figure.spec import FigureSpec
-from geo.limits import MAX_ANIMATION_MEGAPIXELS
+from geo.limits import MAX_ANIMATION_MEGAPIXELS, MAX_FRAMES, MAX_PX, MIN_PX
 from geo.view import View
 
 ANIMATION_FORMATS = ("gif", "mp4")
 STEPS = ("day", "week", "month")
 MODES = ("sliding", "growing")
-MIN_PX, MAX_PX = 320, 3840
-MAX_FRAMES = 1000
 
 Progress = Callable[[int, int], None]
 

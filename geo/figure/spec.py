@@ -16,7 +16,7 @@ from geo.figure.drawn import Box, DrawnLayer
 from geo.figure.furniture import ScaleBar
 from geo.figure.labels import LABEL_LANGS
 from geo.figure.output import RASTER_FORMATS, ExportError, normalise_format
-from geo.limits import MAX_FIGURE_MEGAPIXELS
+from geo.limits import MAX_DPI, MAX_FIGURE_MEGAPIXELS, MAX_MM, MIN_DPI, MIN_MM
 from geo.view import View
 
 # Journal sizes in mm (width, height); None: as tall as the map and legend need.
@@ -26,9 +26,6 @@ SIZE_PRESETS: dict[str, tuple[float, float | None]] = {
     "full-page": (170.0, 225.0),
 }
 DEFAULT_SIZE_PRESET = "double-column"
-MIN_MM, MAX_MM = 40.0, 1000.0
-MIN_DPI, MAX_DPI = 72, 1200
-MAX_MEGAPIXELS = MAX_FIGURE_MEGAPIXELS  # geo.limits
 
 MM = 1 / 25.4
 
@@ -112,13 +109,13 @@ class FigureSpec:
 
 
 def check_pixels(width_mm: float, height_mm: float, *, fmt: str, dpi: int) -> None:
-    """ExportError when a raster figure would exceed ``MAX_MEGAPIXELS``."""
+    """ExportError when a raster figure would exceed ``MAX_FIGURE_MEGAPIXELS``."""
     if fmt not in RASTER_FORMATS:
         return
     megapixels = (width_mm * MM * dpi) * (height_mm * MM * dpi) / 1e6
-    if megapixels > MAX_MEGAPIXELS:
+    if megapixels > MAX_FIGURE_MEGAPIXELS:
         raise ExportError(f"{width_mm:g} x {height_mm:g} mm at {dpi} dpi is "
-                          f"{megapixels:.0f} megapixels; the limit is {MAX_MEGAPIXELS:g} "
+                          f"{megapixels:.0f} megapixels; the limit is {MAX_FIGURE_MEGAPIXELS:g} "
                           "(lower the dpi or the size, or use pdf or svg)", field="size")
 
 

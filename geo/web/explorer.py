@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,9 @@ from branca.element import Element
 
 from geo._paths import asset
 from geo.assemble import crossing_status
+from geo.counts import count_ranges
 from geo.imports.problems import ROW_LABELS
+from geo.limits import IMPORTED_NOTES_CHARS, IMPORTED_TEXT_CHARS
 from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
@@ -65,10 +67,6 @@ IMPORTED_FIELDS = (("what", "What"), ("actor", "Actor"), ("target", "Target"), (
                    ("location_precision", "Location precision"), ("placed", "How it was placed"),
                    ("border", "Distance to border"), ("notes", "Notes"), ("import_note", "Import note"),
                    ("source", "Source"), ("ref", "Imported from"), ("id", "Id"))
-IMPORTED_TEXT_CHARS = 120
-# A source's notes (ACLED's notes, UCDP's summary) in a popup: the first this many characters
-# (ACLED's are ~250 on average); the table and downloads hold them whole.
-IMPORTED_NOTES_CHARS = 600
 
 
 def _span(prepared: PreparedLayer) -> tuple[np.ndarray, np.ndarray]:
@@ -340,9 +338,8 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
 
     low = pd.to_numeric(col("killed_low"), errors="coerce").round().astype("Int64")  # people
     high_n = pd.to_numeric(col("killed_high"), errors="coerce").round().astype("Int64")
-    killed = low.astype("string").fillna("")
-    high = high_n.astype("string").fillna("")
-    killed = killed.where((high == "") | (high == killed), killed + "–" + high)
+    killed = count_ranges(col("killed_low"), col("killed_high"))  # the one casualty formatter
+    killed.index = frame.index
     origin = _distinct_map(col("origin").astype("string"),
                            lambda o: f"{ORIGIN_NAMES.get(o, o)}, {ROW_LABELS.get(o, 'row')} ")
     ref = origin.fillna("row ") + _whole(pd.to_numeric(col("row"), errors="coerce"),
@@ -358,7 +355,7 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
         "actor": _short(col("actor")),
         "target": _short(col("target")),
         "place": _short(col("place")),
-        "killed": _short(killed.replace("", pd.NA)),
+        "killed": _short(killed),
         # what the browser's filters read (static/atlas/filters.js) beside group and place
         "kind": _short(col("kind")),
         "side": _short(col("border_side")),
@@ -379,11 +376,6 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
             "ramp": list(HEAT_GRADIENT.values()),
             "fields": [{"key": k, "label": label} for k, label in IMPORTED_FIELDS]}
     return out.reset_index(drop=True), meta
-
-
-def static_urls(names: Sequence[str], url_of) -> dict[str, str]:
-    """{layer: its browser file's URL} for the undated layers."""
-    return {name: url_of(name) for name in names if name in STATIC_LAYERS}
 
 
 def imported_legend_html() -> str:

@@ -11,7 +11,6 @@ dated ones. The legend's swatches are drawn from the one symbol table, ``layers.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -30,7 +29,8 @@ import geopandas as gpd
 import shapely
 
 from geo._paths import STATIC_DIR, asset
-from geo.assemble import WINDOW_STATUS, crossing_status, in_window
+from geo.assemble import WINDOW_STATUS, shipped_layer
+from geo.errors import BorderAtlasError
 from geo.view import BASEMAPS
 from layers import SPECS, LayerSpec, symbols
 
@@ -136,26 +136,41 @@ def subset_layer(prepared: PreparedLayer, keep: np.ndarray) -> PreparedLayer:
                          {renumber[i]: look for i, look in prepared.closed.items() if i in renumber})
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped_prepared(stamp: tuple[Any, ...]) -> tuple[dict[str, PreparedLayer], dict[str, BorderAtlasError]]:
+    from geo import LAYER_NAMES
+
+    prepared, errors = {}, {}
+    for name in LAYER_NAMES:
+        try:
+            prepared[name] = prepare_layer(name, shipped_layer(name))
+        except BorderAtlasError as exc:
+            errors[name] = exc
+    return prepared, errors
+
+
+def shipped_prepared() -> tuple[dict[str, PreparedLayer], dict[str, BorderAtlasError]]:
+    """Every shipped layer ready for the browser, and the error of each that failed to load:
+    the one cache of the prepared layers (the app, the HTML file), kept until the data
+    files change (their folder, names or times)."""
+    import geo.io
+
+    folder = geo.io.DATA_DIR
+    files = sorted(folder.glob("*.geojson"))
+    return _shipped_prepared((str(folder), *((p.name, p.stat().st_mtime_ns) for p in files)))
+
+
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
     return script_safe(json.dumps({"type": "Feature", "geometry": geometry, "properties": props},
                                   ensure_ascii=False, separators=(",", ":")))
 
 
-def window_geojson(prepared: PreparedLayer, start: dt.date, end: dt.date) -> tuple[str, int]:
-    """(FeatureCollection JSON of the features shown in the window, how many features)."""
-    rule = SPECS[prepared.name].time if prepared.name in SPECS else None
-    mask = in_window(prepared.frame, rule, start, end).to_numpy()
-    idx: list[int] = np.flatnonzero(mask).tolist()
-    circles = [circle for i in idx if (circle := prepared.circles[i])]
-    history_field = rule.history_field if rule is not None else None
-    closed_now: set[int] = set()
-    if prepared.closed and history_field:
-        history = prepared.frame[history_field]
-        closed_now = {i for i in idx
-                      if i in prepared.closed and crossing_status(history.iloc[i], end) == "closed"}
-    parts = circles + [prepared.closed[i] if i in closed_now else prepared.fragments[i]
-                       for i in idx] + list(prepared.labels)
-    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}", len(idx)
+def layer_geojson(prepared: PreparedLayer) -> str:
+    """FeatureCollection JSON of every feature of a layer: precision circles, the features,
+    then their permanent labels (an undated layer's browser file; the engine draws the
+    dated ones from ``geo.web.explorer.dated_collection``)."""
+    parts = [c for c in prepared.circles if c] + list(prepared.fragments) + list(prepared.labels)
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
 # Layers with no date field never change with the window: the browser fetches them once
@@ -166,8 +181,7 @@ WEB_DIR = STATIC_DIR / "web"
 
 def static_layer_json(prepared: PreparedLayer) -> str:
     """The browser file of an undated layer: all of its features, labels included."""
-    start, end = dt.date.min, dt.date.max
-    return window_geojson(prepared, start, end)[0] + "\n"
+    return layer_geojson(prepared) + "\n"
 
 
 def write_static_layers(prepared: Mapping[str, PreparedLayer], out_dir: Path = WEB_DIR) -> list[Path]:

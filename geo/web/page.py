@@ -1,6 +1,6 @@
 """One self-contained HTML file of a view: the explorer's map and time engine, offline.
 
-``export_html(view)`` builds the explorer's folium map (``geo.web.explorer.build_map``), puts
+``html_page(view)`` builds the explorer's folium map (``geo.web.explorer.build_map``), puts
 every script, style, image and layer inside the page, hands the engine its data in
 a JSON block ``#ba-config`` (read by the engine's ``attach``), and says what the file is: the
 atlas's title, the data's version and date, how to cite it, the licences. Opened from disk
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import html
 import json
 import re
@@ -26,9 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._paths import DATA_DIR, asset
+from geo._paths import asset
 from geo.citation import TITLE, data_date, version, window_citation
 from geo.filters import apply_filters, layer_mask
+from geo.limits import IMPORTED_LIMIT
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
@@ -53,6 +53,9 @@ from geo.web.layers import (
     subset_layer,
     with_lang,
 )
+from geo.web.layers import (
+    shipped_prepared as layers_prepared,
+)
 from layers import SPECS
 from layers.imported import IMPORTED
 from layers.symbols import symbols_json
@@ -64,9 +67,6 @@ LICENCES = (
     "sources. Leaflet (BSD-2-Clause) is included with its licence text "
     "below. Boundaries shown are approximate and imply no position on any claim."
 )
-# Imported events written into a file at most; the file (and the command) say how many
-# were left out. 20,000 events take about 1.5 MB.
-IMPORTED_LIMIT = 20_000
 # The curated atlas in one file stays under this (tests/test_html_export.py checks it).
 SIZE_LIMIT = 3 * 1024 * 1024
 VENDOR_LICENCES = (("Leaflet", "vendor/leaflet/LICENSE"),)
@@ -194,23 +194,13 @@ def _foot_html(view: View, page_note: str | None, imported_label: str | None, im
 
 
 # ---- data ----------------------------------------------------------------------------------
-def _prepared_layers() -> dict[str, PreparedLayer]:
-    from geo.assemble import shipped_layer
-    from geo.view import LAYER_NAMES
-    from geo.web.layers import prepare_layer
-
-    return {name: prepare_layer(name, shipped_layer(name)) for name in LAYER_NAMES}
-
-
-@functools.lru_cache(maxsize=1)
-def _shipped_prepared(stamp: tuple[tuple[str, int], ...]) -> dict[str, PreparedLayer]:
-    return _prepared_layers()
-
-
 def shipped_prepared() -> dict[str, PreparedLayer]:
-    """Every shipped layer ready for the browser (once per version of the data files)."""
-    files = sorted(DATA_DIR.glob("*.geojson"))
-    return _shipped_prepared(tuple((p.name, p.stat().st_mtime_ns) for p in files))
+    """Every shipped layer ready for the browser (``geo.web.layers.shipped_prepared``, the
+    one cache); a layer that failed to load raises its error."""
+    prepared, errors = layers_prepared()
+    for error in errors.values():
+        raise error
+    return prepared
 
 
 def _static_data(prepared: Mapping[str, PreparedLayer], names: tuple[str, ...]) -> dict[str, Any]:
@@ -286,7 +276,15 @@ def _element_ids(root: Any) -> set[str]:
 def html_page(view: View, *, imported: Any = None, imported_label: str | None = None,
               map_view: MapView | None = None, title: str | None = None,
               prepared: Mapping[str, PreparedLayer] | None = None) -> HtmlPage:
-    """The view as one self-contained HTML page (see ``export_html``), with what it left out."""
+    """One self-contained HTML file of ``view``, with what it left out: the explorer's map,
+    the view's layers, its window, the timeline and its play control, popups with their
+    sources.
+
+    Every script, style and layer is inside the file; opened from disk it makes no request.
+    ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
+    ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
+    The same inputs give the same bytes.
+    """
     prepared = shipped_prepared() if prepared is None else prepared
     if view.filters.active:  # the file holds the events the view's filters keep
         prepared = {name: subset_layer(p, layer_mask(p.frame, view.filters, SPECS[name]))
@@ -333,20 +331,6 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     text = with_lang(figure.render())
     text = _stable_names(text, _element_ids(figure))
     return HtmlPage(text.encode("utf-8"), total, included)
-
-
-def export_html(view: View, *, imported: Any = None, imported_label: str | None = None,
-                map_view: MapView | None = None, title: str | None = None) -> bytes:
-    """One self-contained HTML file of ``view``: the explorer's map, the view's layers, its
-    window, the timeline and its play control, popups with their sources.
-
-    Every script, style and layer is inside the file; opened from disk it makes no request.
-    ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
-    ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
-    The same inputs give the same bytes.
-    """
-    return html_page(view, imported=imported, imported_label=imported_label, map_view=map_view,
-                     title=title).data
 
 
 def write_html(view: View, out: str | Path, *, imported: Any = None, imported_label: str | None = None,
