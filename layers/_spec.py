@@ -67,9 +67,11 @@ class LayerSpec:
     precision_style
         Points with a ``precision_m`` radius get a circle of that radius drawn in this style
         (None: no circles).
-    end_label, end_label_side
+    end_label, end_label_side, end_label_at
         A permanent label at the last vertex of each line (its text from the feature's
-        properties), on that side of it (the border's length, below Gwadar Bay).
+        properties), on that side of it; ``end_label_at`` (lon, lat) anchors it elsewhere,
+        in the clear, when the line's end is crowded (the border's length sits out at sea,
+        off the Makran coast's towns at Gwadar Bay).
     history_field
         A dated status history (a list of {date, status}); while closed at the window's end a
         feature is drawn in the look ``style_of`` gives with ``window_status`` "closed".
@@ -102,6 +104,7 @@ class LayerSpec:
     precision_style: Style | None = None
     end_label: Callable[[Mapping[str, Any]], str] | None = None
     end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
+    end_label_at: tuple[float, float] | None = None
     history_field: str | None = None
     timeline_group: Callable[[Any], str] | None = None
     timeline_text: Callable[[Mapping[str, Any]], str] | None = None

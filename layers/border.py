@@ -44,7 +44,10 @@ BORDER = LayerSpec(
     popup_of=_border_popup,
     z=50,
     web_simplify_deg=0.0005,
-    end_label=border_label,  # below the Gwadar Bay end, over open sea
+    end_label=border_label,
+    # Out in the Gulf of Oman, about 60 km south of the line's end at Gwadar Bay: anchored at
+    # the end itself, the label covered Jiwani, Gwadar and Gabd on the Makran coast.
     end_label_side="bottom",
+    end_label_at=(61.6, 24.6),
     attribution="© OpenStreetMap contributors (ODbL)",
 )
