@@ -30,6 +30,9 @@ def test_the_map_fills_the_screen_from_the_top_with_the_timeline_in_view(server,
         element = page.locator("iframe.ba-frame").bounding_box()
         map_box = frame.locator(".folium-map").bounding_box()
         play = frame.locator(".ba-tl-playbtn").bounding_box()
+        label = _label_box(frame)  # in the frame's own coordinates, as the map's
+        inner_map = frame.eval_on_selector(".folium-map", "e => { const r = e.getBoundingClientRect(); "
+                                           "return [r.x, r.y, r.x + r.width, r.y + r.height]; }")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"layout-{width}x{height}.png"))
     finally:
@@ -43,6 +46,9 @@ def test_the_map_fills_the_screen_from_the_top_with_the_timeline_in_view(server,
     assert map_box["width"] >= width - 320 - 40  # the wide layout: beside the sidebar, small margins
     # the whole timeline is on the first screen: its controls and its bottom edge
     assert play["y"] + play["height"] <= height and element["y"] + element["height"] <= height
+    # the border's length label is whole on the opening view
+    assert (inner_map[0] <= label[0] and label[2] <= inner_map[2]
+            and inner_map[1] <= label[1] and label[3] <= inner_map[3]), (label, inner_map)
 
 
 def _label_box(frame):
