@@ -8,10 +8,15 @@ PORT   ?= 8501
 
 .PHONY: run test lint data vendor bench clean
 
+# setuptools tells every editable install of a project laid out like this one (packages at the
+# top, geo.data mapped to data/) to mind same-named folders in the working directory: a notice,
+# not a problem; pip prints it as a warning, so it is filtered by its text and nothing else is.
+QUIET_EDITABLE := PYTHONWARNINGS='ignore:Editable installation'
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 ## run: set up and start the explorer on its bundled data (offline basemap by default)
@@ -41,7 +46,7 @@ vendor: $(STAMP)
 
 ## bench: speed figures against a naive baseline measured in the same run (by hand, not CI)
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/explorer_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/import_bench.py

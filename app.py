@@ -9,11 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.data import prepared_layers
-from ui.panels import explorer, export_panel, header, sidebar
+from ui.panels import explorer, export_panel, header, page_style, sidebar
 from ui.state import current_view, init_state
 
 st.set_page_config(page_title="Border Atlas", page_icon="🗺️", layout="wide")
 
+page_style()
 init_state()
 _, load_errors = prepared_layers()
 sidebar(load_errors)

@@ -71,9 +71,11 @@ class LayerSpec:
     precision_style
         Points with a ``precision_m`` radius get a circle of that radius drawn in this style
         (None: no circles).
-    end_label, end_label_side
+    end_label, end_label_side, end_label_at
         A permanent label at the last vertex of each line (its text from the feature's
-        properties), on that side of it (the border's length, below Gwadar Bay).
+        properties), on that side of it; ``end_label_at`` (lon, lat) anchors it elsewhere,
+        in the clear, when the line's end is crowded (the border's length sits out at sea,
+        off the Makran coast's towns at Gwadar Bay).
     area_style
         A feature with an ``area_geometry`` (a GeoJSON polygon: its site is known only within
         that area) has the area's outline drawn in this style instead of a precision circle.
@@ -122,6 +124,7 @@ class LayerSpec:
     area_style: Style | None = None
     end_label: Callable[[Mapping[str, Any]], str] | None = None
     end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
+    end_label_at: tuple[float, float] | None = None
     timeline_group: Callable[[Any], str] | None = None
     timeline_text: Callable[[Mapping[str, Any]], str] | None = None
     zoom_labels: bool = False

@@ -44,8 +44,12 @@ BORDER = LayerSpec(
     popup_of=_border_popup,
     z=50,
     web_simplify_deg=0.0005,
-    end_label=border_label,  # below the Gwadar Bay end, over open sea
+    end_label=border_label,
+    # Out in the Gulf of Oman, about 35 km south of the line's end at Gwadar Bay: anchored at
+    # the end itself, the label covered Jiwani, Gwadar and Gabd on the Makran coast; further
+    # out, it falls off the bottom of the map's opening view on a tall screen.
     end_label_side="bottom",
+    end_label_at=(61.6, 24.85),
     attribution="© OpenStreetMap contributors (ODbL)",
     line_obstacle=True,
 )

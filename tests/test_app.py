@@ -335,7 +335,7 @@ def test_the_html_export_keeps_its_download_after_a_download():
 
 
 def test_the_export_draws_the_view_on_screen():
-    from ui.explorer import MAP_HEIGHT, NOMINAL_MAP_WIDTH, mercator_extent
+    from ui.explorer import NOMINAL_MAP_HEIGHT, NOMINAL_MAP_WIDTH, mercator_extent
 
     at = _run({"layers": "border,provinces,events"})
     report(at, "2024-01-16", "2024-01-18", lat=27.2, lon=63.0, zoom=9)
@@ -344,7 +344,7 @@ def test_the_export_draws_the_view_on_screen():
     at.button(key="export_draw").click().run()
     kept = at.session_state["export_result"]
     view = kept["key"][1]
-    expected = mercator_extent(geo.view.MapView(27.2, 63.0, 9), NOMINAL_MAP_WIDTH, MAP_HEIGHT)
+    expected = mercator_extent(geo.view.MapView(27.2, 63.0, 9), NOMINAL_MAP_WIDTH, NOMINAL_MAP_HEIGHT)
     assert view.extent == expected
     assert (view.start, view.end) == (dt.date(2024, 1, 16), dt.date(2024, 1, 18))
     assert set(view.layers) == {"border", "provinces", "events"}

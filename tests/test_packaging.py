@@ -93,6 +93,28 @@ def test_the_build_prints_no_warning(built):
     assert "warning" not in printed.lower(), printed
 
 
+def test_the_makefiles_editable_install_prints_nothing(tmp_path):
+    """`make run` and `make test` install the checkout editable: quietly, as set in the Makefile."""
+    import os
+    import re
+
+    setting = re.search(r"^QUIET_EDITABLE := (\w+)='([^']*)'$", (ROOT / "Makefile").read_text(),
+                        re.MULTILINE)
+    assert setting, "the Makefile names the environment of its editable install"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    run = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                          "--no-deps", "--no-build-isolation", "-e", str(ROOT)],
+                         capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                         env={**os.environ, setting.group(1): setting.group(2)})
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
+
+
 def test_the_wheel_holds_every_data_file_and_every_package(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert SHIPPED and {f"geo/data/{name}" for name in SHIPPED} <= names

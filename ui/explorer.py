@@ -29,12 +29,16 @@ from geo.view import MapView, View, event_id_param, map_view_from_query, parse_d
 
 COMPONENT_JS = asset("atlas/explorer.js").read_text(encoding="utf-8")
 COMPONENT_NAME = "border_atlas.explorer"
-MAP_HEIGHT = 600  # the map; the timeline adds TIMELINE_HEIGHT under it, in the same frame
+# The map at most; the timeline adds TIMELINE_HEIGHT under it, in the same frame. The element
+# fits the frame to the screen below its top (static/atlas/explorer.js), within these bounds:
+# the map fills a laptop's screen and a tall one up to this.
+MAP_HEIGHT = 900
 TIMELINE_HEIGHT = 195
 MIN_MAP_HEIGHT = 300  # on a small screen the map shrinks to this, keeping the timeline in view
 # The map's width on a laptop in the wide layout (1366 px less the collapsed sidebar and the
 # page's margins): the extent of "the view on screen" when the element reports no bounds.
 NOMINAL_MAP_WIDTH = 1280
+NOMINAL_MAP_HEIGHT = 480  # and its height there (the screen less the title and the timeline)
 TILE_PX = 256  # Web Mercator: the world is 256 * 2**zoom pixels wide
 EVENT_WINDOW_DAYS = 3  # ?event=<id> opens a window this many days either side of its date
 
@@ -100,7 +104,7 @@ def screen_extent(state: ExplorerState) -> tuple[float, float, float, float] | N
         return state.bounds
     if state.map_view is None:
         return None
-    return mercator_extent(state.map_view, NOMINAL_MAP_WIDTH, MAP_HEIGHT)
+    return mercator_extent(state.map_view, NOMINAL_MAP_WIDTH, NOMINAL_MAP_HEIGHT)
 
 
 def _bounds(report: dict[str, Any]) -> tuple[float, float, float, float] | None:

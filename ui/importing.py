@@ -95,7 +95,6 @@ def _import_progress(name: str) -> None:
 
 def import_panel() -> None:
     """Upload box, what the import kept and skipped, and the layer's toggle."""
-    st.header(TEXT["import_heading"])
     upload = st.file_uploader(TEXT["import_label"], type=list(UPLOAD_TYPES), key="upload",
                               help=TEXT["import_help"], max_upload_size=MAX_UPLOAD_MB)
     if upload is None:

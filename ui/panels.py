@@ -3,6 +3,8 @@ panel. Each reads the session's state (ui.state) and the cached data (ui.data)."
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from geo import BorderAtlasError
@@ -37,25 +39,44 @@ from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
 from ui.text import LABEL_LANGS, MIME, TEXT
 
-
 # --- Sidebar and notices ------------------------------------------------------------------
+# The page on a laptop: the map starts at the top of the screen. Streamlit's main block keeps
+# about 6rem of blank band above its first element and 5rem either side; the header here is
+# one line. Only the page's own layout is touched (no widget's look), by Streamlit's test ids.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 1rem 2rem 1rem; max-width: none; }
+[data-testid="stHeader"] { background: transparent; }
+.ba-page-title { font-size: 1rem; font-weight: 600; line-height: 1.3; margin: 0;
+                 padding-right: 3rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+[data-testid="stSidebarContent"] [data-testid="stExpander"] details { border: 0; }
+</style>"""
+
+
+def page_style() -> None:
+    """The page's layout (PAGE_CSS): constant, never from a user."""
+    st.html(PAGE_CSS)
+
+
 def sidebar(load_errors: dict[str, str]) -> None:
-    """Layers, basemap, your events, and the data's credits."""
+    """Layers, basemap, your events (each a section that folds away), and the data's credits."""
     with st.sidebar:
-        st.header(TEXT["layers"])
-        for name, spec in SPECS.items():
-            st.checkbox(spec.title, key=f"layer_{name}", disabled=name in load_errors,
-                        help=spec.description)
-        st.radio(TEXT["basemap"], options=list(BASEMAPS), key="basemap",
-                 format_func=lambda key: BASEMAPS[key].label, help=TEXT["basemap_help"])
-        import_panel()
+        with st.expander(TEXT["layers"], expanded=True):
+            for name, spec in SPECS.items():
+                st.checkbox(spec.title, key=f"layer_{name}", disabled=name in load_errors,
+                            help=spec.description)
+        with st.expander(TEXT["basemap"], expanded=True):
+            st.radio(TEXT["basemap"], options=list(BASEMAPS), key="basemap",
+                     format_func=lambda key: BASEMAPS[key].label, help=TEXT["basemap_help"],
+                     label_visibility="collapsed")
+        with st.expander(TEXT["import_heading"], expanded=True):
+            import_panel()
         st.caption(f"Data: {credits()}; event sources in each popup. Boundaries are approximate.")
 
 
 def header(load_errors: dict[str, str]) -> None:
-    """Title, one line of introduction, and what went wrong (as plain text)."""
-    st.markdown(f"#### {TEXT['title']}")
-    st.caption(TEXT["intro"])
+    """The title on one line, and what went wrong (as plain text); the introduction is under
+    the map, so that the map starts at the top of a laptop's screen."""
+    st.html(f'<h1 class="ba-page-title">{html.escape(TEXT["title"])}</h1>')
     for note in st.session_state.get("notes", []):
         st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
     for name, error in load_errors.items():
@@ -160,6 +181,7 @@ def explorer() -> None:
     """
     pick_from_table(current_view())
     view = map_and_count(current_view())
+    st.caption(TEXT["intro"])
     events_section(view)
     imported_section(view)
 

@@ -94,7 +94,7 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
         if spec.popup_of is not None:
             out["_p"] = spec.popup_of(props)
         if spec.end_label is not None and geom.geom_type == "LineString" and not geom.is_empty:
-            x, y = geom.coords[-1]
+            x, y = spec.end_label_at or geom.coords[-1]
             labels.append(_feature_json({"type": "Point", "coordinates": [x, y]},
                                         {"_id": f"{name}#label", "_l": spec.end_label(props),
                                          "_ld": spec.end_label_side}))
