@@ -3,7 +3,7 @@
 Every renderer draws from this table and from nothing else:
 
 - the legend swatches (SVG, written in Python: ``geo.web.layers.swatch_svg``);
-- the browser (static/atlas/atlas.js for the map's markers and lines, engine.js for imported
+- the browser (static/atlas/symbols.js for the map's markers and lines and for imported
   events on a canvas), which reads ``static/atlas/symbols.json``, written from this table by
   ``make data`` (``symbols_json``); an exported HTML file carries the same JSON inside it;
 - the printed figures (matplotlib): ``palette.MPL_MARKERS`` are these vertices, and

@@ -99,6 +99,20 @@ def map_frame(page, selector: str = ".ba-marker", timeout: float = 30.0):
     raise AssertionError(f"map never drew {selector!r}")
 
 
+def engine_frame(page, until: str = "true", timeout: float = 30.0):
+    """The frame whose time engine has started and satisfies ``until`` (a JavaScript
+    expression of ``e``, the engine's public API: ``window.BorderAtlasEngine``)."""
+    probe = f"() => {{ const e = window.BorderAtlasEngine; return !!(e && e.started() && ({until})); }}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            with contextlib.suppress(Exception):
+                if frame.evaluate(probe):
+                    return frame
+        time.sleep(0.05)
+    raise AssertionError(f"no engine started with {until!r}")
+
+
 def needs_chromium() -> None:
     """Skip without Debian's chromium; fail in CI, where .ci/run must have installed it."""
     import pytest

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests._axe import report, violations
-from tests._server import map_frame
+from tests._server import engine_frame
 
 pytestmark = pytest.mark.browser
 SIZES = [(1280, 720), (1400, 1000)]
@@ -29,7 +29,7 @@ def test_the_explorer_says_its_language_and_title_and_its_text_is_legible(server
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
         page.goto(server)
-        frame = map_frame(page, "html[data-ba-ready]")
+        frame = engine_frame(page)
         assert frame.evaluate("document.documentElement.lang") == "en"
         found = violations(page, rules=PAGE_RULES)
         assert not found, report(found)
@@ -44,7 +44,7 @@ def test_the_exported_file_says_its_language_and_title_and_its_text_is_legible(b
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
         page.goto(exported.as_uri())
-        page.wait_for_selector("html[data-ba-ready]")
+        page.wait_for_function("!!window.BorderAtlasEngine && BorderAtlasEngine.started()")
         found = violations(page, rules=PAGE_RULES)
         assert not found, report(found)
     finally:

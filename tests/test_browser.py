@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._server import LOCAL_PREFIXES, map_frame, wait_for
+from tests._server import LOCAL_PREFIXES, engine_frame, wait_for
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -33,13 +33,21 @@ def session(server, browser):
 
 def open_map(page, url: str):
     page.goto(url)
-    frame = map_frame(page, "html[data-ba-ready]")
+    frame = engine_frame(page)
     frame.on("console", lambda m: None)
     return frame
 
 
 def marker_ids(frame) -> set[str]:
-    return set(frame.eval_on_selector_all(".ba-marker", "els => els.map(e => e.getAttribute('data-id'))"))
+    """Ids of the dated features the engine shows on the map."""
+    return set(frame.evaluate(f"{ENGINE}.shown()"))
+
+
+def element(frame, js: str):
+    """The element an engine call returns (a marker, a timeline mark)."""
+    handle = frame.evaluate_handle(js).as_element()
+    assert handle is not None, f"{js} gave no element"
+    return handle
 
 
 def window_of(frame) -> tuple[str, str]:
@@ -65,7 +73,7 @@ def test_map_draws_offline_with_both_strikes_and_no_errors(session):
     order = ["context", "provinces", "routes", "border"]
     wait_for(lambda: all(frame.evaluate(f"document.querySelectorAll('.leaflet-baStatic_{n}-pane path').length")
                          for n in order), what="static layers")
-    z = [frame.evaluate(f"+{ENGINE}.state.map.getPane('baStatic_{n}').style.zIndex") for n in order]
+    z = [frame.evaluate(f"+{ENGINE}.map.getPane('baStatic_{n}').style.zIndex") for n in order]
     assert z == sorted(z)
     assert "measured" in frame.inner_text(".ba-label") and "909 km" in frame.inner_text(".ba-label")
     # The map is above the fold: its top edge within the first screen, most of it visible.
@@ -130,7 +138,7 @@ def test_keyboard_moves_the_window_a_day_or_a_week(session):
 def test_play_moves_the_window_and_stops_at_the_end(session):
     page, url, _, errors = session
     frame = open_map(page, url)
-    end_day = frame.evaluate(f"{ENGINE}.state.domain[1]")
+    end_day = frame.evaluate(f"{ENGINE}.dayOf({ENGINE}.domain()[1])")
     iso = lambda day: frame.evaluate(f"{ENGINE}.isoOf({day})")  # noqa: E731
     frame.evaluate(f"{ENGINE}.setWindow({end_day - 21}, {end_day - 15}, 'test')")  # a week, 3 weeks from the end
     frame.select_option('select[aria-label="Playback speed"]', "7")
@@ -150,7 +158,7 @@ def test_the_first_click_on_a_marker_opens_its_popup(session):
     wait_for(lambda: IRAN_STRIKE in marker_ids(frame), what="the 16 January strike")
     time.sleep(0.8)  # let the first map render settle, as a person would
     scroll = page.evaluate("window.scrollY")
-    box = frame.locator(f'.ba-marker[data-id="{IRAN_STRIKE}"]').bounding_box()  # page coordinates
+    box = element(frame, f"{ENGINE}.marker('{IRAN_STRIKE}')").bounding_box()  # page coordinates
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     popup = wait_for(lambda: frame.query_selector(".ba-popup"), timeout=3, what="a popup after one click")
     assert page.evaluate("window.scrollY") == scroll, "the click must not scroll the page"
@@ -171,14 +179,14 @@ def test_an_event_link_opens_its_popup_in_a_fresh_browser(session, browser):
     assert "Saravan" in popup.inner_text()
     start, end = window_of(frame)
     assert start <= "2024-01-18" <= end
-    assert frame.evaluate(f"{ENGINE}.state.map.getZoom()") >= 8
+    assert frame.evaluate(f"{ENGINE}.map.getZoom()") >= 8
     assert errors == [], errors
 
 
 def test_a_link_reopens_the_window_centre_and_zoom(session, browser):
     page, url, _, errors = session
     frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22")
-    frame.evaluate(f"{ENGINE}.state.map.setView([26.8, 62.9], 9, {{animate: false}})")
+    frame.evaluate(f"{ENGINE}.map.setView([26.8, 62.9], 9, {{animate: false}})")
     frame.press(".ba-tl-brush", "ArrowLeft")
     wait_for(lambda: "zoom=9" in address(page) and "start=2024-01-14" in address(page), what="the URL with the view")
     link = address(page)
@@ -186,8 +194,8 @@ def test_a_link_reopens_the_window_centre_and_zoom(session, browser):
     try:
         frame2 = open_map(other, link)
         assert window_of(frame2) == ("2024-01-14", "2024-01-21")
-        assert frame2.evaluate(f"{ENGINE}.state.map.getZoom()") == 9
-        centre = frame2.evaluate(f"[{ENGINE}.state.map.getCenter().lat, {ENGINE}.state.map.getCenter().lng]")
+        assert frame2.evaluate(f"{ENGINE}.map.getZoom()") == 9
+        centre = frame2.evaluate(f"[{ENGINE}.map.getCenter().lat, {ENGINE}.map.getCenter().lng]")
         assert centre == pytest.approx([26.8, 62.9], abs=1e-3)
         # At 1280x720 the map still starts on the first screen.
         assert other.locator("iframe.ba-frame").bounding_box()["y"] < 360
@@ -199,13 +207,13 @@ def test_a_link_reopens_the_window_centre_and_zoom(session, browser):
 def test_a_crossing_closed_at_the_windows_end_is_drawn_hollow(session):
     page, url, _, errors = session
     frame = open_map(page, url + "?start=2025-06-01&end=2025-06-10&layers=border,crossings")
-    gabd = '.ba-marker[data-id="gabd-rimdan"]'
-    wait_for(lambda: frame.query_selector(gabd), what="the Gabd crossing")
-    assert frame.get_attribute(gabd, "data-status") == "open"
-    fill = frame.eval_on_selector(gabd + " svg", "e => e.getAttribute('fill')")
+    gabd = f"{ENGINE}.marker('gabd-rimdan')"
+    wait_for(lambda: frame.evaluate(gabd), what="the Gabd crossing")
+    assert frame.evaluate(f"{ENGINE}.status('gabd-rimdan')") == "open"
+    fill = frame.evaluate(gabd + ".querySelector('svg').getAttribute('fill')")
     frame.evaluate(f"{ENGINE}.setWindow({ENGINE}.dayOf('2025-06-10'), {ENGINE}.dayOf('2025-06-20'), 'test')")
-    assert frame.get_attribute(gabd, "data-status") == "closed"
-    assert frame.eval_on_selector(gabd + " svg", "e => e.getAttribute('fill')") != fill
+    assert frame.evaluate(f"{ENGINE}.status('gabd-rimdan')") == "closed"
+    assert frame.evaluate(gabd + ".querySelector('svg').getAttribute('fill')") != fill
     assert errors == [], errors
 
 
@@ -222,11 +230,11 @@ def test_bad_url_parameter_falls_back_with_a_notice(session):
 def test_switching_basemap_keeps_the_view_and_lets_tiles_show(session):
     page, url, requests, errors = session
     frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22")
-    frame.evaluate(f"{ENGINE}.state.map.setView([27.0, 63.0], 8, {{animate: false}})")
+    frame.evaluate(f"{ENGINE}.map.setView([27.0, 63.0], 8, {{animate: false}})")
     page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
     page.get_by_text("OpenStreetMap (online)").click()
-    wait_for(lambda: frame.evaluate("document.documentElement.dataset.baBasemap") == "osm", what="the basemap")
-    assert frame.evaluate(f"{ENGINE}.state.map.getZoom()") == 8
+    wait_for(lambda: frame.evaluate(f"{ENGINE}.basemap()") == "osm", what="the basemap")
+    assert frame.evaluate(f"{ENGINE}.map.getZoom()") == 8
     # Over tiles the context layer keeps its outlines but not its fill.
     opacities = frame.eval_on_selector_all(".leaflet-baStatic_context-pane path", "els => els.map(e => e.getAttribute('fill-opacity'))")
     assert opacities and all(o in ("0", None) for o in opacities)
@@ -249,7 +257,7 @@ def test_town_labels_follow_the_zoom_without_colliding(session):
     wide = wait_for(lambda: _label_boxes(frame), what="town labels")
     names = list(wide)
     assert all(not _overlap(wide[a], wide[b]) for i, a in enumerate(names) for b in names[i + 1:])
-    frame.evaluate(f"{ENGINE}.state.map.setView([27.37, 62.33], 9, {{animate: false}})")
+    frame.evaluate(f"{ENGINE}.map.setView([27.37, 62.33], 9, {{animate: false}})")
     close = wait_for(lambda: _label_boxes(frame) if "Saravan" in _label_boxes(frame) else None,
                      what="Saravan named when zoomed in")
     names = list(close)
@@ -259,7 +267,7 @@ def test_town_labels_follow_the_zoom_without_colliding(session):
                                          "return [r.x + r.width / 2, r.y + r.height / 2]; })")
     for box in close.values():
         assert not any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
-    frame.evaluate(f"{ENGINE}.state.map.setView([27.4, 62.4], 6, {{animate: false}})")
+    frame.evaluate(f"{ENGINE}.map.setView([27.4, 62.4], 6, {{animate: false}})")
     page.get_by_text("Towns", exact=True).click()  # the layer off: no names either
     wait_for(lambda: not _label_boxes(frame), what="labels to go with the towns layer")
     assert errors == [], errors
@@ -269,16 +277,16 @@ def test_timeline_and_map_are_linked(session):
     page, url, _, errors = session
     frame = open_map(page, url + "?start=2024-01-15&end=2024-01-22&layers=border,events")
     wait_for(lambda: PAKISTAN_STRIKE in marker_ids(frame), what="the 18 January strike")
-    mark = f'.ba-tl-mark[data-id="{PAKISTAN_STRIKE}"]'
+    mark = element(frame, f"{ENGINE}.mark('{PAKISTAN_STRIKE}')")
     # Hovering the marker on the map lights its mark on the timeline.
-    frame.hover(f'.ba-marker[data-id="{PAKISTAN_STRIKE}"]')
-    wait_for(lambda: "ba-tl-mark-hot" in (frame.get_attribute(mark, "class") or ""), what="the mark lit")
+    element(frame, f"{ENGINE}.marker('{PAKISTAN_STRIKE}')").hover()
+    wait_for(lambda: "ba-tl-mark-hot" in (mark.get_attribute("class") or ""), what="the mark lit")
     page.mouse.move(5, 5)
     # Clicking the mark flies the map to the event and opens its popup.
-    frame.evaluate(f"{ENGINE}.state.map.setView([30, 66], 6, {{animate: false}})")
-    frame.click(mark)
+    frame.evaluate(f"{ENGINE}.map.setView([30, 66], 6, {{animate: false}})")
+    mark.click()
     popup = wait_for(lambda: frame.query_selector(".ba-popup"), what="the popup from the timeline")
     assert "Saravan" in popup.inner_text()
-    centre = frame.evaluate(f"[{ENGINE}.state.map.getCenter().lat, {ENGINE}.state.map.getCenter().lng]")
+    centre = frame.evaluate(f"[{ENGINE}.map.getCenter().lat, {ENGINE}.map.getCenter().lng]")
     assert centre[1] < 64  # flew west, to the border near Saravan
     assert errors == [], errors

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._server import map_frame, wait_for
+from tests._server import engine_frame, map_frame, wait_for
 from tests.test_import import acled_row, to_csv
 
 pytestmark = pytest.mark.browser
@@ -37,8 +37,20 @@ def _page(browser, server, *, context=None, query=""):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(server + query)
-    map_frame(page, "html[data-ba-ready]", timeout=60)
+    engine_frame(page, timeout=60)
     return page, dialogs
+
+
+DRAWN = "(() => { const d = BorderAtlasEngine.imported(); return d ? d.mode + ':' + d.count : null; })()"
+
+
+def _drawn(frame) -> str | None:
+    """How the engine draws the imported events now: "markers:2", "density:1234"; None: not shown."""
+    return frame.evaluate(DRAWN)
+
+
+def _drawn_anywhere(page, expected: str) -> bool:
+    return any(f.evaluate(f"!!window.BorderAtlasEngine && {DRAWN} === {expected!r}") for f in page.frames)
 
 
 def _flags(page) -> list:
@@ -49,15 +61,14 @@ def _flags(page) -> list:
 def test_hostile_upload_runs_nothing_and_shows_its_text_as_text(server, browser, tmp_path):
     page, dialogs = _page(browser, server, query="?layers=border")  # nothing drawn over the imports
     page.set_input_files(UPLOAD_INPUT, str(_hostile_csv(tmp_path)))
-    frame = map_frame(page, "[data-ba-imported]", timeout=60)
-    wait_for(lambda: frame.get_attribute("[data-ba-imported]", "data-ba-imported") == "markers:2",
+    frame = engine_frame(page, "e.imported()", timeout=60)
+    wait_for(lambda: _drawn(frame) == "markers:2",
              what="two imported events drawn as markers")
     wait_for(lambda: page.get_by_text("2 rows read, 2 imported").count(), what="import summary")
     # Click the hostile event where the canvas drew it: the popup is written as text.
     point = frame.evaluate("""() => {
-        const S = BorderAtlasEngine.state, d = S.imported;
-        let i = 0; while (d.text.id(i) !== "PAK7001") i++;
-        const p = S.map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+        const e = BorderAtlasEngine;
+        const p = e.map.latLngToContainerPoint(e.importedAt("PAK7001"));
         return [p.x, p.y];
     }""")
     box = frame.locator(".folium-map").bounding_box()
@@ -84,17 +95,17 @@ def test_an_upload_is_seen_only_in_its_own_session(server, browser, tmp_path):
     try:
         mine, _ = _page(browser, server, context=mine_ctx)
         mine.set_input_files(UPLOAD_INPUT, str(_hostile_csv(tmp_path)))
-        wait_for(lambda: any(f.query_selector('[data-ba-imported="markers:2"]') for f in mine.frames),
+        wait_for(lambda: _drawn_anywhere(mine, "markers:2"),
                  timeout=60, what="imported markers in the uploading session")
 
         other, _ = _page(browser, server, context=other_ctx)
         other.wait_for_timeout(1500)
-        frame = map_frame(other, ".ba-marker")
-        assert frame.query_selector("[data-ba-imported]") is None
+        frame = engine_frame(other, "e.shown().length > 0")
+        assert _drawn(frame) is None
         assert other.get_by_text("hostile-export.csv").count() == 0
         assert other.get_by_text("Imported events in the window").count() == 0
         # The first session still has its events after the second one came and went.
-        assert any(f.query_selector('[data-ba-imported="markers:2"]') for f in mine.frames)
+        assert _drawn_anywhere(mine, "markers:2")
     finally:
         mine_ctx.close()
         other_ctx.close()
@@ -129,20 +140,20 @@ def test_play_with_100000_imported_events(server, browser, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_input_files(UPLOAD_INPUT, str(export))
-    frame = map_frame(page, "[data-ba-imported]", timeout=180)
-    drawn = frame.get_attribute("[data-ba-imported]", "data-ba-imported")
-    assert frame.evaluate("BorderAtlasEngine.state.imported.n") == 100_000
+    frame = engine_frame(page, "e.imported()", timeout=180)
+    drawn = _drawn(frame)
+    assert frame.evaluate("BorderAtlasEngine.imported().total") == 100_000
     frame.evaluate("BorderAtlasEngine.setWindow(BorderAtlasEngine.dayOf('2023-01-01'), "
                    "BorderAtlasEngine.dayOf('2023-01-31'), 'test')")
     frame.select_option('select[aria-label="Playback speed"]', "30")
     frame.click(".ba-tl-playbtn")
-    before = frame.get_attribute("[data-ba-imported]", "data-ba-imported")
+    before = _drawn(frame)
     wait_for(lambda: frame.evaluate("BorderAtlasEngine.window()[0]") > "2023-03-01", timeout=20,
              what="play to move a month-long window through 100,000 events")
     frame.click(".ba-tl-playbtn")
-    stats = frame.evaluate("BorderAtlasEngine.state.stats.lastPlay")
+    stats = frame.evaluate("BorderAtlasEngine.lastPlay()")
     assert stats["frames"] > 10  # it drew frames, not one jump
-    assert frame.get_attribute("[data-ba-imported]", "data-ba-imported") not in (before, drawn)
+    assert _drawn(frame) not in (before, drawn)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert errors == [] and dialogs == []
     page.close()

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_import import acled_row, to_csv
@@ -73,27 +74,46 @@ def _strings(value):
         yield value
 
 
+SCRIPT = re.compile(r"<script(?: type=\"(module|importmap|application/json)\")?(?: id=\"([\w-]+)\")?>(.*?)</script>",
+                    re.DOTALL)
+
+
+def _page_scripts(text: str) -> tuple[list[str], Any, dict[str, str]]:
+    """(every script's text but the engine's configuration, with the engine's modules decoded
+    from the import map; the configuration; the import map's entries)."""
+    import base64
+
+    found = SCRIPT.findall(text)
+    assert len(found) == text.count("<script"), "a script of a kind this test does not read"
+    scripts = [body for _, ident, body in found if ident != "ba-config"]
+    config = json.loads(next(body for _, ident, body in found if ident == "ba-config"))
+    imports = json.loads(next(body for kind, _, body in found if kind == "importmap"))["imports"]
+    for url in imports.values():
+        assert url.startswith("data:text/javascript;base64,"), url[:60]  # no request: inside the file
+        scripts.append(base64.b64decode(url.split(",", 1)[1]).decode("utf-8"))
+    return scripts, config, imports
+
+
 def test_nothing_in_the_file_would_be_fetched(crisis_week):
     text = crisis_week.decode()
-    scripts = re.findall(r"<script>(.*?)</script>", text, re.DOTALL)
-    markup = re.sub(r"<script>.*?</script>", "", text, flags=re.DOTALL)
+    scripts, data, imports = _page_scripts(text)
+    assert "#atlas/engine.js" in imports
+    markup = SCRIPT.sub("", text)
     # Markup and styles: nothing a browser would fetch by itself, of any address.
     found = [markup[max(0, m.start() - 40):m.end() + 60] for m in FETCHED.finditer(markup)]
     assert found == []
     assert "<script src" not in text and "ba-asset:" not in text and "/app/static" not in text
     # The engine's data: its popups and labels are markup too (source links are <a href>).
-    config = next(s for s in scripts if s.startswith("window.BA_CONFIG = "))
-    data = json.loads(config.removeprefix("window.BA_CONFIG = ").removesuffix(";"))
     found = [s for s in _strings(data) if FETCHED.search(s)]
     assert found == []
     assert isinstance(data["static"][0][1], dict), "undated layers are inside the file, not URLs"
     # The scripts name no address but SVG's namespace and Leaflet's own link in its credit.
-    urls = {u for s in scripts if s is not config for u in re.findall(r"https?://[^\s\"'<>)\\]+", s)}
+    urls = {u for s in scripts for u in re.findall(r"https?://[^\s\"'<>)\\]+", s)}
     assert urls <= {"http://www.w3.org/2000/svg", "https://leafletjs.com"}, urls
     # Online basemaps are left out entirely: no tile URL anywhere.
     assert "tile.openstreetmap.org" not in text and "arcgisonline" not in text
     # the config comes before folium's map script, which hands the map to the engine
-    assert text.index("window.BA_CONFIG = ") < text.index("var map_1 = L.map(")
+    assert text.index('id="ba-config"') < text.index("var map_1 = L.map(")
 
 
 def test_the_file_says_what_it_is(crisis_week):
@@ -157,6 +177,12 @@ def test_recipe_round_trip_keeps_html(tmp_path):
 
 
 # ---- in real Chromium, from disk, with the network cut -------------------------------------
+# The engine's public API (static/atlas/engine.js): nothing is read from the page's markup.
+ENGINE = "BorderAtlasEngine"
+STARTED = f"!!window.{ENGINE} && {ENGINE}.started()"
+WINDOW = f"{ENGINE}.window().join('/')"
+DRAWN = f"(() => {{ const d = {ENGINE}.imported(); return d ? d.mode + ':' + d.count : null; }})()"
+
 @pytest.fixture()
 def offline_page(browser, tmp_path):
     """A page that allows only file:// loads of the exported file; every request recorded."""
@@ -181,7 +207,7 @@ def offline_page(browser, tmp_path):
         path.write_bytes(data)
         state["url"] = path.as_uri()
         page.goto(state["url"])
-        wait_for(lambda: page.evaluate("document.documentElement.dataset.baReady") == "1", what="engine ready")
+        wait_for(lambda: page.evaluate(STARTED), what="engine ready")
         return state["url"]
 
     yield page, open_file, requests, blocked, errors
@@ -193,15 +219,14 @@ def test_file_works_from_disk_with_every_request_blocked(offline_page, crisis_we
     page, open_file, requests, blocked, errors = offline_page
     url = open_file(crisis_week)
     # the map draws: markers of the window's events, the undated layers from inside the file
-    ids = wait_for(lambda: page.eval_on_selector_all(".ba-marker", "els => els.map(e => e.dataset.id)"),
-                   what="event markers")
+    ids = wait_for(lambda: page.evaluate(f"{ENGINE}.shown()"), what="event markers")
     assert IRAN_STRIKE in ids
     for layer in ("context", "provinces", "routes", "border"):
         wait_for(lambda n=layer: page.evaluate(f"document.querySelectorAll('.leaflet-baStatic_{n}-pane path').length"),
                  what=f"the {layer} layer")
     assert page.locator(".ba-legend-control").count() == 1
     # a popup opens, with its sources
-    page.click(f'.ba-marker[data-id="{IRAN_STRIKE}"]')
+    page.evaluate_handle(f"{ENGINE}.marker('{IRAN_STRIKE}')").as_element().click()
     popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
     assert popup.query_selector("ol.ba-sources li a[href^='http']") is not None
     assert popup.query_selector(".ba-link") is None  # no link to an address the file does not have
@@ -211,13 +236,13 @@ def test_file_works_from_disk_with_every_request_blocked(offline_page, crisis_we
     page.screenshot(path=str(ARTIFACTS / "html-export.png"))
     page.keyboard.press("Escape")
     # the window plays
-    before = page.evaluate("document.documentElement.dataset.baWindow")
+    before = page.evaluate(WINDOW)
     assert before == "2024-01-15/2024-01-22"
     page.click(".ba-tl-playbtn")
-    wait_for(lambda: page.evaluate("document.documentElement.dataset.baWindow") != before, what="play moving the window")
+    wait_for(lambda: page.evaluate(WINDOW) != before, what="play moving the window")
     page.click(".ba-tl-playbtn")
     assert page.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false"
-    after = page.evaluate("document.documentElement.dataset.baWindow")
+    after = page.evaluate(WINDOW)
     assert after > before
     # nothing asked for but the file itself, no errors
     assert blocked == [] and set(requests) == {url}, (blocked, requests)
@@ -231,12 +256,11 @@ def test_imported_events_draw_and_open_from_disk(offline_page, imported_events):
     data = html_page(CRISIS_WEEK.with_(layers=("context", "border", "events")), imported=imported_events,
                      imported_label="acled.csv").data
     url = open_file(data, "imported.html")
-    drawn = wait_for(lambda: page.evaluate("(document.querySelector('.folium-map') || {}).dataset.baImported"),
-                     what="the imported layer")
+    drawn = wait_for(lambda: page.evaluate(DRAWN), what="the imported layer")
     assert drawn.endswith(":5")  # events of 10-19 January; the window is 15-22 January
     # zoomed in, an imported event is a shape; a click opens its popup, text from the file
     page.evaluate("map_1.setView([27.0, 64.5], 10, {animate: false})")
-    wait_for(lambda: page.evaluate("document.querySelector('.folium-map').dataset.baImported").startswith("markers"),
+    wait_for(lambda: page.evaluate(DRAWN).startswith("markers"),
              what="imported markers")
     point = page.evaluate("(() => { const p = map_1.latLngToContainerPoint([27.0, 64.5]);"
                           " const r = map_1.getContainer().getBoundingClientRect();"

@@ -18,6 +18,7 @@ from layers import SPECS, palette
 from layers._spec import Dash, Marker, Style
 from layers.imported import IMPORTED
 from layers.symbols import DASHES, SHAPES, R, as_json, dash_px, shape
+from tests._node import run_module
 
 WEIGHTS = (0.5, 1.0, 3.0)
 
@@ -97,40 +98,38 @@ def test_browser_copy_is_the_table():
 
 
 def test_the_browser_scripts_have_no_shape_or_dash_table_of_their_own():
-    for name in ("atlas.js", "engine.js"):
-        text = (PROJECT_ROOT / "static" / "atlas" / name).read_text(encoding="utf-8")
-        assert not re.search(r'case "(triangle|square|diamond|star)"', text), name
-        assert not re.search(r'shape === "(triangle|square|diamond)"', text), name
-        assert '"8 4"' not in text and '"2 5"' not in text, name
+    modules = sorted((PROJECT_ROOT / "static" / "atlas").glob("*.js"))
+    assert len(modules) > 10
+    for path in modules:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r'case "(triangle|square|diamond|star)"', text), path.name
+        assert not re.search(r'shape === "(triangle|square|diamond)"', text), path.name
+        assert '"8 4"' not in text and '"2 5"' not in text, path.name
 
 
-@pytest.mark.browser
-def test_the_browser_draws_the_tables_shapes_and_dashes(browser):
-    """atlas.js (markers, lines) and engine.js (its canvas, through atlas.js) read the table."""
-    atlas_js = (PROJECT_ROOT / "static" / "atlas" / "atlas.js").read_text(encoding="utf-8")
-    page = browser.new_page()
-    try:
-        page.set_content("<html><body></body></html>")
-        page.add_script_tag(content="window.BA_SYMBOLS = " + json.dumps(as_json()) + ";")
-        page.add_script_tag(content=atlas_js)
-        size = 20
-        for name in SHAPES:
-            svg = page.evaluate(f"BorderAtlas.shapePath({json.dumps(name)}, {size})")
-            s = shape(name)
-            if not s.points:
-                r = float(re.search(r'r="([\d.]+)"', svg).group(1))
-                assert r == pytest.approx(size / 2 * s.radius, abs=0.01), name
-                continue
-            pts = re.search(r'points="([^"]+)"', svg).group(1)
-            drawn = np.array([[float(v) for v in p.split(",")] for p in pts.split()])
-            assert np.allclose((drawn - size / 2) / (size / 2), unit_points(name), atol=0.002), name
-        for dash in DASHES:
-            for weight in WEIGHTS:
-                got = page.evaluate(f"BorderAtlas.dashArray({json.dumps(dash)}, {weight})")
-                expected = dash_px(dash, weight)
-                if expected is None:
-                    assert got is None
-                else:
-                    assert [float(v) for v in got.split()] == pytest.approx(expected, abs=0.01)
-    finally:
-        page.close()
+def test_the_browser_draws_the_tables_shapes_and_dashes():
+    """symbols.js (map markers, lines, and the imported events' canvas) reads the table."""
+    size = 20
+    drawn = run_module(
+        "import {createSymbols} from '#atlas/symbols.js';\n"
+        "const s = createSymbols(input.table);\n"
+        "print({shapes: Object.fromEntries(input.shapes.map((n) => [n, s.shapePath(n, input.size)])),\n"
+        "       dashes: input.dashes.map((d) => input.weights.map((w) => s.dashArray(d, w)))});",
+        {"table": as_json(), "shapes": list(SHAPES), "dashes": list(DASHES), "weights": list(WEIGHTS), "size": size})
+    for name in SHAPES:
+        svg = drawn["shapes"][name]
+        s = shape(name)
+        if not s.points:
+            r = float(re.search(r'r="([\d.]+)"', svg).group(1))
+            assert r == pytest.approx(size / 2 * s.radius, abs=0.01), name
+            continue
+        pts = re.search(r'points="([^"]+)"', svg).group(1)
+        got = np.array([[float(v) for v in p.split(",")] for p in pts.split()])
+        assert np.allclose((got - size / 2) / (size / 2), unit_points(name), atol=0.002), name
+    for dash, row in zip(DASHES, drawn["dashes"], strict=True):
+        for weight, got in zip(WEIGHTS, row, strict=True):
+            expected = dash_px(dash, weight)
+            if expected is None:
+                assert got is None
+            else:
+                assert [float(v) for v in got.split()] == pytest.approx(expected, abs=0.01)

@@ -2,7 +2,7 @@
 state it opens with and reports to; ui/panels.py shows what follows from the window.
 
 The element is a Streamlit Custom Components v2 element whose JavaScript is the project's
-own (static/atlas/explorer.js hosting the folium map document with static/atlas/engine.js).
+own (static/atlas/explorer.js hosting the folium map document with the engine, static/atlas/*.js).
 Moving the window costs no server round trip: the browser reports the window, centre and
 zoom once the user lets go, and only then does this part of the page rerun.
 

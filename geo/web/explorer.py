@@ -1,4 +1,4 @@
-"""The explorer's map document and the data its time engine (static/atlas/engine.js) runs on.
+"""The explorer's map document and the data its time engine (static/atlas/, ES modules) runs on.
 
 folium builds the map (view, controls, scale, tile layers, the undated layers); the engine,
 loaded into the same document, owns the dated layers, the date window, the timeline and
@@ -9,6 +9,7 @@ document, with its scripts and data written inside it, is the exported HTML file
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
@@ -18,9 +19,9 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from branca.element import Element
 
+from geo._paths import PROJECT_ROOT
 from geo.assemble import TIME_FIELDS, crossing_status
 from geo.imports.problems import ROW_LABELS
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
@@ -30,6 +31,7 @@ from geo.web.layers import (
     REGION_BOUNDS,
     STATIC_LAYERS,
     PreparedLayer,
+    RawText,
     base_map,
     legend_block,
     legend_row,
@@ -44,9 +46,15 @@ from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES, imported_actor_group
 from layers.symbols import symbols_json
 
+STATIC_DIR = PROJECT_ROOT / "static"
 MAP_ELEMENT_ID = "ba-timeline"
-# The browser's own scripts and styles, in load order (after Leaflet).
-ENGINE_JS = ("atlas/atlas.js", "atlas/engine.js")
+# The engine's ES modules (static/atlas/), each importing the others as "#atlas/<name>": the
+# page's import map says where that is (the app's static files, or the file itself).
+ENGINE_DIR = "atlas"
+ENGINE_MODULES = ("days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
+                  "window-model.js", "player.js", "timeline.js", "dated-layer.js", "imported-layer.js",
+                  "label-layer.js", "legend.js", "static-layers.js", "engine.js")
+MODULE_PREFIX = "#atlas/"
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
 VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery
 VENDOR_CSS = ("vendor/leaflet/leaflet.css",)
@@ -148,29 +156,45 @@ class MapDocument:
     basemaps: dict[str, str]
 
 
-class _Attach(MacroElement):
-    """Hands the folium map to the engine once folium has built it."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "BorderAtlasEngine.attach({{ this.map_name }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, map_name: str) -> None:
-        super().__init__()
-        self._name = "BorderAtlasAttach"
-        self.map_name = map_name
+def module_source(name: str) -> str:
+    """The text of one of the engine's modules."""
+    return (STATIC_DIR / ENGINE_DIR / name).read_text(encoding="utf-8")
 
 
-def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True) -> tuple[folium.Map, dict[str, str]]:
+def import_map(asset_base: str | None) -> dict[str, Any]:
+    """Where the page finds the engine's modules: under ``asset_base`` (the app's static
+    files), or, with None, inside the page itself as ``data:`` URLs (an exported file:
+    Chromium refuses module scripts from file:// addresses, and a data: URL is no request)."""
+    if asset_base is not None:
+        return {"imports": {MODULE_PREFIX: f"{asset_base}/{ENGINE_DIR}/"}}
+    return {"imports": {MODULE_PREFIX + name: "data:text/javascript;base64,"
+                        + base64.b64encode(module_source(name).encode("utf-8")).decode("ascii")
+                        for name in ENGINE_MODULES}}
+
+
+def engine_boot_html(imports: Mapping[str, Any], map_name: str) -> str:
+    """The import map and the one module script that starts the engine on folium's map
+    (module scripts run after the page is parsed, so after folium's map script)."""
+    return (f'<script type="importmap">{script_safe(json.dumps(imports, separators=(",", ":")))}</script>\n'
+            f'<script type="module">import {{attach}} from "{MODULE_PREFIX}engine.js";\n'
+            f"window.BorderAtlasEngine = attach(L, {map_name}, document);</script>")
+
+
+def json_block(element_id: str, text: str) -> str:
+    """JSON data in the page (read by the engine, never run): ``text`` is script-safe JSON."""
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True,
+              inline_modules: bool = False) -> tuple[folium.Map, dict[str, str]]:
     """The folium map of the explorer: base map, every basemap's tiles (off until chosen;
-    none without ``online_basemaps``), the engine's scripts and the timeline's container.
+    none without ``online_basemaps``), the engine's modules (served from ``asset_base``, or
+    written into the page with ``inline_modules``) and the timeline's container.
 
     A user who knows folium can add to this map: anything added shows in the explorer.
     """
     m = base_map("offline")
-    m.default_js = [(path, f"{asset_base}/{path}") for path in (*VENDOR_JS, *ENGINE_JS)]
+    m.default_js = [(path, f"{asset_base}/{path}") for path in VENDOR_JS]
     m.default_css = [(path, f"{asset_base}/{path}") for path in (*VENDOR_CSS, *ENGINE_CSS)]
     tiles = {}
     for key in BASEMAPS if online_basemaps else ():
@@ -178,22 +202,23 @@ def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True) -> 
         if layer is not None:
             layer.add_to(m)
             tiles[key] = layer.get_name()
-    map_figure(m).html.add_child(Element(f'<div id="{MAP_ELEMENT_ID}" class="ba-timeline"></div>'))
-    m.add_child(_Attach(m.get_name()))
+    page = map_figure(m)
+    page.html.add_child(Element(f'<div id="{MAP_ELEMENT_ID}" class="ba-timeline"></div>'))
+    boot = engine_boot_html(import_map(None if inline_modules else asset_base), m.get_name())
+    page.header.add_child(RawText(boot), name="ba_engine")
     return m, tiles
 
 
 def map_document(asset_base: str = ASSET_BASE) -> MapDocument:
     """The explorer's map page (the same for every user; build once per process).
 
-    The symbol table (under a kilobyte) is written into the page, before atlas.js, so the
-    map is drawn without waiting for one more request.
+    The symbol table (under a kilobyte) is written into the page, so the map is drawn
+    without waiting for one more request.
     """
     m, tiles = build_map(asset_base)
-    symbols = script_safe(symbols_json().strip())
     page = map_figure(m)
     page.title = "Border Atlas map"  # the frame's own title, for screen readers
-    page.header.add_child(Element(f"<script>window.BA_SYMBOLS = {symbols};</script>"),
+    page.header.add_child(RawText(json_block("ba-symbols", script_safe(symbols_json().strip()))),
                           name="ba_symbols", index=0)
     return MapDocument(with_lang(page.render()), tiles)
 

@@ -3,7 +3,7 @@
 An import is prepared once into numpy arrays (coordinates, first and last day, a style
 number per event, the distinct marker styles); a date window is then a numpy mask over them
 (``PreparedImport.mask``: the app's table and downloads, and what an exported file keeps).
-The time engine (static/atlas/engine.js) draws them from columns built from these arrays
+The time engine (static/atlas/imported-layer.js) draws them from columns built from these arrays
 (``geo.web.explorer.imported_columns``): density zoomed out, the atlas's shapes zoomed in.
 """
 

@@ -2,7 +2,7 @@
 
 ``export_html(view)`` builds the explorer's folium map (``geo.web.explorer.build_map``), puts
 every script, style, image and layer inside the page, hands the engine its data in
-``window.BA_CONFIG`` (read by ``BorderAtlasEngine.attach``), and says what the file is: the
+a JSON block ``#ba-config`` (read by the engine's ``attach``), and says what the file is: the
 atlas's title, the data's version and date, how to cite it, the licences. Opened from disk
 with no network the file works fully and makes no request. The same inputs give the same
 bytes: folium's random element names are renamed in order of first appearance, and the
@@ -31,7 +31,6 @@ from geo.filters import apply_filters, layer_mask
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.explorer import (
     ENGINE_CSS,
-    ENGINE_JS,
     VENDOR_CSS,
     VENDOR_JS,
     build_map,
@@ -39,6 +38,7 @@ from geo.web.explorer import (
     engine_config,
     imported_columns,
     imported_legend_html,
+    json_block,
 )
 from geo.web.layers import (
     STATIC_LAYERS,
@@ -47,6 +47,7 @@ from geo.web.layers import (
     RawText,
     legend_html,
     map_figure,
+    script_safe,
     static_layer_json,
     subset_layer,
     with_lang,
@@ -168,12 +169,13 @@ def _css_text(path: str) -> str:
 
 
 def _assets_html() -> str:
-    """Every stylesheet and script of the explorer's map page, inline, in the same order."""
+    """Every stylesheet and classic script of the explorer's map page, inline, in the same
+    order (the engine's modules are in the page's import map, see ``build_map``)."""
     parts = [f"<style>/* {p} */\n{_css_text(p)}</style>" for p in (*VENDOR_CSS, *ENGINE_CSS)]
-    # The symbol table (static/atlas/symbols.json, which the explorer fetches), before atlas.js.
-    parts.append(f"<script>window.BA_SYMBOLS = {_script_text(symbols_json().strip())};</script>")
+    # The symbol table (static/atlas/symbols.json), as the app's page carries it.
+    parts.append(json_block("ba-symbols", script_safe(symbols_json().strip())))
     parts += [f"<script>/* {p} */\n{_script_text((STATIC_DIR / p).read_text(encoding='utf-8'))}</script>"
-              for p in (*VENDOR_JS, *ENGINE_JS)]
+              for p in VENDOR_JS]
     return "\n".join(parts)
 
 
@@ -334,7 +336,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
                     for name, p in prepared.items()}
         if imported is not None:
             imported = apply_filters(imported, view.filters, IMPORTED)
-    m, _ = build_map(_ASSET_BASE, online_basemaps=False)
+    m, _ = build_map(_ASSET_BASE, online_basemaps=False, inline_modules=True)
     m.default_js, m.default_css = [], []  # written inside the page instead
     domain = (ATLAS_START, ATLAS_END)
     layers = [name for name in view.layers if name in prepared]
@@ -366,7 +368,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
                      name="ba_generator")
     header.add_child(RawText(_assets_html()), name="ba_assets")
     header.add_child(RawText(PAGE_CSS), name="ba_page_css")
-    header.add_child(RawText(f"<script>window.BA_CONFIG = {config_json(config)};</script>"), name="ba_config")
+    header.add_child(RawText(json_block("ba-config", config_json(config))), name="ba_config")
     body = figure.html
     body.add_child(RawText(_head_html(view, title)), name="ba_head")
     body.add_child(RawText(_foot_html(view, page.note, imported_label if imported is not None else None,

@@ -13,6 +13,11 @@
 
 const URL_KEYS = ["start", "end", "layers", "basemap", "lat", "lon", "zoom"];
 
+/**
+ * Write the view into the address bar (keys left out keep their value).
+ * @param {Record<string, unknown>} values
+ * @param {boolean} dropEvent  drop `event=` (the view moved away from a linked event)
+ */
 function writeUrl(values, dropEvent) {
   const params = new URLSearchParams(window.location.search);
   params.delete("preset");
@@ -21,8 +26,13 @@ function writeUrl(values, dropEvent) {
   const next = "?" + params.toString();
   if (next !== window.location.search) window.history.replaceState(window.history.state, "", next);
 }
+/**
+ * Streamlit calls this with the element's data on every run of the script.
+ * @param {{data: any, parentElement: HTMLElement, setStateValue: (key: string, value: unknown) => void}} component
+ */
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  /** @type {(HTMLIFrameElement & {baDated?: Promise<unknown>}) | null} the map document's frame, made once */
   let frame = parentElement.querySelector("iframe.ba-frame");
   if (!frame) {
     frame = document.createElement("iframe");
@@ -52,10 +62,10 @@ export default function (component) {
     linkBase: window.location.origin + window.location.pathname
   });
   const deliver = () => {
-    const win = frame.contentWindow;
+    const win = /** @type {(Window & {BorderAtlasEngine?: import("#atlas/engine.js").Engine}) | null} */ (frame.contentWindow);
     const engine = win && win.BorderAtlasEngine;
     if (!engine || !engine.ready()) return false;
-    engine.onCommit = (view) => {
+    engine.onCommit = (/** @type {Record<string, unknown>} */ view) => {
       writeUrl(view, true);
       setStateValue("view", view);
     };

@@ -1,0 +1,257 @@
+/** Imported events: a canvas layer of up to 100,000 points, filtered by day in one pass per
+ * frame. Zoomed out they are drawn as density (events per screen cell); zoomed in as the
+ * atlas's shapes, clickable for a popup written as text (it came from a user's file).
+ * @module
+ */
+import {fmtDay} from "#atlas/days.js";
+
+/** @typedef {import("#atlas/symbols.js").Symbols} Symbols */
+/** @typedef {{key: string, label: string}} PopupField */
+/** @typedef {{styles?: any[], fields?: PopupField[], title?: string, source?: string, ramp?: string[]}} ImportedMeta */
+/** @typedef {{n: number, lon: ArrayLike<number>, lat: ArrayLike<number>, mx: Float64Array, my: Float64Array,
+ *   d0: ArrayLike<number>, d1: ArrayLike<number>, style: ArrayLike<number>, styles: any[], fields: PopupField[],
+ *   text: Record<string, (i: number) => any>, title?: string, source?: string, ramp: string[],
+ *   groupOf: ((i: number) => any) | null}} ImportedData */
+/** @typedef {{mode: "none" | "markers" | "density", count: number, onScreen?: number}} Drawn */
+
+/** Imported events are clickable shapes from this zoom on. */
+export const IMPORTED_MARKER_ZOOM = 9;
+
+/**
+ * A reader of named columns: an Arrow table (from Streamlit) or plain arrays (in an exported
+ * file), where a text column may be {values: [...], codes: [...]} (each distinct text once).
+ * @param {any} table
+ * @returns {(name: string) => ({all: () => any, get: (i: number) => any} | null)}
+ */
+export function columnReader(table) {
+  if (table.getChild) {
+    return (name) => {
+      const c = table.getChild(name);
+      return c ? {all: () => c.toArray(), get: (/** @type {number} */ i) => c.get(i)} : null;
+    };
+  }
+  return (name) => {
+    let c = table[name];
+    if (c && c.codes) {  // a text column as {values, codes}: each text once, -1 for none
+      const values = c.values;
+      c = c.codes.map((/** @type {number} */ k) => k < 0 ? null : values[k]);
+    }
+    return c ? {all: () => c, get: (/** @type {number} */ i) => c[i]} : null;
+  };
+}
+
+/**
+ * The imported events ready to draw: Web Mercator coordinates in units of the world's width
+ * computed once, text columns as readers. Null when there are none.
+ * @param {any} table
+ * @param {ImportedMeta | null | undefined} meta
+ * @returns {ImportedData | null}
+ */
+export function readImported(table, meta) {
+  if (!table || !meta) return null;
+  const reader = columnReader(table);
+  const col = (/** @type {string} */ name) => { const c = reader(name); return c ? c.all() : null; };
+  const lon = col("lon");
+  if (!lon) return null;
+  const lat = col("lat"), n = lon.length, mx = new Float64Array(n), my = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = Math.sin(lat[i] * Math.PI / 180);
+    mx[i] = (lon[i] + 180) / 360;
+    my[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
+  /** @type {Record<string, (i: number) => any>} */
+  const text = {};
+  (meta.fields || []).forEach((f) => {
+    const c = reader(f.key);
+    if (c) text[f.key] = (i) => { const v = c.get(i); return v == null ? null : v; };
+  });
+  const group = reader("group");
+  return {n, lon, lat, mx, my, d0: col("d0"), d1: col("d1"), style: col("style"),
+          styles: meta.styles || [], fields: meta.fields || [], text, title: meta.title,
+          source: meta.source, ramp: meta.ramp || [], groupOf: group ? (i) => group.get(i) : null};
+}
+
+/**
+ * Density: events per 6 px cell, coloured few to many by the ramp Python sends (the legend
+ * draws the same ramp); one path per colour, so a frame makes a few fills, not one per cell.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Float32Array} xs
+ * @param {Float32Array} ys
+ * @param {number} m
+ * @param {{x: number, y: number}} size
+ * @param {string[]} ramp
+ */
+function drawDensity(ctx, xs, ys, m, size, ramp) {
+  const cell = 6, cols = Math.ceil(size.x / cell) + 1, rows = Math.ceil(size.y / cell) + 1;
+  const grid = new Uint32Array(cols * rows);
+  let max = 0;
+  for (let k = 0; k < m; k++) {
+    const c = Math.floor(xs[k] / cell), r = Math.floor(ys[k] / cell);
+    if (c < 0 || r < 0 || c >= cols || r >= rows) continue;
+    const v = ++grid[r * cols + c];
+    if (v > max) max = v;
+  }
+  const top = Math.log(max + 1), paths = ramp.map(() => new Path2D());
+  for (let j = 0; j < grid.length; j++) {
+    if (!grid[j]) continue;
+    const level = Math.min(ramp.length - 1, Math.floor(Math.log(grid[j] + 1) / top * ramp.length));
+    paths[level].rect((j % cols) * cell, Math.floor(j / cols) * cell, cell, cell);
+  }
+  ctx.globalAlpha = 0.75;
+  paths.forEach((path, level) => { ctx.fillStyle = ramp[level]; ctx.fill(path); });
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * The events on screen as the atlas's shapes.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Symbols} symbols
+ * @param {Float32Array} xs
+ * @param {Float32Array} ys
+ * @param {Int32Array} visible
+ * @param {number} m
+ * @param {ImportedData} d
+ */
+function drawShapes(ctx, symbols, xs, ys, visible, m, d) {
+  for (let k = 0; k < m; k++) {
+    const st = d.styles[d.style[visible[k]]] || {};
+    const s = Math.max(6, (st.size || 9) - 1);
+    ctx.fillStyle = st.fill || "#fff";
+    ctx.strokeStyle = st.color || "#000";
+    ctx.lineWidth = 1;
+    symbols.shapeOnCanvas(ctx, st.marker, xs[k], ys[k], s);
+    ctx.fill(); ctx.stroke();
+  }
+}
+
+/**
+ * The rows of an imported event's popup: [label, text], "When" first, empty fields left out.
+ * @param {ImportedData} d
+ * @param {number} i
+ * @returns {[string, string][]}
+ */
+export function popupRows(d, i) {
+  /** @type {[string, string][]} */
+  const rows = [["When", d.d0[i] === d.d1[i] ? fmtDay(d.d0[i]) : fmtDay(d.d0[i]) + " – " + fmtDay(d.d1[i])]];
+  d.fields.forEach((f) => {
+    const v = d.text[f.key] ? d.text[f.key](i) : null;
+    if (v != null && v !== "") rows.push([f.label, String(v)]);
+  });
+  return rows;
+}
+
+/**
+ * An imported event's popup, every text written as text, never markup.
+ * @param {Document} doc
+ * @param {ImportedData} d
+ * @param {number} i
+ * @returns {HTMLElement}
+ */
+export function importedPopup(doc, d, i) {
+  /** @param {string} tag @param {string | null} cls @param {HTMLElement} parent @param {string} [text] */
+  const el = (tag, cls, parent, text) => {
+    const node = doc.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    parent.appendChild(node);
+    return node;
+  };
+  const box = doc.createElement("div");
+  box.className = "ba-popup";
+  el("h4", null, box, d.title || "Imported event");
+  const table = el("table", "ba-table", box);
+  popupRows(d, i).forEach((r) => {
+    const tr = el("tr", null, table);
+    el("th", null, tr, r[0]);
+    el("td", null, tr, r[1]);
+  });
+  el("p", "ba-note", box, "From " + (d.source || "your file") + ", as imported: not checked by the atlas.");
+  return box;
+}
+
+/**
+ * The Leaflet layer class of imported events, drawn for the window `model` holds.
+ * @param {any} L  Leaflet
+ * @param {Symbols} symbols
+ * @param {{win: [number, number]}} model
+ */
+export function importedLayerClass(L, symbols, model) {
+  return L.Layer.extend({
+    /** @param {ImportedData} data */
+    initialize(data) {
+      this.data = data;
+      /** @type {Drawn} */
+      this.lastDrawn = {mode: "none", count: 0};
+    },
+    /** @param {any} map */
+    onAdd(map) {
+      this._map = map;
+      this._canvas = L.DomUtil.create("canvas", "ba-imported-canvas leaflet-zoom-hide");
+      map.getPanes().overlayPane.appendChild(this._canvas);
+      map.on("moveend zoomend resize", this.redraw, this);
+      map.on("click", this._click, this);
+      this.redraw();
+    },
+    /** @param {any} map */
+    onRemove(map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize", this.redraw, this);
+      map.off("click", this._click, this);
+      this.lastDrawn = {mode: "none", count: 0};
+    },
+    redraw() {
+      if (!this._map) return;
+      const map = this._map, size = map.getSize(), canvas = this._canvas;
+      const topLeft = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(canvas, topLeft);
+      const ratio = canvas.ownerDocument.defaultView.devicePixelRatio || 1;
+      if (canvas.width !== size.x * ratio || canvas.height !== size.y * ratio) {
+        canvas.width = size.x * ratio; canvas.height = size.y * ratio;
+        canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+      }
+      const ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, size.x, size.y);
+      /** @type {ImportedData} */
+      const d = this.data;
+      const a = model.win[0], b = model.win[1];
+      // The points' unit coordinates are computed once (readImported), so a frame only scales
+      // and shifts them; one pass counts the window and keeps what is on screen.
+      const zoom = map.getZoom(), scale = 256 * Math.pow(2, zoom);
+      const offset = map.containerPointToLayerPoint([0, 0]).add(map.getPixelOrigin());
+      const ox = offset.x, oy = offset.y;
+      const xs = this._xs || (this._xs = new Float32Array(d.n));
+      const ys = this._ys || (this._ys = new Float32Array(d.n));
+      const visible = this._visible || (this._visible = new Int32Array(d.n));
+      const d0 = d.d0, d1 = d.d1, mx = d.mx, my = d.my, xMax = size.x + 10, yMax = size.y + 10;
+      let m = 0, inWin = 0;
+      for (let i = 0; i < d.n; i++) {
+        if (d0[i] > b || d1[i] < a) continue;
+        inWin++;
+        const x = mx[i] * scale - ox, y = my[i] * scale - oy;
+        if (x < -10 || y < -10 || x > xMax || y > yMax) continue;
+        xs[m] = x; ys[m] = y; visible[m] = i; m++;
+      }
+      this._m = m;
+      const mode = zoom >= IMPORTED_MARKER_ZOOM || m <= 500 ? "markers" : "density";
+      if (mode === "density") drawDensity(ctx, xs, ys, m, size, d.ramp);
+      else drawShapes(ctx, symbols, xs, ys, visible, m, d);
+      this.lastDrawn = {mode, count: inWin, onScreen: m};
+    },
+    /** @param {any} e */
+    _click(e) {
+      if (!this._m || this.lastDrawn.mode !== "markers") return;
+      const p = e.containerPoint;
+      let best = -1, bestD = 64;  // within 8 px
+      for (let k = 0; k < this._m; k++) {
+        const dx = this._xs[k] - p.x, dy = this._ys[k] - p.y, dd = dx * dx + dy * dy;
+        if (dd < bestD) { bestD = dd; best = this._visible[k]; }
+      }
+      if (best < 0) return;
+      const d = this.data;
+      L.popup({maxWidth: 340, className: "ba-popup-wrap"})
+        .setLatLng([d.lat[best], d.lon[best]])
+        .setContent(importedPopup(this._canvas.ownerDocument, d, best)).openOn(this._map);
+    }
+  });
+}
