@@ -55,6 +55,37 @@ export function readJson(doc, id) {
   return node && node.textContent ? JSON.parse(node.textContent) : null;
 }
 
+/** Space a popup keeps clear of the map's edges (px): the tip, the close button, a margin. */
+export const POPUP_MARGIN = 64;
+
+/**
+ * The tallest a popup may be on a map `height` px tall: it scrolls inside beyond this, so its
+ * sources and links stay reachable on a small screen. `wanted` is the popup's own limit.
+ * @param {number} height
+ * @param {number} wanted
+ */
+export function popupMaxHeight(height, wanted) {
+  return Math.max(100, Math.min(wanted || Infinity, height - POPUP_MARGIN));
+}
+
+/**
+ * Fit an open popup to its map: at most the map's height (scrolling inside), panned so the
+ * marker it points at stays in view.
+ * @param {any} map
+ * @param {any} popup
+ */
+function fitPopup(map, popup) {
+  const wanted = popup.options._baWanted || popup.options.maxHeight || 0;
+  popup.options._baWanted = wanted;
+  const max = popupMaxHeight(map.getSize().y, wanted);
+  if (popup.options.maxHeight !== max) {
+    popup.options.maxHeight = max;
+    popup.options.autoPanPaddingTopLeft = [12, 12];
+    popup.options.autoPanPaddingBottomRight = [12, 12];
+    popup.update();
+  }
+}
+
 /**
  * The engine of one map. `L` is Leaflet (the page's vendored copy), `map` folium's map.
  * An exported file's configuration (`#ba-config`) is applied at once.
@@ -295,6 +326,7 @@ export class Engine {
     });
     this.labelLayer = new LabelLayer(L, map, cfg.labels || []);
     map.on("zoomend moveend resize", () => this._placeLabels());
+    map.on("popupopen", (/** @type {any} */ e) => fitPopup(map, e.popup));
     this.player = new Player(model, {frame: (fn) => this.win.requestAnimationFrame(fn), now: () => this.win.performance.now()});
     // Listeners run in this order: the clock, the layers, the timeline (added by Timeline), the rest.
     /** @type {number} */
