@@ -30,7 +30,7 @@ def test_the_explorer_has_no_serious_or_critical_violation(server, browser, size
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
         page.goto(server)
-        frame = engine_frame(page)
+        frame = engine_frame(page, timeout=90)  # a first page of a busy server is slow
         assert frame.evaluate("document.documentElement.lang") == "en"
         for rules in (PAGE_RULES, None):  # the page's own rules named, then every rule
             found = violations(page, rules=rules) + violations(frame, rules=rules)
@@ -44,7 +44,7 @@ def test_the_exported_file_has_no_serious_or_critical_violation(browser, exporte
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
         page.goto(exported.as_uri())
-        page.wait_for_function("!!window.BorderAtlasEngine && BorderAtlasEngine.started()")
+        page.wait_for_function("!!window.BorderAtlasEngine && BorderAtlasEngine.started()", timeout=90_000)
         for rules in (PAGE_RULES, None):
             found = violations(page, rules=rules)
             assert not found, report(found)
@@ -56,7 +56,7 @@ def test_the_sliders_take_home_end_and_page_keys(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(server + "?start=2024-01-15&end=2024-01-22")
-        frame = engine_frame(page)
+        frame = engine_frame(page, timeout=90)  # a first page of a busy server is slow
         window = "BorderAtlasEngine.window()"
         domain = frame.evaluate("BorderAtlasEngine.domain()")
         frame.focus(".ba-tl-handle >> nth=1")

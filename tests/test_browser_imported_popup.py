@@ -42,7 +42,7 @@ def test_imported_events_are_above_the_province_fills(server, browser, tmp_path,
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
         page.goto(server + "?start=2024-01-15&end=2024-01-22")  # every layer: provinces on
-        engine_frame(page, timeout=60)
+        engine_frame(page, timeout=90)
         page.set_input_files(UPLOAD_INPUT, str(_csv(tmp_path)))
         frame = engine_frame(page, "e.imported()", timeout=60)
         wait_for(lambda: (frame.evaluate("BorderAtlasEngine.imported()") or {}).get("mode") == "markers",
