@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
 
-.PHONY: run test lint data vendor bench clean
+NODE_STAMP := node_modules/.installed-stamp
+
+.PHONY: run test lint js data vendor bench clean
 
 # setuptools tells every editable install of a project laid out like this one (packages at the
 # top, geo.data mapped to data/) to mind same-named folders in the working directory: a notice,
@@ -23,9 +25,21 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-## test: lint (ruff) and types (mypy over geo/, layers/, ui/ and app.py), then unit, data-contract, app
-## and browser tests
-test: $(STAMP)
+# Test-time tools for the browser engine (TypeScript for its type checks), pinned by
+# package-lock.json; `make run` and a user's install never need npm or node.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+## js: the browser engine's types (tsc over static/atlas/ from its JSDoc) and its unit tests
+## (Node's own runner, tests/js/)
+js: $(NODE_STAMP)
+	node_modules/.bin/tsc -p tsconfig.json
+	node --test --test-reporter=dot tests/js/*.test.js
+
+## test: the engine's types and unit tests (make js), lint (ruff) and types (mypy over geo/,
+## layers/, ui/ and app.py), then unit, data-contract, app and browser tests
+test: $(STAMP) js
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -55,4 +69,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/site_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts build *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache artifacts build *.egg-info

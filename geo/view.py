@@ -323,12 +323,14 @@ def view_from_query(query: Mapping[str, Any]) -> View:
     default = View()
     notes: list[str] = []
     start, end = default.start, default.end
-    preset = query.get("preset")
+    # a named window: ``window=`` (``preset=`` in older links)
+    key = "window" if "window" in query else "preset"
+    preset = query.get(key)
     if preset is not None:
         if preset in PRESETS:
             start, end = PRESETS[preset]
         else:
-            notes.append(f"preset {quote(preset)} is unknown; showing the default window")
+            notes.append(f"{key} {quote(preset)} is unknown; showing the default window")
     for name in ("start", "end"):
         if name in query:
             try:

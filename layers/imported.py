@@ -3,9 +3,9 @@
 Shape says what happened (kind, as in ``layers.events``, plus a square for protests and a
 dot for anything else); colour says who acted (the same actor groups and palette, with the
 names ACLED and UCDP use for governments and armed groups). Markers are smaller than the
-curated events so those stay on top and legible. Every text in a tooltip or popup comes
-from an uploaded file, so every one is escaped; a source is a link only when it is an
-http(s) address.
+curated events so those stay on top and legible. The popup is the browser's
+(static/atlas/imported-layer.js), from the fields ``geo.web.explorer.imported_columns``
+sends, each written as text; a source is a link only when it is an http(s) address.
 
 Not in ``layers.SPECS``: that registry is the shipped data layers. The app passes
 ``IMPORTED`` to the web map itself when a user has imported a file.
@@ -19,11 +19,9 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from geo._schema import BORDER_SIDES
-from geo.imports.problems import ROW_LABELS
 from geo.timespan import TimeRule
 from layers import palette as pal
-from layers._popup import fmt_date, fmt_precision, fmt_range, missing, number, table_html
+from layers._popup import fmt_date, missing
 from layers._spec import LayerSpec, LegendEntry, Marker, Style
 from layers.events import actor_group, kind_and_actor_legend
 
@@ -92,73 +90,6 @@ def imported_legend(kinds: Iterable[Any] | None = None,
                                  kind_of=_shape_kind, group_of=_group)
 
 
-def linked_text_html(text: Any) -> str:
-    """Text with its http(s) addresses as links; everything escaped, nothing else linked."""
-    if missing(text):
-        return ""
-    text = str(text)
-    out, last = [], 0
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_URL_TRAILING)
-        end = match.start() + len(url)
-        out.append(escape(text[last:match.start()]))
-        out.append(f'<a href="{escape(url, quote=True)}" target="_blank" '
-                   f'rel="noopener noreferrer nofollow">{escape(url)}</a>')
-        last = end
-    out.append(escape(text[last:]))
-    return "".join(out)
-
-
-def source_html(p: Mapping[str, Any]) -> str:
-    body = linked_text_html(p.get("source"))
-    return f'<div class="ba-sources"><b>Source:</b> {body}</div>' if body else ""
-
-
-def border_text(p: Mapping[str, Any]) -> str:
-    """'12 km, Pakistani side', with a caution when the location is vaguer than the distance."""
-    dist = number(p.get("border_distance_km"))
-    if dist is None:
-        return "unknown"
-    text = f"{dist:,.0f} km"
-    side = BORDER_SIDES.get(str(p.get("border_side")), "")
-    if side and (radius := number(p.get("precision_m"))) is not None and radius / 1000 >= dist:
-        return text + f", {side} as placed; the location's precision (± {radius / 1000:,.0f} km) spans the border"
-    return text + (f", {side}" if side else "")
-
-
-def _what(p: Mapping[str, Any]) -> str:
-    kind = str(p.get("kind", "")).replace("-", " ")
-    original = p.get("event_type")
-    return f"{kind} ({original})" if not missing(original) and str(original).lower() != kind else kind
-
-
-def _popup(p: Mapping[str, Any]) -> str:
-    start, end = fmt_date(p.get("date")), fmt_date(p.get("end_date"))
-    killed = fmt_range(p.get("killed_low"), p.get("killed_high"))
-    origin = str(p.get("origin", ""))
-    provenance = ORIGIN_NAMES.get(origin, origin)
-    if not missing(p.get("row")):
-        provenance += f", {ROW_LABELS.get(origin, 'row')} {int(p['row'])}"
-    rows = [
-        ("Date", f"{start} to {end}" if end and end != start else start),
-        ("Date precision", p.get("date_precision")),
-        ("What", _what(p)),
-        ("Actor", p.get("actor")),
-        ("Target", p.get("target")),
-        ("Place", p.get("place")),
-        ("Country", p.get("country")),
-        ("Killed", None if killed == "unknown" else killed),
-        ("Location precision", fmt_precision(p.get("precision_m"))),
-        ("How it was placed", p.get("location_note")),
-        ("Distance to border", border_text(p)),
-        ("Summary", p.get("summary")),
-        ("Import note", p.get("import_note")),
-        ("Imported from", provenance),
-        ("Id", p.get("id")),
-    ]
-    return table_html(f"{start} — {p.get('place') or 'imported event'}", rows, source_html(p))
-
-
 def _tooltip(p: Mapping[str, Any]) -> str:
     kind = str(p.get("kind", "")).replace("-", " ")
     return escape(f"{fmt_date(p.get('date'))}: {kind}, {p.get('place', '')} (imported)")
@@ -173,7 +104,6 @@ IMPORTED = LayerSpec(
     style_of=_style,
     legend=imported_legend(),
     tooltip_of=_tooltip,
-    popup_of=_popup,
     # The importer codes each source's time precision into time_precision (geo.imports.layouts).
     time=TimeRule("date", end_field="end_date", precision_field="time_precision"),
     label_field=None,

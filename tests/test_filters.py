@@ -262,8 +262,8 @@ def test_the_html_file_holds_the_filtered_events_and_says_so():
                 layers=("border", "provinces", "events"),
                 filters=Filters(kinds=("strike",), search="Panjgur"))
     text = html_page(view).data.decode("utf-8")
-    config = json.loads(re.search(r"window\.BA_CONFIG = (\{.*?\});</script>", text, re.S).group(1)
-                        .replace("<\\/", "</"))
+    block = re.search(r'<script type="application/json" id="ba-config">(.*?)</script>', text, re.S)
+    config = json.loads(block.group(1))
     ids = {f["properties"]["_id"] for f in config["dated"]["events"]["features"] if "#" not in f["properties"]["_id"]}
     events = shipped_layer("events")
     assert ids == set(apply_filters(events, view.filters, EVENTS)["id"]) and ids

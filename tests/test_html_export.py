@@ -203,11 +203,11 @@ def offline_page(browser, tmp_path):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
 
-    def open_file(data: bytes, name: str = "atlas.html"):
+    def open_file(data: bytes, name: str = "atlas.html", fragment: str = ""):
         path = tmp_path / name
         path.write_bytes(data)
         state["url"] = path.as_uri()
-        page.goto(state["url"])
+        page.goto(state["url"] + fragment)
         wait_for(lambda: page.evaluate(STARTED), what="engine ready")
         return state["url"]
 
@@ -248,6 +248,20 @@ def test_file_works_from_disk_with_every_request_blocked(offline_page, crisis_we
     # nothing asked for but the file itself, no errors
     assert blocked == [] and set(requests) == {url}, (blocked, requests)
     assert errors == [], errors
+
+
+@pytest.mark.browser
+def test_a_link_into_the_file_opens_its_window_and_event(offline_page, crisis_week):
+    """The file reads the view from its own address's fragment (a static copy has no server)."""
+    page, open_file, requests, blocked, errors = offline_page
+    open_file(crisis_week, fragment=f"#start=2024-01-16&end=2024-01-17&event={IRAN_STRIKE}")
+    assert page.evaluate(WINDOW) == "2024-01-16/2024-01-17"
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+    assert "Sabz Koh" in popup.inner_text() or "Panjgur" in popup.inner_text()
+    open_file(crisis_week, "named.html", fragment="#preset=everything&lat=27.2&lon=63.1&zoom=9")
+    assert page.evaluate(WINDOW).startswith("2012-")
+    assert page.evaluate(f"{ENGINE}.map.getZoom()") == 9
+    assert blocked == [] and errors == [], (blocked, errors)
 
 
 @pytest.mark.browser

@@ -26,6 +26,7 @@ from geo._paths import asset
 from geo.errors import ViewError
 from geo.limits import MIN_EXTENT_DEGREES
 from geo.view import MapView, View, event_id_param, map_view_from_query, parse_date_param
+from geo.web.contract import EngineView
 
 COMPONENT_JS = asset("atlas/explorer.js").read_text(encoding="utf-8")
 COMPONENT_NAME = "border_atlas.explorer"
@@ -159,13 +160,14 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
         "height": MAP_HEIGHT + TIMELINE_HEIGHT,
         "minHeight": MIN_MAP_HEIGHT + TIMELINE_HEIGHT,
         "config": config,
-        "state": {**state.initial, "layers": list(layers), "basemap": basemap, "legend": legend,
-                  # the atlas's layers for the address bar (a session's import is not in a link)
-                  "urlLayers": list(layers if url_layers is None else url_layers),
-                  "focus": state.focus,
-                  # the filters in force, as URL keys (geo.view.Filters.to_query)
-                  "filters": filters or {},
-                  "importedKey": imported[2] if imported else None},
+        "state": EngineView(
+            window=state.initial["window"], view=state.initial["view"], event=state.initial["event"],
+            layers=list(layers), basemap=basemap, legend=legend,
+            # the atlas's layers for the address bar (a session's import is not in a link)
+            url_layers=list(layers if url_layers is None else url_layers),
+            focus=state.focus, imported_key=imported[2] if imported else None,
+            filters=filters or {},  # the filters in force, as URL keys (Filters.to_query)
+        ).to_json(),
     }
     if imported is not None:
         data["imported"], data["importedMeta"] = imported[0], imported[1]

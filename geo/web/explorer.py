@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from geo.imports.problems import ROW_LABELS
 from geo.limits import IMPORTED_NOTES_CHARS, IMPORTED_TEXT_CHARS
 from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
 from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
+from geo.web.contract import FEATURE, URL_KEYS, EngineData
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (
     ASSET_BASE,
@@ -44,7 +45,7 @@ from geo.web.layers import (
     tile_layer,
     with_lang,
 )
-from layers import SPECS
+from layers import SPECS, LayerSpec
 from layers import palette as pal
 from layers.imported import IMPORTED, ORIGIN_NAMES, imported_actor_group
 from layers.symbols import symbols_json
@@ -55,7 +56,7 @@ MAP_ELEMENT_ID = "ba-timeline"
 ENGINE_DIR = "atlas"
 ENGINE_MODULES = ("days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
                   "window-model.js", "player.js", "timeline.js", "dated-layer.js", "imported-layer.js",
-                  "label-layer.js", "legend.js", "static-layers.js", "engine.js")
+                  "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js", "engine.js")
 MODULE_PREFIX = "#atlas/"
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
 VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery
@@ -83,16 +84,16 @@ def _day_or_none(day: int, open_end: int) -> int | None:
 def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
     """A dated layer for the engine: every feature (and precision circle), each with its days.
 
-    ``_d0``/``_d1`` are the first and last day (days since 1970-01-01; None: open at that
-    end; a feature that never shows has ``_d0`` > ``_d1``), ``_g`` the actor group and
-    ``_tl`` a plain-text line for the timeline.
+    Each feature gets its first and last day (None: open), its timeline group and a
+    plain-text line for the timeline (``FEATURE`` in ``geo.web.contract``).
     """
     first, last = _span(prepared)
     spec = SPECS[prepared.name]
     records = prepared.frame.drop(columns="geometry").to_dict("records")
     features = []
     for i, props in enumerate(records):
-        days = {"_d0": _day_or_none(first[i], DAY_MIN), "_d1": _day_or_none(last[i], DAY_MAX)}
+        days = {FEATURE.first_day: _day_or_none(first[i], DAY_MIN),
+                FEATURE.last_day: _day_or_none(last[i], DAY_MAX)}
         circle = prepared.circles[i]
         if circle:
             feature = json.loads(circle)
@@ -110,13 +111,13 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
             when |= {pd.Timestamp(e["date"]).date() + dt.timedelta(days=1) for e in history
                      if e.get("status") == "halted"}
             changes = sorted(when)
-            feature["properties"]["_h"] = [[day_number(d), crossing_status(history, d)]
+            feature["properties"][FEATURE.status_history] = [[day_number(d), crossing_status(history, d)]
                                            for d in changes]
-            feature["properties"]["_sc"] = json.loads(prepared.closed[i])["properties"]["_s"]
+            feature["properties"][FEATURE.closed_style] = json.loads(prepared.closed[i])["properties"][FEATURE.style]
         if spec.timeline_group is not None:
-            feature["properties"]["_g"] = spec.timeline_group(props)
+            feature["properties"][FEATURE.group] = spec.timeline_group(props)
         if spec.timeline_text is not None:
-            feature["properties"]["_tl"] = spec.timeline_text(props)
+            feature["properties"][FEATURE.timeline_text] = spec.timeline_text(props)
         features.append(feature)
     return {"type": "FeatureCollection", "features": features}
 
@@ -267,16 +268,27 @@ def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple
               for label in town_labels(p, on_timeline[0] if on_timeline else None)]
     static = [[name, static_sources[name]] for name in SPECS
               if name in STATIC_LAYERS and name in static_sources]
-    return {
-        "dated": dated,
-        "static": static,
-        "domain": [domain[0].isoformat(), domain[1].isoformat()],
-        "presets": presets(domain),
-        "groups": actor_groups(),
-        "basemaps": dict(basemaps),
-        "labels": labels,
-        "bounds": [list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])],  # the view with no other
-    }
+    return EngineData(
+        dated=dated,
+        static=static,
+        domain=[domain[0].isoformat(), domain[1].isoformat()],
+        presets=presets(domain),
+        groups=actor_groups(),
+        basemaps=dict(basemaps),
+        labels=labels,
+        bounds=[list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])],  # the view with no other
+        # what each layer does in the engine comes from its spec, never from its name
+        timeline_layer=_first_layer(lambda spec: spec.timeline_group is not None),
+        label_layer=_first_layer(lambda spec: spec.zoom_labels),
+        background_layer=_first_layer(lambda spec: not spec.interactive),
+        imported_layer=IMPORTED.name,
+        url_keys=list(URL_KEYS),
+    ).to_json()
+
+
+def _first_layer(has: Callable[[LayerSpec], bool]) -> str | None:
+    """The first layer (in drawing order) whose spec ``has`` a role in the engine."""
+    return next((name for name, spec in SPECS.items() if has(spec)), None)
 
 
 def config_json(config: Mapping[str, Any]) -> str:

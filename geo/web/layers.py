@@ -32,6 +32,7 @@ from geo._paths import STATIC_DIR, asset
 from geo.assemble import WINDOW_STATUS, shipped_layer
 from geo.errors import BorderAtlasError
 from geo.view import BASEMAPS
+from geo.web.contract import FEATURE as F
 from layers import SPECS, LayerSpec, symbols
 
 ASSET_BASE = "/app/static"  # where Streamlit's static serving puts ./static
@@ -88,26 +89,26 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
     for row, (props, geom) in enumerate(zip(records, geoms, strict=True)):
         geometry = json.loads(shapely.to_geojson(geom))
         style = spec.style_of(props)
-        out: dict[str, Any] = {"_id": str(props.get("id", "")), "_s": style_json(style)}
+        out: dict[str, Any] = {F.id: str(props.get("id", "")), F.style: style_json(style)}
         if spec.tooltip_of is not None:
-            out["_t"] = spec.tooltip_of(props)
+            out[F.tooltip] = spec.tooltip_of(props)
         if spec.popup_of is not None:
-            out["_p"] = spec.popup_of(props)
+            out[F.popup] = spec.popup_of(props)
         if spec.end_label is not None and geom.geom_type == "LineString" and not geom.is_empty:
             x, y = spec.end_label_at or geom.coords[-1]
             labels.append(_feature_json({"type": "Point", "coordinates": [x, y]},
-                                        {"_id": f"{name}#label", "_l": spec.end_label(props),
-                                         "_ld": spec.end_label_side}))
+                                        {F.id: f"{name}#label", F.label: spec.end_label(props),
+                                         F.label_side: spec.end_label_side}))
         if not spec.interactive:
-            out["_s"]["interactive"] = False
-            out.pop("_t", None)
-            out.pop("_p", None)
+            out[F.style]["interactive"] = False
+            out.pop(F.tooltip, None)
+            out.pop(F.popup, None)
         fragments.append(_feature_json(geometry, out))
         history_field = spec.time.history_field if spec.time is not None else None
         history = props.get(history_field) if history_field else None
         if isinstance(history, list) and any(e.get("status") in ("closed", "halted") for e in history):
             look = spec.style_of({**props, WINDOW_STATUS: "closed"})  # drawn hollow while closed
-            closed[row] = _feature_json(geometry, {**out, "_s": style_json(look)})
+            closed[row] = _feature_json(geometry, {**out, F.style: style_json(look)})
         radius = props.get("precision_m")
         area = props.get("area_geometry")
         if spec.area_style is not None and isinstance(area, Mapping):
@@ -117,8 +118,8 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
                 "_s": style_json(spec.area_style, interactive=False)}))
         elif spec.precision_style is not None and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
             circles.append(_feature_json(geometry, {
-                "_id": f"{out['_id']}#precision", "_r": float(radius),
-                "_s": style_json(spec.precision_style, interactive=False)}))
+                F.id: f"{out[F.id]}#precision", F.precision_radius: float(radius),
+                F.style: style_json(spec.precision_style, interactive=False)}))
         else:
             circles.append(None)
     return PreparedLayer(name, frame, tuple(fragments), tuple(circles), tuple(labels), closed)

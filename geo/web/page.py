@@ -30,6 +30,7 @@ from geo.citation import TITLE, data_date, version, window_citation
 from geo.filters import apply_filters, layer_mask
 from geo.limits import IMPORTED_LIMIT
 from geo.view import ATLAS_END, ATLAS_START, MapView, View
+from geo.web.contract import EngineView
 from geo.web.explorer import (
     ENGINE_CSS,
     VENDOR_CSS,
@@ -245,8 +246,7 @@ def _imported_config(events: Any, label: str, view: View) -> tuple[dict[str, Any
         last = dt.date(1970, 1, 1) + dt.timedelta(days=int(layer.last_day[rows].max()))
         span = (first, last)
     data = {name: _column(kept[name]) for name in kept.columns}
-    # The engine reads an import's columns under its layer's name (as in the layers list).
-    return ({IMPORTED.name: data, "importedMeta": meta, "importedKey": "file"}, total, len(rows), span)
+    return ({"imported": data, "imported_meta": meta, "imported_key": "file"}, total, len(rows), span)
 
 
 # ---- the page ------------------------------------------------------------------------------
@@ -307,14 +307,14 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
         legend += imported_legend_html()
     config = engine_config(prepared, domain=domain, static_sources=_static_data(prepared, view.layers),
                            basemaps={})
-    config.update({
-        "window": [view.start.isoformat(), view.end.isoformat()],
-        "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
-        # linkBase None: a file has no address to link an event to, so popups carry no link box
-        "event": None, "layers": layers, "basemap": "offline", "legend": legend, "linkBase": None,
-        "filters": view.filters.to_query(),  # URL keys: what the file was filtered by
+    config.update(EngineView(
+        window=[view.start.isoformat(), view.end.isoformat()],
+        view=None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
+        # no link base: a file has no address to link an event to, so popups carry no link box
+        layers=layers, basemap="offline", legend=legend, link_base=None,
+        filters=view.filters.to_query(),  # URL keys: what the file was filtered by
         **extra,
-    })
+    ).to_json())
     page = HtmlPage(b"", total, included)
     figure = map_figure(m)
     header = figure.header

@@ -32,13 +32,46 @@ import {Player} from "#atlas/player.js";
 import {StaticLayers} from "#atlas/static-layers.js";
 import {createSymbols} from "#atlas/symbols.js";
 import {Timeline} from "#atlas/timeline.js";
+import {openWith, readAddress, writeAddress} from "#atlas/url-state.js";
 import {WindowModel} from "#atlas/window-model.js";
 
 /** @typedef {import("#atlas/dated-layer.js").DatedItem} DatedItem */
 /** @typedef {import("#atlas/imported-layer.js").ImportedData} ImportedData */
 /** @typedef {import("#atlas/imported-layer.js").Drawn} Drawn */
 /** @typedef {{start: string, end: string, lat: number, lon: number, zoom: number}} ViewState */
-/** @typedef {Record<string, any>} Config  see CONTRACT.md */
+/**
+ * The engine's configuration: EngineData and EngineView of geo/web/contract.py, keys in
+ * camelCase (a test checks this list against the Python contract; CONTRACT.md says what
+ * each is).
+ * @typedef {{
+ *   dated: any,
+ *   static: [string, any][],
+ *   domain: [string, string],
+ *   presets: import("#atlas/timeline.js").Preset[],
+ *   groups: import("#atlas/timeline.js").Group[],
+ *   basemaps: Record<string, string>,
+ *   labels: import("#atlas/label-layer.js").Town[],
+ *   bounds: number[][],
+ *   timelineLayer: string | null,
+ *   labelLayer: string | null,
+ *   backgroundLayer: string | null,
+ *   importedLayer: string,
+ *   urlKeys: string[],
+ *   window: [string, string],
+ *   layers: string[],
+ *   basemap: string,
+ *   legend: string,
+ *   view?: {lat: number, lon: number, zoom: number} | null,
+ *   event?: string | null,
+ *   linkBase?: string | null,
+ *   focus?: {id: string, nonce: number} | null,
+ *   importedKey?: string | null,
+ *   imported?: any,
+ *   importedMeta?: import("#atlas/imported-layer.js").ImportedMeta | null,
+ *   urlLayers?: string[] | null,
+ *   filters?: Record<string, string> | null,
+ * }} Config
+ */
 
 export const COMMIT_DELAY_MS = 350;  // Python hears the window this long after the last input
 const LABEL_DELAY_MS = 400;          // during playback, labels are placed at most this often
@@ -53,6 +86,37 @@ const TIMINGS_KEPT = 2000;
 export function readJson(doc, id) {
   const node = doc.getElementById(id);
   return node && node.textContent ? JSON.parse(node.textContent) : null;
+}
+
+/** Space a popup keeps clear of the map's edges (px): the tip, the close button, a margin. */
+export const POPUP_MARGIN = 64;
+
+/**
+ * The tallest a popup may be on a map `height` px tall: it scrolls inside beyond this, so its
+ * sources and links stay reachable on a small screen. `wanted` is the popup's own limit.
+ * @param {number} height
+ * @param {number} wanted
+ */
+export function popupMaxHeight(height, wanted) {
+  return Math.max(100, Math.min(wanted || Infinity, height - POPUP_MARGIN));
+}
+
+/**
+ * Fit an open popup to its map: at most the map's height (scrolling inside), panned so the
+ * marker it points at stays in view.
+ * @param {any} map
+ * @param {any} popup
+ */
+function fitPopup(map, popup) {
+  const wanted = popup.options._baWanted || popup.options.maxHeight || 0;
+  popup.options._baWanted = wanted;
+  const max = popupMaxHeight(map.getSize().y, wanted);
+  if (popup.options.maxHeight !== max) {
+    popup.options.maxHeight = max;
+    popup.options.autoPanPaddingTopLeft = [12, 12];
+    popup.options.autoPanPaddingBottomRight = [12, 12];
+    popup.update();
+  }
 }
 
 /**
@@ -122,7 +186,7 @@ export class Engine {
     this._loading = null;
     /** @type {Record<string, Array<(detail: any) => void>>} */
     this._listeners = {};
-    this.statics = new StaticLayers(L, map, this.features, (url) => this._fetchJson(url), "context");
+    this.statics = new StaticLayers(L, map, this.features, (url) => this._fetchJson(url), null);
     this.legend = createLegend(L, map);
     /** @type {LabelLayer | null} */
     this.labelLayer = null;
@@ -224,6 +288,18 @@ export class Engine {
   lastPlay() { return this.player ? this.player.lastPlay : null; }
 
   /**
+   * The host page's query string with the view written in (url-state.js, with the keys
+   * Python sent): the page that owns the address bar writes what this returns.
+   * @param {string} search
+   * @param {Record<string, unknown>} values
+   * @param {boolean} dropEvent
+   * @returns {string}
+   */
+  address(search, values, dropEvent) {
+    return writeAddress(search, values, this.cfg ? this.cfg.urlKeys || [] : [], dropEvent);
+  }
+
+  /**
    * Hand the engine its data (the first call starts it) or what changed since: layers,
    * basemap, legend, imported events, an event to open. The dated layers come inline, as a
    * promise of them, or as the URL of their browser file (fetched once; calls that arrive
@@ -268,6 +344,12 @@ export class Engine {
   }
 
   // ---- inside -----------------------------------------------------------------------------
+  /** The configuration the engine started with. @returns {Config} */
+  _cfg() {
+    if (!this.cfg) throw new Error("Border Atlas: the engine has not started");
+    return this.cfg;
+  }
+
   /** @returns {WindowModel} */
   _model() {
     if (!this.model) throw new Error("Border Atlas: the engine has not started");
@@ -282,10 +364,17 @@ export class Engine {
     });
   }
 
-  /** @param {Config} cfg */
-  _start(cfg) {
+  /** @param {Config} given */
+  _start(given) {
     const map = this.map, L = this.L;
+    // The page's own address may name a view (an exported file opened from a link); the app's
+    // frame has none (Python read the app's address).
+    const location = this.win.location;
+    const address = readAddress(location.search, location.hash, given.urlKeys || []);
+    /** @type {Config} */
+    const cfg = Object.assign({}, given, openWith(address, given.presets || [], given.window));
     this.cfg = cfg;
+    this.statics.background = cfg.backgroundLayer || null;
     const domain = /** @type {[number, number]} */ ([dayOf(cfg.domain[0]), dayOf(cfg.domain[1])]);
     const model = new WindowModel(domain, [/** @type {number} */ (dayOf(cfg.window[0])), /** @type {number} */ (dayOf(cfg.window[1]))]);
     Object.keys(cfg.dated || {}).forEach((name) => {
@@ -295,6 +384,7 @@ export class Engine {
     });
     this.labelLayer = new LabelLayer(L, map, cfg.labels || []);
     map.on("zoomend moveend resize", () => this._placeLabels());
+    map.on("popupopen", (/** @type {any} */ e) => fitPopup(map, e.popup));
     this.player = new Player(model, {frame: (fn) => this.win.requestAnimationFrame(fn), now: () => this.win.performance.now()});
     // Listeners run in this order: the clock, the layers, the timeline (added by Timeline), the rest.
     /** @type {number} */
@@ -307,7 +397,7 @@ export class Engine {
     this.timeline = new Timeline(root, model, this.player, {presets: cfg.presets || [], groups: cfg.groups || []}, {
       items: () => this._timelineItems(),
       imported: () => this.importedData,
-      counts: () => ({events: this.dated.events ? this.dated.events.count : null,
+      counts: () => ({events: this._timelineLayer() ? /** @type {DatedLayer} */ (this._timelineLayer()).count : null,
                       imported: this.importedData && this.importedLayer ? this.importedLayer.lastDrawn.count : null}),
       focusEvent: (id) => { this.focusEvent(id, {window: true}); },
       commit: (delay) => this._scheduleCommit(delay)
@@ -328,8 +418,17 @@ export class Engine {
     this._fire("start", null);
   }
 
-  /** The timeline's layer: its events are the bars' and the marks'. @returns {DatedItem[]} */
-  _timelineItems() { return this.dated.events ? this.dated.events.items : []; }
+  /** The timeline's layer (its spec's `timeline_group`): its events are the bars and the marks. */
+  _timelineLayer() {
+    const name = this.cfg && this.cfg.timelineLayer;
+    return name && this.dated[name] ? this.dated[name] : null;
+  }
+
+  /** @returns {DatedItem[]} */
+  _timelineItems() { const layer = this._timelineLayer(); return layer ? layer.items : []; }
+
+  /** Whether the layer with this role (a name from the configuration) is shown. @param {string | null | undefined} name */
+  _isShown(name) { return !!name && !!this.layersShown[name]; }
 
   /** @param {DatedItem} item */
   _wireMarker(item) {
@@ -359,13 +458,13 @@ export class Engine {
   /** Town labels where they fit; the dated markers shown keep their place. */
   _placeLabels() {
     if (!this.labelLayer) return;
-    const points = [];
-    if (this.layersShown.places) {
+    const points = [], shown = this._isShown(this.cfg && this.cfg.labelLayer);
+    if (shown) {
       for (const name of Object.keys(this.dated)) {
         for (const it of this.dated[name].items) if (it.on && !it.circle && it.layer.getLatLng) points.push(it.layer.getLatLng());
       }
     }
-    this.labelLayer.place(!!this.layersShown.places, points);
+    this.labelLayer.place(shown, points);
   }
 
   /** A link to one event: the host page's address with `event=`. @param {string} id */
@@ -457,16 +556,17 @@ export class Engine {
     if (cfg.basemap) this._setBasemap(cfg.basemap);
     if (cfg.legend) this.legend.set(cfg.legend);
     this._placeLabels();
-    if ("imported" in cfg && cfg.importedKey !== this.importedKey) {
+    if (cfg.imported !== undefined && cfg.importedKey !== this.importedKey) {
       this.importedKey = cfg.importedKey;
       const d = readImported(cfg.imported, cfg.importedMeta);
       if (this.importedLayer) { map.removeLayer(this.importedLayer); this.importedLayer = null; }
       this.importedData = d;
-      if (d && shown.imported) this.importedLayer = this._importedLayer(d);
+      if (d && this._isShown(this._cfg().importedLayer)) this.importedLayer = this._importedLayer(d);
       if (this.timeline) { this.timeline.countDays(); this.timeline.draw(); }
     }
-    if (this.importedLayer && !shown.imported) { map.removeLayer(this.importedLayer); this.importedLayer = null; }
-    if (this.importedData && !this.importedLayer && shown.imported) this.importedLayer = this._importedLayer(this.importedData);
+    const importedShown = this._isShown(this._cfg().importedLayer);
+    if (this.importedLayer && !importedShown) { map.removeLayer(this.importedLayer); this.importedLayer = null; }
+    if (this.importedData && !this.importedLayer && importedShown) this.importedLayer = this._importedLayer(this.importedData);
     const model = this._model();
     this._applyWindow(model.start, model.end);
   }

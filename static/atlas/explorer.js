@@ -7,25 +7,24 @@
  * gesture, none per frame.
  *
  * The page owns the address bar: this module writes the view into it (window, layers,
- * basemap, centre, zoom) so a copied URL reopens what is on screen. Python reads the URL only
- * when a session starts.
+ * basemap, centre, zoom; the keys are the contract's, geo/web/contract.py URL_KEYS) so a
+ * copied URL reopens what is on screen. Python reads the URL only when a session starts.
  */
 
-const URL_KEYS = ["start", "end", "layers", "basemap", "lat", "lon", "zoom"];
+/** @typedef {import("#atlas/engine.js").Engine} Engine */
 
 /**
- * Write the view into the address bar (keys left out keep their value).
+ * Write the view into the address bar (keys left out keep their value). The engine writes
+ * the text (url-state.js, with the address keys Python sent): one rule for the address.
+ * @param {Engine} engine
  * @param {Record<string, unknown>} values
  * @param {boolean} dropEvent  drop `event=` (the view moved away from a linked event)
  */
-function writeUrl(values, dropEvent) {
-  const params = new URLSearchParams(window.location.search);
-  params.delete("preset");
-  if (dropEvent) params.delete("event");
-  URL_KEYS.forEach((k) => { if (values[k] != null) params.set(k, String(values[k])); });
-  const next = "?" + params.toString();
-  if (next !== window.location.search) window.history.replaceState(window.history.state, "", next);
+function writeUrl(engine, values, dropEvent) {
+  const next = engine.address(window.location.search, values, dropEvent);
+  if (next !== window.location.search) window.history.replaceState(window.history.state, "", next || window.location.pathname);
 }
+
 /**
  * Streamlit calls this with the element's data on every run of the script.
  * @param {{data: any, parentElement: HTMLElement, setStateValue: (key: string, value: unknown) => void}} component
@@ -62,17 +61,17 @@ export default function (component) {
     linkBase: window.location.origin + window.location.pathname
   });
   const deliver = () => {
-    const win = /** @type {(Window & {BorderAtlasEngine?: import("#atlas/engine.js").Engine}) | null} */ (frame.contentWindow);
+    const win = /** @type {(Window & {BorderAtlasEngine?: Engine}) | null} */ (frame.contentWindow);
     const engine = win && win.BorderAtlasEngine;
     if (!engine || !engine.ready()) return false;
     engine.onCommit = (/** @type {Record<string, unknown>} */ view) => {
-      writeUrl(view, true);
+      writeUrl(engine, view, true);
       setStateValue("view", view);
     };
     engine.configure(config);
+    writeUrl(engine, {layers: data.state.urlLayers.join(","), basemap: data.state.basemap}, false);
     return true;
   };
-  writeUrl({layers: data.state.urlLayers.join(","), basemap: data.state.basemap}, false);
   if (!deliver()) {
     const timer = setInterval(() => { if (deliver()) clearInterval(timer); }, 30);
   }

@@ -140,6 +140,42 @@ export function popupRows(d, i) {
   return rows;
 }
 
+const URL_RE = /https?:\/\/[^\s<>"'`]+/g;
+const URL_TRAILING = /[.,;:!?)\]}]+$/;
+
+/**
+ * Text with its http(s) addresses as links, into `parent`: every piece is a text node or a
+ * link whose address and text are set as text (never markup); nothing else is linked.
+ * @param {Document} doc
+ * @param {HTMLElement} parent
+ * @param {string} text
+ */
+export function appendLinkedText(doc, parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(URL_RE)) {
+    const url = match[0].replace(URL_TRAILING, ""), at = /** @type {number} */ (match.index);
+    parent.appendChild(doc.createTextNode(text.slice(last, at)));
+    const a = doc.createElement("a");
+    a.href = url; a.textContent = url; a.target = "_blank"; a.rel = "noopener noreferrer nofollow";
+    parent.appendChild(a);
+    last = at + url.length;
+  }
+  parent.appendChild(doc.createTextNode(text.slice(last)));
+}
+
+/** The fields whose text may hold addresses, drawn with links. */
+const LINKED_FIELDS = new Set(["source", "notes"]);
+
+/**
+ * An imported event's one-line tooltip: when, what and where, as text.
+ * @param {ImportedData} d
+ * @param {number} i
+ */
+export function tooltipText(d, i) {
+  const what = d.text.what ? d.text.what(i) : null, place = d.text.place ? d.text.place(i) : null;
+  return fmtDay(d.d0[i]) + ": " + (what || "event") + (place ? ", " + place : "") + " (imported)";
+}
+
 /**
  * An imported event's popup, every text written as text, never markup.
  * @param {Document} doc
@@ -160,10 +196,13 @@ export function importedPopup(doc, d, i) {
   box.className = "ba-popup";
   el("h4", null, box, d.title || "Imported event");
   const table = el("table", "ba-table", box);
+  const linked = new Set(d.fields.filter((f) => LINKED_FIELDS.has(f.key)).map((f) => f.label));
   popupRows(d, i).forEach((r) => {
     const tr = el("tr", null, table);
     el("th", null, tr, r[0]);
-    el("td", null, tr, r[1]);
+    const td = el("td", null, tr);
+    if (linked.has(r[0])) appendLinkedText(doc, td, r[1]);
+    else td.textContent = r[1];
   });
   el("p", "ba-note", box, "From " + (d.source || "your file") + ", as imported: not checked by the atlas.");
   return box;
@@ -189,14 +228,23 @@ export function importedLayerClass(L, symbols, model) {
       this._canvas = L.DomUtil.create("canvas", "ba-imported-canvas leaflet-zoom-hide");
       map.getPanes().overlayPane.appendChild(this._canvas);
       map.on("moveend zoomend resize", this.redraw, this);
-      map.on("click", this._click, this);
+      // Imported events lie above the province fills and the undated layers: a click or a
+      // hover on one is theirs before Leaflet hands it to a polygon under it (capture phase).
+      this._onClick = (/** @type {MouseEvent} */ ev) => this._capture(ev, true);
+      this._onMove = (/** @type {MouseEvent} */ ev) => this._capture(ev, false);
+      const box = map.getContainer();
+      box.addEventListener("click", this._onClick, true);
+      box.addEventListener("mousemove", this._onMove, true);
       this.redraw();
     },
     /** @param {any} map */
     onRemove(map) {
       L.DomUtil.remove(this._canvas);
       map.off("moveend zoomend resize", this.redraw, this);
-      map.off("click", this._click, this);
+      const box = map.getContainer();
+      box.removeEventListener("click", this._onClick, true);
+      box.removeEventListener("mousemove", this._onMove, true);
+      this._hover(-1);
       this.lastDrawn = {mode: "none", count: 0};
     },
     redraw() {
@@ -238,20 +286,55 @@ export function importedLayerClass(L, symbols, model) {
       else drawShapes(ctx, symbols, xs, ys, visible, m, d);
       this.lastDrawn = {mode, count: inWin, onScreen: m};
     },
-    /** @param {any} e */
-    _click(e) {
-      if (!this._m || this.lastDrawn.mode !== "markers") return;
-      const p = e.containerPoint;
+    /** The imported event drawn nearest a point of the map (within 8 px), or -1.
+     * @param {{x: number, y: number}} p */
+    nearest(p) {
+      if (!this._m || this.lastDrawn.mode !== "markers") return -1;
       let best = -1, bestD = 64;  // within 8 px
       for (let k = 0; k < this._m; k++) {
         const dx = this._xs[k] - p.x, dy = this._ys[k] - p.y, dd = dx * dx + dy * dy;
         if (dd < bestD) { bestD = dd; best = this._visible[k]; }
       }
+      return best;
+    },
+    /** A click or a move over the map: an imported event under it takes it, unless the
+     * pointer is on the atlas's own markers, a popup, a tooltip or a control (above them).
+     * @param {MouseEvent} ev @param {boolean} click */
+    _capture(ev, click) {
+      const target = /** @type {Element} */ (ev.target);
+      const above = target && target.closest &&
+        target.closest(".leaflet-marker-pane, .leaflet-popup-pane, .leaflet-tooltip-pane, .leaflet-control-container");
+      const best = above ? -1 : this.nearest(this._map.mouseEventToContainerPoint(ev));
+      if (!click) { this._hover(best); if (best >= 0) ev.stopPropagation(); return; }
       if (best < 0) return;
+      ev.stopPropagation();
+      this._hover(-1);
+      this.openPopup(best);
+    },
+    /** Show the tooltip of an imported event (-1: none), closing any other layer's.
+     * @param {number} i */
+    _hover(i) {
+      const map = this._map;
+      if (!map) return;
+      map.getContainer().classList.toggle("ba-imported-hot", i >= 0);
+      if (i < 0) { if (this._tip) map.closeTooltip(this._tip); this._hot = -1; return; }
+      if (this._hot === i) return;
+      this._hot = i;
+      map.eachLayer((/** @type {any} */ layer) => {  // a province's sticky tooltip, say
+        if (layer.getTooltip && layer.getTooltip() && layer.isTooltipOpen()) layer.closeTooltip();
+      });
+      const doc = this._canvas.ownerDocument, node = doc.createElement("span");
+      node.textContent = tooltipText(this.data, i);
+      this._tip = this._tip || L.tooltip({direction: "top", offset: [0, -6], className: "ba-tooltip"});
+      this._tip.setLatLng([this.data.lat[i], this.data.lon[i]]).setContent(node);
+      map.openTooltip(this._tip);
+    },
+    /** Open the popup of imported event `i`. @param {number} i */
+    openPopup(i) {
       const d = this.data;
-      L.popup({maxWidth: 340, className: "ba-popup-wrap"})
-        .setLatLng([d.lat[best], d.lon[best]])
-        .setContent(importedPopup(this._canvas.ownerDocument, d, best)).openOn(this._map);
+      L.popup({maxWidth: 340, maxHeight: 360, className: "ba-popup-wrap"})
+        .setLatLng([d.lat[i], d.lon[i]])
+        .setContent(importedPopup(this._canvas.ownerDocument, d, i)).openOn(this._map);
     }
   });
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import {binDays, bins, countEvent, emptyCounts} from "#atlas/bins.js";
-import {clamp, dayOf, fmtDay, isoOf} from "#atlas/days.js";
+import {clamp, dayOf, fmtDay} from "#atlas/days.js";
 import {SPEEDS} from "#atlas/player.js";
 import {ticks} from "#atlas/ticks.js";
 
@@ -26,6 +26,37 @@ import {ticks} from "#atlas/ticks.js";
  */
 
 export const MIN_AXIS_DAYS = 14;  // the timeline's closest zoom
+export const PAGE_DAYS = 30;  // PageUp/PageDown on a slider move it this many days
+
+/**
+ * "1 event", "2 events", "1,234 events".
+ * @param {number} n
+ * @param {string} noun
+ */
+export function plural(n, noun) {
+  return n.toLocaleString("en") + " " + noun + (n === 1 ? "" : "s");
+}
+
+/**
+ * The days a slider key moves the window (or one end): arrows a day (Shift: a week),
+ * PageUp/PageDown a month's worth, Home/End to the domain's first or last day (Infinity:
+ * as far as it goes); null for any other key.
+ * @param {string} key
+ * @param {boolean} shift
+ * @returns {number | null}
+ */
+export function keyStep(key, shift) {
+  const step = shift ? 7 : 1;
+  switch (key) {
+    case "ArrowLeft": case "ArrowDown": return -step;
+    case "ArrowRight": case "ArrowUp": return step;
+    case "PageDown": return -PAGE_DAYS;
+    case "PageUp": return PAGE_DAYS;
+    case "Home": return -Infinity;
+    case "End": return Infinity;
+    default: return null;
+  }
+}
 const TRACK_H = 64, OV_H = 22;
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -135,7 +166,7 @@ export class Timeline {
     const marks = svg("g", {"class": "ba-tl-marks"}, track);
     const axisG = svg("g", {"class": "ba-tl-axis"}, track);
     const brush = svg("rect", {"class": "ba-tl-brush", tabindex: "0", role: "slider",
-                              "aria-label": "Date window: arrows move it a day, Shift+arrows a week"}, track);
+                              "aria-label": "Date window: arrows move it a day, Shift+arrows a week, Page Up/Down a month, Home/End to the first or last day"}, track);
     const h0 = svg("rect", {"class": "ba-tl-handle", tabindex: "0", role: "slider", "aria-label": "Window start"}, track);
     const h1 = svg("rect", {"class": "ba-tl-handle", tabindex: "0", role: "slider", "aria-label": "Window end"}, track);
     const ovBars = svg("g", {}, overview);
@@ -264,17 +295,19 @@ export class Timeline {
     set(this.brush, {x: vx0.toFixed(1), width: Math.max(2, vx1 - vx0).toFixed(1), y: 0, height: TRACK_H});
     /** @type {[SVGElement, number, number][]} */
     const handles = [[this.h0, vx0, win[0]], [this.h1, vx1, win[1]]];
+    // A slider's values are numbers (days since 1970-01-01); its text says the date.
     handles.forEach((h) => set(h[0], {x: (h[1] - 5).toFixed(1), y: 8, width: 10, height: TRACK_H - 16,
-                                      "aria-valuemin": isoOf(dm[0]), "aria-valuemax": isoOf(dm[1]),
+                                      "aria-valuemin": dm[0], "aria-valuemax": dm[1],
                                       "aria-valuenow": h[2], "aria-valuetext": fmtDay(h[2])}));
-    this.brush.setAttribute("aria-valuetext", fmtDay(win[0]) + " to " + fmtDay(win[1]));
+    set(this.brush, {"aria-valuemin": dm[0], "aria-valuemax": dm[1], "aria-valuenow": win[0],
+                     "aria-valuetext": fmtDay(win[0]) + " to " + fmtDay(win[1])});
     set(this.ovWin, {x: this.ovX(win[0]).toFixed(1), width: Math.max(2, this.ovX(win[1] + 1) - this.ovX(win[0])).toFixed(1),
                      y: 0, height: OV_H});
     set(this.ovAxis, {x: this.ovX(this.axis[0]).toFixed(1),
                       width: Math.max(3, this.ovX(this.axis[1] + 1) - this.ovX(this.axis[0])).toFixed(1), y: 0, height: OV_H});
     const days = win[1] - win[0] + 1, counts = this.host.counts();
-    this.label.textContent = fmtDay(win[0]) + " – " + fmtDay(win[1]) + " (" + days + (days === 1 ? " day" : " days") + ")" +
-      (counts.events != null ? " · " + counts.events + " events" : "") +
+    this.label.textContent = fmtDay(win[0]) + " – " + fmtDay(win[1]) + " (" + plural(days, "day") + ")" +
+      (counts.events != null ? " · " + plural(counts.events, "event") : "") +
       (counts.imported != null ? " · " + counts.imported.toLocaleString("en") + " imported" : "");
   }
 
@@ -364,13 +397,15 @@ export class Timeline {
     const model = this.model;
     /** @param {"window" | "start" | "end"} which */
     const onKey = (which) => (/** @type {KeyboardEvent} */ ev) => {
-      let step = ev.shiftKey ? 7 : 1;
-      if (ev.key === "ArrowLeft" || ev.key === "ArrowDown") step = -step;
-      else if (ev.key !== "ArrowRight" && ev.key !== "ArrowUp") return;
+      const found = keyStep(ev.key, ev.shiftKey);
+      if (found == null) return;
       ev.preventDefault();
       this.player.stop();
-      if (which === "start") model.set(Math.min(model.start + step, model.end), model.end, "key");
-      else if (which === "end") model.set(model.start, Math.max(model.end + step, model.start), "key");
+      const dm = model.domain;
+      // Home/End: to the domain's edge (the window keeps its length)
+      const step = Number.isFinite(found) ? found : found < 0 ? dm[0] - model.start : dm[1] - model.end;
+      if (which === "start") model.set(clamp(model.start + step, dm[0], model.end), model.end, "key");
+      else if (which === "end") model.set(model.start, clamp(model.end + step, model.start, dm[1]), "key");
       else model.shift(step, "key");
       this.host.commit();
     };
