@@ -51,7 +51,7 @@ _NOT_PROPERTIES = {"lat", "lon", "sources", "waypoints"}
 _STATUS_FIELDS = ("date", "status", "note")
 _OPENING = ("opened", "inaugurated")
 # Fields the build derives for events: never written in events.toml.
-_DERIVED = ("deaths_low", "deaths_high", "acled_event_type", "area_geometry", "date_last",
+_DERIVED = ("deaths_low", "deaths_high", "acled_event_type", "area_geometry", "area_name", "date_last",
             "border_distance_km", "border_side")
 # A location_note that admits the event's place lies outside its radius is refused: the
 # event needs a radius that covers the place, or an ``area``. Each pattern is one way of
@@ -63,6 +63,8 @@ OUTSIDE_RADIUS = (
     re.compile(r"\b(?:may|might|could) (?:well )?lie outside\b[^.;]*\bradius", re.I),
     re.compile(r"\boutside the \d[\d,.]* ?km radius\b", re.I),
 )
+AREA_NAMES = {"province:IR-13": "Sistan and Baluchestan", "province:PK-BA": "Balochistan",
+              "country:IRN": "Iran", "country:PAK": "Pakistan"}
 AREA_SIMPLIFY_DEG = 0.01  # ~1 km: an area is drawn at the scale of a province or a stretch
 STRETCH_BUFFER_KM = 10.0  # a border stretch as an area: the land within this of the line
 
@@ -220,6 +222,14 @@ class _Areas:
             self._provinces.update(zip(countries["country"], countries.geometry, strict=True))
         return self._provinces
 
+    def name(self, area: str) -> str:
+        """The area in words: a stretch's name, or the province or country."""
+        what, _, key = area.partition(":")
+        if what == "border":
+            name = str(self.stretches[key].get("name", key))
+            return name[:1].lower() + name[1:]
+        return AREA_NAMES.get(area, area)
+
     def get(self, area: str) -> Any | None:
         """The polygon of ``area`` ("province:<code>", "border:<stretch>"), None if unknown."""
         if area in self._made:
@@ -268,6 +278,7 @@ def _area_fields(point: Any, props: dict[str, Any], areas: _Areas, problems: lis
         problems.append(f"{where}: precision_m {radius} does not reach the whole of its area {area} "
                         f"({reach_m / 1000:.0f} km from the point); leave precision_m out and the build sets it")
     props["area_geometry"] = shapely.geometry.mapping(shapely.set_precision(shape, 1e-4))
+    props["area_name"] = areas.name(str(area))
 
 
 def _crossing_change_problems(feats: list[tuple[Any, dict[str, Any]]], changes: list[dict[str, Any]],
