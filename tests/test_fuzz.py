@@ -124,11 +124,22 @@ def _zip(name: str, content: bytes) -> bytes:
 
 # -- the four formats ----------------------------------------------------------------------------------
 
+_CELLS = st.sampled_from(["", " ", "NaN", "-0", "1e999", "-1e999", "0x1F", "nan", "inf", "1,5", "99999999999999999999",
+                          "2024-02-30", "0000-01-01", "9999-12-31", "2024-01-16T25:61", "16 Foo 2024",
+                          "31/13/2024", "-2024-01-01", "\u202e", "=1+1", "Ω", "\x00", '"', "27.5", "61.2", "1",
+                          "Pakistan", "Iran", "Battles", "Armed clash", "-90.0001", "180.5"]) | st.text(max_size=6)
+
+
 @FUZZ
 @given(data=st.data())
 def test_malformed_csv(data):
-    base = data.draw(st.sampled_from(_csvs()))
-    _check(data.draw(_mutated(base)), "fuzz.csv")
+    if data.draw(st.booleans()):  # well-formed CSV, odd values in every column
+        header = list(acled_row())
+        rows = [{k: data.draw(_CELLS) for k in header} for _ in range(data.draw(st.integers(1, 4)))]
+        blob = to_csv([acled_row(), *rows])
+    else:
+        blob = data.draw(_mutated(data.draw(st.sampled_from(_csvs()))))
+    _check(blob, "fuzz.csv")
 
 
 _JSON_VALUES = st.recursive(
