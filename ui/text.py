@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from geo.citation import TITLE
 from geo.limits import MAX_IMPORT_BYTES, MAX_UPLOAD_MB
 
 TEXT = {
-    "title": "Border Atlas: Iran–Pakistan border, January 2024 crisis",
+    "title": TITLE,  # the atlas's one title, as its figures and files give it
     "intro": (
         "Iran's strike near Sabz Koh (Panjgur) on 16 January 2024, Pakistan's strikes near "
         "Saravan on 18 January, and the incidents, routes, crossings and diplomacy around them. "
