@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from geo.acled import ACLED_TYPES, EVENT_TYPE_OF
 from geo.timespan import TIME_PRECISIONS
 
 # Field kinds understood by the validator (geo._validate).
@@ -34,10 +35,15 @@ class LayerSchema:
 
 
 ISO3 = ("IRN", "PAK", "AFG", "IRQ", "SYR", "CHE", "OMN", "ARE", "TKM", "IND", "CHN", "TUR", "USA", "RUS")
-EVENT_KINDS = ("strike", "attack", "clash", "shoot-down", "bombing", "abduction", "diplomatic",
-               "border")
-# A crossing's dated status changes (status_history entries).
-CROSSING_STATUSES = ("opened", "closed", "reopened", "approved", "inaugurated")
+# What happened (data/curated/SCHEMA.md says what each means; geo.acled maps each to ACLED).
+EVENT_KINDS = ("strike", "attack", "bombing", "clash", "shelling", "shoot-down", "abduction", "release",
+               "protest", "crackdown", "closure", "reopening", "border", "diplomatic")
+# An event whose site is known only within an area: "province:<ISO 3166-2>", "border:<stretch>"
+# or "country:<ISO3>" (Iran or Pakistan, when no more is known).
+AREA_KINDS = ("province", "border", "country")
+# A crossing's dated status changes (status_history entries). "halted": closed on that day for a
+# time whose end no source gives; the map draws it closed on that day only.
+CROSSING_STATUSES = ("opened", "closed", "reopened", "approved", "inaugurated", "halted")
 
 _COMMON = (Field("id", STR), Field("sources", SOURCES))
 
@@ -128,6 +134,16 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("killed_high", INT, required=False),
             Field("injured_low", INT, required=False),
             Field("injured_high", INT, required=False),
+            Field("perpetrators_killed_low", INT, required=False),
+            Field("perpetrators_killed_high", INT, required=False),
+            Field("deaths_low", INT, required=False),
+            Field("deaths_high", INT, required=False),
+            Field("casualty_note", STR, required=False),
+            Field("area", STR, required=False),
+            Field("area_geometry", ANY, required=False),
+            Field("crossings", STR_LIST, required=False),
+            Field("acled_event_type", STR, required=False, choices=tuple(ACLED_TYPES)),
+            Field("acled_sub_event_type", STR, required=False, choices=tuple(EVENT_TYPE_OF)),
             Field("summary", STR),
             Field("footnotes", INT_LIST, required=False),
             Field("paper_note", STR, required=False),

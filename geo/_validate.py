@@ -220,14 +220,36 @@ def _field_problems(props: Mapping[str, Any], schema: LayerSchema) -> Iterable[s
             yield f"field {field.name!r} {why}"
 
 
+def derived_deaths(props: Mapping[str, Any]) -> tuple[int, int] | None:
+    """All deaths (victims killed + perpetrators killed), low and high, as ACLED counts
+    ``fatalities``; a count not reported adds nothing; None when neither is reported."""
+    parts = [(props.get(f"{w}_low"), props.get(f"{w}_high")) for w in ("killed", "perpetrators_killed")]
+    known = [(lo, hi) for lo, hi in parts if isinstance(lo, int) and isinstance(hi, int)]
+    if not known:
+        return None
+    return sum(lo for lo, _ in known), sum(hi for _, hi in known)
+
+
+def _deaths_problems(props: Mapping[str, Any]) -> Iterable[str]:
+    """``deaths_low``/``deaths_high``, when given, are the victims plus the perpetrators."""
+    low, high = props.get("deaths_low"), props.get("deaths_high")
+    if low is None and high is None:
+        return
+    expected = derived_deaths(props)
+    if expected != (low, high):
+        yield (f"fields 'deaths_low'/'deaths_high' ({low}, {high}) are not killed + perpetrators_killed "
+               f"({expected})")
+
+
 def _range_problems(props: Mapping[str, Any]) -> Iterable[str]:
     """Cross-field checks: ranges ordered, end not before start."""
-    for what in ("killed", "injured"):
+    for what in ("killed", "injured", "perpetrators_killed", "deaths"):
         low, high = props.get(f"{what}_low"), props.get(f"{what}_high")
         if isinstance(low, int) and isinstance(high, int) and low > high:
             yield f"field '{what}_low' {low} is above '{what}_high' {high}"
         elif (low is None) != (high is None):
             yield f"fields '{what}_low' and '{what}_high' must be given together"
+    yield from _deaths_problems(props)
     start, end = parse_date(props.get("date")), parse_date(props.get("end_date"))
     if start and end and end < start:
         yield f"field 'end_date' {props['end_date']} is before 'date' {props['date']}"

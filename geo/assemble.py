@@ -63,6 +63,8 @@ def crossing_status(history: object, day: dt.date) -> str | None:
 
     The latest opened/reopened/inaugurated or closed entry on or before ``day`` decides;
     before any of those, "approved" if an approval came first, else None (no dated status).
+    A "halted" entry (closed for a time no source bounds) makes the crossing closed on its
+    own day only.
     """
     state = None
     approved = False
@@ -74,6 +76,8 @@ def crossing_status(history: object, day: dt.date) -> str | None:
             state = "open"
         elif entry["status"] == "closed":
             state = "closed"
+        elif entry["status"] == "halted" and when == day:
+            return "closed"  # closed that day; how long after is not known, so not drawn
         elif entry["status"] == "approved":
             approved = True
     return state or ("approved" if approved else None)

@@ -133,6 +133,12 @@ def border_stretch(border: LineString, a: tuple[float, float], b: tuple[float, f
     return _reproject(piece, _TO_LONLAT)
 
 
+def buffer_km(geom: shapely.Geometry, km: float) -> shapely.Geometry:
+    """The lon/lat area within ``km`` of a lon/lat geometry (buffered in UTM 41N, like the
+    border's distances, then returned to lon/lat)."""
+    return _reproject(_reproject(geom, _TO_METRIC).buffer(km * 1000.0), _TO_LONLAT)
+
+
 def _reproject(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
     return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 GeometryKind = Literal["point", "line", "polygon"]
 Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "pentagon",
-                 "triangle-down", "dot"]
+                 "triangle-down", "triangle-right", "burst", "plus", "bar", "bowtie", "dot"]
 Dash = Literal["solid", "dash", "dot", "dashdot"]
 
 
@@ -70,6 +70,9 @@ class LayerSpec:
     end_label, end_label_side
         A permanent label at the last vertex of each line (its text from the feature's
         properties), on that side of it (the border's length, below Gwadar Bay).
+    area_style
+        A feature with an ``area_geometry`` (a GeoJSON polygon: its site is known only within
+        that area) has the area's outline drawn in this style instead of a precision circle.
     history_field
         A dated status history (a list of {date, status}); while closed at the window's end a
         feature is drawn in the look ``style_of`` gives with ``window_status`` "closed".
@@ -100,6 +103,7 @@ class LayerSpec:
     web_simplify_deg: float = 0.0  # simplification for the browser; measures use full detail
     interactive: bool = True
     precision_style: Style | None = None
+    area_style: Style | None = None
     end_label: Callable[[Mapping[str, Any]], str] | None = None
     end_label_side: Literal["bottom", "top", "left", "right"] = "bottom"
     history_field: str | None = None

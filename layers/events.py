@@ -1,7 +1,8 @@
 """Events layer: strikes, attacks, abductions, border steps and diplomacy, each a dated, sourced point.
 
 Marker shape says what happened (kind); colour says who acted (actor group). An imprecise
-site is drawn with a circle of its precision radius.
+site is drawn with a circle of its precision radius; a site known only within an area (a
+province, a stretch of the border) with the area's outline instead.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ _ACTOR_RULES = (
 )
 
 PRECISION_STYLE = Style(color=pal.GREY, weight=1.0, dash="dash", fill=pal.GREY, fill_opacity=0.06)
+# The outline of the area an event is known to lie in (``area``): dash-dot, so it is never
+# taken for a precision circle or a province's edge.
+AREA_STYLE = Style(color=pal.GREY, weight=1.5, dash="dashdot", fill=pal.GREY, fill_opacity=0.05)
+AREA_LABELS = {"province:IR-13": "somewhere in Sistan and Baluchestan",
+               "province:PK-BA": "somewhere in Balochistan",
+               "country:PAK": "somewhere in Pakistan", "country:IRN": "somewhere in Iran"}
 
 
 def actor_group(actor: Any) -> str:
@@ -56,11 +63,36 @@ def _style(p: Mapping[str, Any]) -> Style:
 
 
 def casualties_text(p: Mapping[str, Any]) -> str:
+    """The victims: killed and injured (attackers are counted apart, ``perpetrators_text``)."""
     killed = fmt_range(p.get("killed_low"), p.get("killed_high"))
     injured = fmt_range(p.get("injured_low"), p.get("injured_high"))
     if killed == "unknown" and injured == "unknown":
         return "not reported"
     return f"{killed} killed, {injured} injured"
+
+
+def perpetrators_text(p: Mapping[str, Any]) -> str | None:
+    """Attackers or militants killed, when reported."""
+    killed = fmt_range(p.get("perpetrators_killed_low"), p.get("perpetrators_killed_high"))
+    return None if killed == "unknown" else killed
+
+
+def deaths_text(p: Mapping[str, Any]) -> str | None:
+    """All deaths (victims and perpetrators), as ACLED counts fatalities; None if unknown."""
+    deaths = fmt_range(p.get("deaths_low"), p.get("deaths_high"))
+    return None if deaths == "unknown" else deaths
+
+
+def area_text(p: Mapping[str, Any]) -> str | None:
+    """Where an event known only within an area lies, in words; None for a located event."""
+    area = p.get("area")
+    if missing(area):
+        return None
+    area = str(area)
+    if area in AREA_LABELS:
+        return AREA_LABELS[area]
+    what, _, name = area.partition(":")
+    return f"somewhere along the border stretch {name}" if what == "border" else area
 
 
 def border_text(p: Mapping[str, Any]) -> str:
@@ -97,22 +129,38 @@ def _popup(p: Mapping[str, Any]) -> str:
         ("Actor", p.get("actor")),
         ("Target", p.get("target")),
         ("Where", p.get("place")),
+        ("Area (site unknown)", area_text(p)),
         ("Casualties", casualties_text(p)),
+        ("Attackers killed", perpetrators_text(p)),
+        ("All deaths", deaths_text(p)),
+        ("ACLED type", acled_text(p)),
         ("Distance to border", border_text(p)),
         ("Paper's footnotes", notes),
     ]
     placed = p.get("location_note")
     precision = fmt_precision(p.get("precision_m"))
     placement = "" if missing(placed) else f'<p>{escape(str(placed))}</p>'
+    placed_title = (f"How the place is known (within {area_text(p)})" if area_text(p)
+                    else f"How the point was placed (precision {precision})")
+    note = p.get("casualty_note")
     paper = p.get("paper_note")
     sources = p.get("sources")
     count = len(sources) if isinstance(sources, list | tuple) else 0
     sections = [
-        (f"How the point was placed (precision {precision})", placement),
+        ("Casualties: who says what", "" if missing(note) else f"<p>{escape(str(note))}</p>"),
+        (placed_title, placement),
         ("Where the paper differs", "" if missing(paper) else f"<p>{escape(str(paper))}</p>"),
         (f"Sources ({count})", sources_html(sources, with_notes=True)),
     ]
     return sections_html(f"{when_text(p)} — {p.get('place', '')}", p.get("summary"), rows, sections)
+
+
+def acled_text(p: Mapping[str, Any]) -> str | None:
+    """ACLED's event type and sub-event type of the event (geo.acled's crosswalk)."""
+    etype, sub = p.get("acled_event_type"), p.get("acled_sub_event_type")
+    if missing(etype) or missing(sub):
+        return None
+    return f"{etype}: {sub}"
 
 
 def _line(p: Mapping[str, Any]) -> str:
@@ -167,7 +215,12 @@ def _is_group(group_of: Callable[[Any], str], group: str, p: Mapping[str, Any]) 
 
 def _has_precision(p: Mapping[str, Any]) -> bool:
     radius = number(p.get("precision_m"))
-    return radius is not None and radius > 0
+    return radius is not None and radius > 0 and not has_area(p)
+
+
+def has_area(p: Mapping[str, Any]) -> bool:
+    """The event is known only within an area, drawn as the area's outline."""
+    return isinstance(p.get("area_geometry"), Mapping)
 
 
 EVENTS = LayerSpec(
@@ -178,7 +231,8 @@ EVENTS = LayerSpec(
     "for the location's precision.",
     style_of=_style,
     legend=kind_and_actor_legend(pal.KIND_MARKERS)
-    + (LegendEntry("Location precision", PRECISION_STYLE, "polygon", shows=_has_precision),),
+    + (LegendEntry("Location precision", PRECISION_STYLE, "polygon", shows=_has_precision),
+       LegendEntry("Site unknown within this area", AREA_STYLE, "polygon", shows=has_area)),
     tooltip_of=_tooltip,
     popup_of=_popup,
     date_field="date",
@@ -186,6 +240,7 @@ EVENTS = LayerSpec(
     label_field="place",
     z=60,
     precision_style=PRECISION_STYLE,
+    area_style=AREA_STYLE,
     timeline_group=lambda p: actor_group(p.get("actor")),
     timeline_text=_line,
 )

@@ -25,8 +25,8 @@ from layers._popup import fmt_date, fmt_precision, fmt_range, missing, number, t
 from layers._spec import LayerSpec, LegendEntry, Marker, Style
 from layers.events import actor_group, kind_and_actor_legend
 
-# What happened -> marker: the curated kinds' shapes, plus the two only imports have.
-KIND_MARKERS: dict[str, Marker] = {**pal.KIND_MARKERS, "protest": "square", "other": "dot"}
+# What happened -> marker: the curated kinds' shapes, plus the one only imports have.
+KIND_MARKERS: dict[str, Marker] = {**pal.KIND_MARKERS, "other": "dot"}
 
 # Actor names as ACLED and UCDP write them ("Military Forces of Pakistan (2018-)",
 # "Government of Iran", "BLA: Balochistan Liberation Army", "TTP", "Jondullah"), checked

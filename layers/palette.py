@@ -51,10 +51,16 @@ KIND_MARKERS: dict[str, Marker] = {
     "attack": "diamond",
     "bombing": "star",
     "clash": "cross",
+    "shelling": "burst",  # many short points: fire that lands, against the bombing's five
     "shoot-down": "hexagon",
     "abduction": "pentagon",
+    "release": "plus",
+    "protest": "bar",  # a banner
+    "crackdown": "bowtie",
+    "closure": "square",  # stop
+    "reopening": "triangle-right",  # go
+    "border": "triangle-down",  # fencing, markets, the pipeline, trade steps
     "diplomatic": "circle",
-    "border": "triangle-down",  # crossings and markets opened or closed, fencing, trade steps
 }
 
 # Shapes and dashes are drawn from one table, layers/symbols.py; matplotlib's markers are its

@@ -54,6 +54,12 @@ def _ring(n: int, radius: float, *, dy: float = 0.0) -> list[tuple[float, float]
              dy + radius * math.sin(2 * math.pi * k / n - math.pi / 2)) for k in range(n)]
 
 
+def _plus(w: float = 0.3) -> list[tuple[float, float]]:
+    """A + of two bars, ``w`` the half-width of a bar."""
+    return [(-w, -R), (w, -R), (w, -w), (R, -w), (R, w), (w, w), (w, R), (-w, R), (-w, w), (-R, w),
+            (-R, -w), (-w, -w)]
+
+
 def _star(points: int = 5, inner: float = 0.45) -> list[tuple[float, float]]:
     out = []
     for k in range(2 * points):
@@ -82,6 +88,11 @@ SHAPES: dict[str, Shape] = {  # in this order print stacks them (the last on top
     "hexagon": Shape(_round(_ring(6, R))),
     "pentagon": Shape(_round(_ring(5, R, dy=0.08))),
     "triangle-down": Shape(_round([(-R, -R), (R, -R), (0, R)])),
+    "triangle-right": Shape(_round([(-R, -R), (R, 0), (-R, R)])),
+    "burst": Shape(_round(_star(8, 0.55))),
+    "plus": Shape(_round(_plus())),
+    "bar": Shape(_round([(-R, -0.42), (R, -0.42), (R, 0.42), (-R, 0.42)])),
+    "bowtie": Shape(_round([(-R, -R), (0, -0.3), (R, -R), (R, R), (0, 0.3), (-R, R)])),
     "dot": Shape(radius=0.5),
 }
 

@@ -717,7 +717,7 @@ def test_acled_and_ucdp_actor_names_get_the_atlas_colours(actor, group):
 def test_imported_layer_draws_each_kind_with_its_own_shape():
     markers = {kind: IMPORTED.style_of({"kind": kind, "actor": "x"}).marker for kind in IMPORT_KINDS}
     assert len(set(markers.values())) == len(IMPORT_KINDS)
-    assert markers["strike"] == "triangle" and markers["protest"] == "square"
+    assert markers["strike"] == "triangle" and markers["protest"] == "bar"
 
 
 def test_imported_events_filter_by_the_date_window_on_the_map_and_in_figures():

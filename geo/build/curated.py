@@ -14,6 +14,8 @@ stretch defined in base.toml).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -21,15 +23,20 @@ from typing import Any
 
 import numpy as np
 
+import shapely
 from shapely import geometry as sgeom
 
 from geo._paths import CURATED_DIR
-from geo._validate import parse_date
+from geo._schema import AREA_KINDS
+from geo._validate import derived_deaths, parse_date
+from geo.acled import acled_types
 from geo.errors import LayerValidationError
 from geo.io import feature
 from geo.measure import (
     border_stretch,
+    buffer_km,
     distance_to_border_km,
+    distances_km,
     farthest_km,
     point_distance_km,
     side_of_border,
@@ -42,6 +49,21 @@ _NOT_PROPERTIES = {"lat", "lon", "sources", "waypoints"}
 # A crossing's status changes: [[status_change]] tables in crossings.toml.
 _STATUS_FIELDS = ("date", "status", "note")
 _OPENING = ("opened", "inaugurated")
+# Fields the build derives for events: never written in events.toml.
+_DERIVED = ("deaths_low", "deaths_high", "acled_event_type", "area_geometry", "date_last",
+            "border_distance_km", "border_side")
+# A location_note that admits the event's place lies outside its radius is refused: the
+# event needs a radius that covers the place, or an ``area``. Each pattern is one way of
+# saying it (found in the record's notes before the rule).
+OUTSIDE_RADIUS = (
+    re.compile(r"\b(?:site|place|location)\b[^.;]*\b(?:not covered by|outside|beyond)\b[^.;]*\bradius", re.I),
+    re.compile(r"\bradius (?:does not|doesn't|cannot|can't|will not) (?:cover|reach|include)\b[^.;]*"
+               r"\b(?:site|place|location|where)\b", re.I),
+    re.compile(r"\b(?:may|might|could) (?:well )?lie outside\b[^.;]*\bradius", re.I),
+    re.compile(r"\boutside the \d[\d,.]* ?km radius\b", re.I),
+)
+AREA_SIMPLIFY_DEG = 0.01  # ~1 km: an area is drawn at the scale of a province or a stretch
+STRETCH_BUFFER_KM = 10.0  # a border stretch as an area: the land within this of the line
 
 
 def load_tables(curated_dir: Path = CURATED_DIR) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -92,8 +114,13 @@ def _point(entry: dict[str, Any], where: str, problems: list[str]) -> Any:
     return sgeom.Point(float(lon), float(lat))
 
 
-def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[str, Any]]]:
-    """Return {layer: features} for the curated layers; raise listing every problem."""
+def build(border: Any, curated_dir: Path = CURATED_DIR,
+          provinces: dict[str, Any] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Return {layer: features} for the curated layers; raise listing every problem.
+
+    ``provinces`` maps an ISO 3166-2 code to the province's polygon (the shipped provinces
+    layer by default), for events placed only within a province (``area``).
+    """
     sources, tables = load_tables(curated_dir)
     problems: list[str] = []
     out: dict[str, list[dict[str, Any]]] = {}
@@ -116,7 +143,11 @@ def build(border: Any, curated_dir: Path = CURATED_DIR) -> dict[str, list[dict[s
         if layer == "events":
             named = {**{f"place:{k}": v for k, v in points["places"].items()},
                      **{f"crossing:{k}": v for k, v in points["crossings"].items()}}
+            areas = _Areas(border, stretches, provinces)
+            for point, props in feats:
+                _area_fields(point, props, areas, problems)
             _covers_problems(feats, named, stretches, border, problems)
+            _crossing_change_problems(feats, changes, sources, problems)
         out[layer] = [feature(p, props) for p, props in sorted(feats, key=_order)]
     routes = _routes(tables["routes"], points["places"], sources, problems)
     out["routes"] = [feature(g, p) for g, p in sorted(routes, key=_order)]
@@ -137,8 +168,138 @@ def _point_features(layer: str, entries: list[dict[str, Any]], sources: dict[str
         props = _props(entry, sources, where, problems)
         if layer == "events":
             _time_span(props, where, problems)
+            _event_fields(entry, props, where, problems)
         feats.append((point, props))
     return feats, by_id
+
+
+def _event_fields(entry: dict[str, Any], props: dict[str, Any], where: str, problems: list[str]) -> None:
+    """Derive all deaths and the ACLED types; refuse derived fields written by hand and a
+    location note that admits the place lies outside the radius."""
+    for name in _DERIVED:
+        if name in entry:
+            problems.append(f"{where}: {name} is computed by the build; leave it out of events.toml")
+    deaths = derived_deaths(props)
+    if deaths is not None:
+        props["deaths_low"], props["deaths_high"] = deaths
+    try:
+        props["acled_event_type"], props["acled_sub_event_type"] = acled_types(props)
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+    note = str(props.get("location_note") or "")
+    for pattern in OUTSIDE_RADIUS:
+        found = pattern.search(note)
+        if found:
+            problems.append(f"{where}: location_note admits the place lies outside the radius "
+                            f"({found.group(0)!r}); widen precision_m to cover it, or give an "
+                            "area (province:<code> or border:<stretch>) when only the area is known")
+            break
+
+
+class _Areas:
+    """The areas an event may be placed in, as lon/lat polygons, made once each."""
+
+    def __init__(self, border: Any, stretches: dict[str, Any], provinces: dict[str, Any] | None) -> None:
+        self.border, self.stretches, self._provinces = border, stretches, provinces
+        self._made: dict[str, Any] = {}
+
+    def provinces(self) -> dict[str, Any]:
+        """ISO 3166-2 code -> polygon of the two border provinces, and ISO3 -> the two
+        countries' polygons (``country:<ISO3>``, for a site known only to be in Iran or Pakistan)."""
+        if self._provinces is None:
+            from geo.io import load_layer
+
+            frame = load_layer("provinces")
+            self._provinces = dict(zip(frame["iso_3166_2"], frame.geometry, strict=True))
+        if "PAK" not in self._provinces:
+            from geo.io import load_layer
+
+            ctx = load_layer("context")
+            countries = ctx[(ctx["kind"] == "country") & ctx["country"].isin(["IRN", "PAK"])]
+            self._provinces.update(zip(countries["country"], countries.geometry, strict=True))
+        return self._provinces
+
+    def get(self, area: str) -> Any | None:
+        """The polygon of ``area`` ("province:<code>", "border:<stretch>"), None if unknown."""
+        if area in self._made:
+            return self._made[area]
+        what, _, name = area.partition(":")
+        shape = None
+        if what in ("province", "country") and name in self.provinces() and (what == "country") == (len(name) == 3):
+            shape = self.provinces()[name]
+        elif what == "border" and name in self.stretches:
+            st = self.stretches[name]
+            line = border_stretch(self.border, tuple(st["from"][::-1]), tuple(st["to"][::-1]))
+            shape = buffer_km(line, float(st.get("buffer_km", STRETCH_BUFFER_KM)))
+        if shape is not None:
+            tolerance = AREA_SIMPLIFY_DEG * (5 if what == "country" else 1)
+            shape = shapely.simplify(shape, tolerance, preserve_topology=True)
+        self._made[area] = shape
+        return shape
+
+
+def _area_fields(point: Any, props: dict[str, Any], areas: _Areas, problems: list[str]) -> None:
+    """An event known only within an area: the area exists, holds the point, and the radius
+    reaches the whole area (so a reader of precision_m alone is not misled); the area's
+    outline goes with the event (``area_geometry``) for the map, the figures and downloads."""
+    area = props.get("area")
+    if area is None:
+        return
+    where = f"events.toml (id {props.get('id')!r})"
+    what = str(area).partition(":")[0]
+    shape = areas.get(str(area)) if what in AREA_KINDS else None
+    if shape is None:
+        problems.append(f"{where}: area {area!r} names no area: use province:IR-13, province:PK-BA, "
+                        "border:<stretch in base.toml>, or country:IRN / country:PAK (the atlas ships no "
+                        "district outlines)")
+        return
+    if point.is_empty or not shape.contains(point):
+        problems.append(f"{where}: the point ({point.x:.4f}, {point.y:.4f}) is not inside its area {area}; "
+                        "give a representative point inside it")
+        return
+    rings = [shape.exterior] if shape.geom_type == "Polygon" else [g.exterior for g in shape.geoms]
+    xy = np.vstack([np.asarray(r.coords) for r in rings])
+    reach_m = float(distances_km(point.x, point.y, xy[:, 0], xy[:, 1]).max()) * 1000
+    radius = props.get("precision_m")
+    if radius is None:
+        props["precision_m"] = int(math.ceil(reach_m / 1000) * 1000)
+    elif float(radius) < reach_m:
+        problems.append(f"{where}: precision_m {radius} does not reach the whole of its area {area} "
+                        f"({reach_m / 1000:.0f} km from the point); leave precision_m out and the build sets it")
+    props["area_geometry"] = shapely.geometry.mapping(shapely.set_precision(shape, 1e-4))
+
+
+def _crossing_change_problems(feats: list[tuple[Any, dict[str, Any]]], changes: list[dict[str, Any]],
+                              sources: dict[str, Any], problems: list[str]) -> None:
+    """The one rule for crossing changes: an event of kind closure or reopening names the
+    crossings it changed (``crossings``), and each has a status change of the same sense in
+    crossings.toml within the event's days, citing at least one of the event's sources."""
+    by_crossing: dict[str, list[dict[str, Any]]] = {}
+    for change in changes:
+        by_crossing.setdefault(str(change.get("crossing")), []).append(change)
+    wanted = {"closure": ("closed", "halted"), "reopening": ("opened", "reopened", "inaugurated")}
+    for _, props in feats:
+        kind = props.get("kind")
+        where = f"events.toml (id {props.get('id')!r})"
+        named = props.get("crossings") or []
+        if kind not in wanted:
+            if named:
+                problems.append(f"{where}: only a closure or reopening names crossings")
+            continue
+        if not named:
+            problems.append(f"{where}: a {kind} names the crossings it changed (crossings = [ids]); "
+                            "each must have a [[status_change]] in crossings.toml")
+            continue
+        first, last = str(props.get("date")), str(props.get("date_last") or props.get("date"))
+        urls = {s.get("url") for s in props.get("sources", [])}
+        for cid in named:
+            match = [c for c in by_crossing.get(str(cid), [])
+                     if c.get("status") in wanted[str(kind)] and first <= str(c.get("date")) <= last]
+            if not match:
+                problems.append(f"{where}: crossing {cid!r} has no {'/'.join(wanted[str(kind)])} status change "
+                                f"in crossings.toml between {first} and {last}")
+            elif not any(urls & {sources.get(k, {}).get("url") for k in c.get("sources", [])} for c in match):
+                problems.append(f"{where}: the status change of {cid!r} cites none of the event's sources")
 
 
 def _border_fields(layer: str, feats: list[tuple[Any, dict[str, Any]]], border: Any,
@@ -199,7 +360,9 @@ def _status_histories(feats: list[tuple[Any, dict[str, Any]]], changes: list[dic
     """Attach each crossing's [[status_change]] entries, in date order, as status_history.
 
     ``opened`` must agree with the first opened/inaugurated change; when it is missing it is
-    taken from there (the window shows a crossing from that day).
+    taken from there (the window shows a crossing from that day), unless a closure or a
+    reopening comes first: then the crossing was in use before the record begins, its first
+    opening is unknown and it shows in every window.
     """
     by_id: dict[Any, list[dict[str, Any]]] = {props.get("id"): [] for _, props in feats}
     for i, change in enumerate(changes):
@@ -216,7 +379,9 @@ def _status_histories(feats: list[tuple[Any, dict[str, Any]]], changes: list[dic
         history = sorted(by_id[props.get("id")], key=lambda e: (str(e.get("date")), str(e.get("status"))))
         props["status_history"] = history
         openings = [e["date"] for e in history if e.get("status") in _OPENING]
-        if openings and "opened" not in props:
+        first = next((e for e in history if e.get("status") in (*_OPENING, "reopened", "closed")), None)
+        existed = first is not None and first.get("status") not in _OPENING  # before the record
+        if openings and "opened" not in props and not existed:
             props["opened"] = openings[0]
         elif openings and props["opened"] != openings[0]:
             problems.append(f"crossings.toml (id {props.get('id')!r}): opened {props['opened']} is not "

@@ -6,7 +6,7 @@ the process runs); each figure then only selects, clips and draws.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,13 +20,14 @@ from matplotlib.path import Path
 
 import geopandas as gpd
 import shapely
+import shapely.geometry
 from pyproj import CRS, Geod, Transformer
 
 from geo.assemble import shipped_layer
 from geo.figure.style import line_kwargs, marker_kwargs, marker_size_pt, patch_kwargs
 from layers import SPECS, LayerSpec, Style
 from layers import palette as pal
-from layers.events import PRECISION_STYLE
+from layers.events import AREA_STYLE, PRECISION_STYLE
 
 GEOD = Geod(ellps="WGS84")
 
@@ -286,18 +287,33 @@ def feature_styles(spec: LayerSpec, attrs: pd.DataFrame) -> tuple[np.ndarray, li
 
 
 def precision_circles(frame: gpd.GeoDataFrame, crs: CRS) -> list[shapely.Geometry]:
-    """Geodesic circles of each feature's ``precision_m`` around its lon/lat point, projected."""
+    """Geodesic circles of each feature's ``precision_m`` around its lon/lat point, projected.
+
+    A feature known only within an area (``area_geometry``) gets no circle: ``area_outlines``
+    draws its area instead.
+    """
     out = []
     az = np.linspace(0.0, 360.0, CIRCLE_STEPS, endpoint=False)
     fwd = lonlat_to_map(crs)
-    for point, radius in zip(frame.geometry, frame["precision_m"], strict=True):
-        if pd.isna(radius) or float(radius) <= 0:
+    areas = frame["area_geometry"] if "area_geometry" in frame else pd.Series([None] * len(frame))
+    for point, radius, area in zip(frame.geometry, frame["precision_m"], areas, strict=True):
+        if pd.isna(radius) or float(radius) <= 0 or isinstance(area, Mapping):
             continue
         lon, lat, _ = GEOD.fwd(np.full(az.size, point.x), np.full(az.size, point.y), az,
                                np.full(az.size, float(radius)))
         x, y = fwd.transform(lon, lat)
         out.append(shapely.Polygon(np.column_stack([x, y])))
     return out
+
+
+def area_outlines(frame: gpd.GeoDataFrame, crs: CRS) -> list[shapely.Geometry]:
+    """The areas of the features known only within one (``area_geometry``), projected."""
+    if "area_geometry" not in frame:
+        return []
+    areas = [shapely.geometry.shape(a) for a in frame["area_geometry"] if isinstance(a, Mapping)]
+    if not areas:
+        return []
+    return list(gpd.GeoSeries(areas, crs="EPSG:4326").to_crs(crs).values)
 
 
 @dataclass
@@ -342,6 +358,10 @@ def draw_layer(ax: Axes, spec: LayerSpec, lonlat: gpd.GeoDataFrame, crs: CRS,
             circles = precision_circles(lonlat.iloc[keep], crs)
             coll = draw_polygons(ax, circles, [PRECISION_STYLE] * len(circles),
                                  greyscale=greyscale, zorder=zorder - 0.05)
+            artists += [coll] if coll is not None else []
+            outlines = area_outlines(lonlat.iloc[keep], crs)
+            coll = draw_polygons(ax, outlines, [AREA_STYLE] * len(outlines),
+                                 greyscale=greyscale, zorder=zorder - 0.06)
             artists += [coll] if coll is not None else []
         codes, styles = feature_styles(spec, shown)  # only the points drawn
         if len(keep):

@@ -71,14 +71,15 @@ UCDP_DATE_PRECISION = {1: "day", 2: "within 2-6 days", 3: "week", 4: "within 8-3
 
 # -- kinds ---------------------------------------------------------------------------------
 #
-# ACLED sub-event type -> atlas kind. Stand-off fire from aircraft, drones, missiles and
-# artillery is a "strike" (the atlas's strikes of January 2024 were missiles and drones);
+# ACLED sub-event type -> atlas kind (the reverse of geo.acled's crosswalk where it is one to
+# one). Stand-off fire from aircraft and drones is a "strike", from artillery, mortars,
+# rockets and missiles "shelling";
 # anything set off by a bomber, a hidden device or a thrown grenade is a "bombing"; battles
 # are "clash"; armed violence against people is "attack"; agreements are "diplomatic";
 # "Disrupted weapons use" is a "shoot-down" when the notes say something was shot down.
 ACLED_SUB_EVENT_KIND = {
     "air/drone strike": "strike",
-    "shelling/artillery/missile attack": "strike",
+    "shelling/artillery/missile attack": "shelling",
     "suicide bomb": "bombing",
     "remote explosive/landmine/ied": "bombing",
     "grenade": "bombing",
@@ -87,12 +88,12 @@ ACLED_SUB_EVENT_KIND = {
     "non-state actor overtakes territory": "clash",
     "attack": "attack",
     "chemical weapon": "attack",
-    "abduction/forced disappearance": "other",
+    "abduction/forced disappearance": "abduction",
     "sexual violence": "other",
     "peaceful protest": "protest",
     "protest with intervention": "protest",
-    "excessive force against protesters": "protest",
-    "excessive force against protestors": "protest",
+    "excessive force against protesters": "crackdown",
+    "excessive force against protestors": "crackdown",
     "violent demonstration": "protest",
     "mob violence": "protest",
     "agreement": "diplomatic",

@@ -9,7 +9,7 @@ from geo.limits import MB
 
 # The atlas's own kinds, plus two that only imports need: ACLED exports are largely protests,
 # and a kind the atlas has no shape for is "other" rather than a wrong guess.
-IMPORT_KINDS: tuple[str, ...] = (*EVENT_KINDS, "protest", "other")
+IMPORT_KINDS: tuple[str, ...] = (*EVENT_KINDS, "other")
 
 # What each format calls the numbered unit a problem is reported against.
 ROW_LABELS = {"acled": "row", "ucdp": "row", "geojson": "feature", "gpkg": "feature id"}

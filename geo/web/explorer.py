@@ -103,7 +103,11 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
         if i in prepared.closed and isinstance(history, list):
             # The status after each dated change (``crossing_status``, the one rule), and the
             # look of the crossing while closed: the engine styles it by the window's last day.
-            changes = sorted({pd.Timestamp(e["date"]).date() for e in history})
+            when = {pd.Timestamp(e["date"]).date() for e in history}
+            # a halted crossing is closed on its day only: the status changes again the day after
+            when |= {pd.Timestamp(e["date"]).date() + dt.timedelta(days=1) for e in history
+                     if e.get("status") == "halted"}
+            changes = sorted(when)
             feature["properties"]["_h"] = [[(d - dt.date(1970, 1, 1)).days, crossing_status(history, d)]
                                            for d in changes]
             feature["properties"]["_sc"] = json.loads(prepared.closed[i])["properties"]["_s"]

@@ -66,7 +66,7 @@ class PreparedLayer:
     name: str
     frame: gpd.GeoDataFrame  # the full layer, for window masks
     fragments: tuple[str, ...]  # feature JSON, aligned with frame rows
-    circles: tuple[str | None, ...]  # precision-circle JSON (events), aligned with frame rows
+    circles: tuple[str | None, ...]  # precision-circle or area JSON (events), aligned with frame rows
     labels: tuple[str, ...] = ()  # permanent labels, always shown with the layer
     closed: Mapping[int, str] = dataclasses.field(default_factory=dict)  # row -> closed look
 
@@ -108,11 +108,17 @@ def prepare_layer(name: str, frame: gpd.GeoDataFrame, spec: LayerSpec | None = N
             out.pop("_p", None)
         fragments.append(_feature_json(geometry, out))
         history = props.get(spec.history_field) if spec.history_field else None
-        if isinstance(history, list) and any(e.get("status") == "closed" for e in history):
+        if isinstance(history, list) and any(e.get("status") in ("closed", "halted") for e in history):
             look = spec.style_of({**props, WINDOW_STATUS: "closed"})  # drawn hollow while closed
             closed[row] = _feature_json(geometry, {**out, "_s": style_json(look)})
         radius = props.get("precision_m")
-        if spec.precision_style is not None and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
+        area = props.get("area_geometry")
+        if spec.area_style is not None and isinstance(area, Mapping):
+            # The site is known only within an area: draw the area, not a circle (``_a``).
+            circles.append(_feature_json(area, {
+                "_id": f"{out['_id']}#area", "_a": 1,
+                "_s": style_json(spec.area_style, interactive=False)}))
+        elif spec.precision_style is not None and radius and float(radius) >= MIN_PRECISION_CIRCLE_M:
             circles.append(_feature_json(geometry, {
                 "_id": f"{out['_id']}#precision", "_r": float(radius),
                 "_s": style_json(spec.precision_style, interactive=False)}))

@@ -69,8 +69,9 @@
   }
 
   // A GeoJSON layer whose features carry their drawing in properties:
-  // _s style, _t tooltip HTML, _p popup HTML, _r precision radius (m); a point with _l is a
-  // permanent label (_ld: its direction).
+  // _s style, _t tooltip HTML, _p popup HTML, _r precision radius (m), _a an event's area
+  // outline (a polygon drawn like a precision circle); a point with _l is a permanent label
+  // (_ld: its direction).
   function layer(data, options) {
     options = options || {};
     return L.geoJSON(data, {

@@ -77,9 +77,9 @@
       onLayer: function (feature, layer) {
         var p = feature.properties;
         var item = {layer: layer, d0: p._d0 == null ? -1e9 : p._d0, d1: p._d1 == null ? 1e9 : p._d1,
-                    id: p._id, feature: feature, on: false, circle: !!p._r};
+                    id: p._id, feature: feature, on: false, circle: !!(p._r || p._a)};
         items.push(item);
-        if (p._id && !p._r && !p._l) {
+        if (p._id && !p._r && !p._a && !p._l) {
           S.byId[p._id] = item;
           item.layer.on("popupopen", function () { decoratePopup(item); });
           item.layer.on("mouseover", function () { highlightTimeline(p._id, true); });
