@@ -141,6 +141,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("casualty_note", STR, required=False),
             Field("area", STR, required=False),
             Field("area_geometry", ANY, required=False),
+            Field("area_name", STR, required=False),
             Field("crossings", STR_LIST, required=False),
             Field("acled_event_type", STR, required=False, choices=tuple(ACLED_TYPES)),
             Field("acled_sub_event_type", STR, required=False, choices=tuple(EVENT_TYPE_OF)),

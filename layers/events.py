@@ -88,11 +88,10 @@ def area_text(p: Mapping[str, Any]) -> str | None:
     area = p.get("area")
     if missing(area):
         return None
-    area = str(area)
-    if area in AREA_LABELS:
-        return AREA_LABELS[area]
-    what, _, name = area.partition(":")
-    return f"somewhere along the border stretch {name}" if what == "border" else area
+    name = p.get("area_name")
+    if not missing(name):
+        return f"somewhere in {name}" if not str(area).startswith("border:") else f"somewhere along {name}"
+    return AREA_LABELS.get(str(area), str(area))
 
 
 def border_text(p: Mapping[str, Any]) -> str:
@@ -140,7 +139,7 @@ def _popup(p: Mapping[str, Any]) -> str:
     placed = p.get("location_note")
     precision = fmt_precision(p.get("precision_m"))
     placement = "" if missing(placed) else f'<p>{escape(str(placed))}</p>'
-    placed_title = (f"How the place is known (within {area_text(p)})" if area_text(p)
+    placed_title = ("How the place is known (the site itself is not)" if area_text(p)
                     else f"How the point was placed (precision {precision})")
     note = p.get("casualty_note")
     paper = p.get("paper_note")

@@ -287,7 +287,10 @@ def test_crossings_carry_their_status_changes_and_closed_look():
     june_15 = (dt.date(2025, 6, 15) - dt.date(1970, 1, 1)).days
     assert [june_15, "closed"] in gabd["_h"]
     assert gabd["_sc"] != gabd["_s"]  # drawn differently while closed
-    assert "_h" not in features["taftan-mirjaveh"]  # no dated status: always as it is
+    assert "_h" not in features["jalq-market"]  # no dated status: always as it is
+    taftan = features["taftan-mirjaveh"]["_h"]
+    sealed = (dt.date(2022, 10, 2) - dt.date(1970, 1, 1)).days
+    assert [sealed, "closed"] in taftan and [sealed + 1, "open"] in taftan  # halted: that day only
 
 
 def test_a_picked_table_row_asks_the_map_to_open_that_event(events):

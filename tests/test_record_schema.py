@@ -18,6 +18,7 @@ from layers import palette as pal
 
 RELEASE_2018 = "2018-11-15-five-abducted-iranian-guards-recovered"
 PANJGUR = 'id = "2022-02-02-panjgur-fc-camp-attack"'
+SARAVAN = 'id = "2013-10-25-saravan-border-guards-ambush"\ndate = "2013-10-25"\ntime_precision = "day"\nkind = "attack"'
 
 
 def _copy(tmp_path):
@@ -78,15 +79,17 @@ def test_shipped_events_carry_their_acled_types(layers):
 
 def test_deaths_are_victims_plus_perpetrators(tmp_path, border_line):
     folder = _copy(tmp_path)
-    _edit(folder, "events.toml", PANJGUR, PANJGUR + "\nperpetrators_killed_low = 4\nperpetrators_killed_high = 6")
+    _edit(folder, "events.toml", SARAVAN, SARAVAN + "\nperpetrators_killed_low = 4\nperpetrators_killed_high = 6")
     built = curated.build(border_line, folder)
-    p = _event(built, "2022-02-02-panjgur-fc-camp-attack")["properties"]
+    p = _event(built, "2013-10-25-saravan-border-guards-ambush")["properties"]
     assert (p["deaths_low"], p["deaths_high"]) == (p["killed_low"] + 4, p["killed_high"] + 6)
+    panjgur = _event(built, "2022-02-02-panjgur-fc-camp-attack")["properties"]
+    assert (panjgur["deaths_low"], panjgur["deaths_high"]) == (13, 13)  # 5 soldiers, 8 attackers
 
 
 def test_deaths_written_by_hand_are_refused(tmp_path, border_line):
     folder = _copy(tmp_path)
-    _edit(folder, "events.toml", PANJGUR, PANJGUR + "\ndeaths_low = 1\ndeaths_high = 1")
+    _edit(folder, "events.toml", SARAVAN, SARAVAN + "\ndeaths_low = 1\ndeaths_high = 1")
     with pytest.raises(geo.LayerValidationError, match="deaths_low is computed by the build"):
         curated.build(border_line, folder)
 
@@ -104,8 +107,8 @@ def test_a_shipped_file_with_wrong_deaths_is_refused(tmp_path, layers):
 
 def test_a_note_admitting_the_place_is_outside_the_radius_is_refused(tmp_path, border_line):
     folder = _copy(tmp_path)
-    _edit(folder, "events.toml", "(GeoNames 1168446). The Nushki attack",
-          "(GeoNames 1168446); the true site is unknown and not covered by the radius. The Nushki attack")
+    _edit(folder, "events.toml", "(GeoNames 1168446). The simultaneous attack",
+          "(GeoNames 1168446); the true site is unknown and not covered by the radius. The simultaneous attack")
     with pytest.raises(geo.LayerValidationError, match="admits the place lies outside the radius"):
         curated.build(border_line, folder)
 
@@ -169,13 +172,20 @@ def test_bad_areas_are_refused(tmp_path, border_line, old, new, message):
 
 def test_a_closure_must_name_and_match_a_status_change(tmp_path, border_line):
     folder = _copy(tmp_path)
-    _edit(folder, "events.toml", PANJGUR + '\ndate = "2022-02-02"\ntime_precision = "day"\nend_date = "2022-02-03"\nkind = "attack"',
-          PANJGUR + '\ndate = "2022-02-02"\ntime_precision = "day"\nend_date = "2022-02-03"\nkind = "closure"')
+    _edit(folder, "events.toml", SARAVAN, SARAVAN.replace('kind = "attack"', 'kind = "closure"'))
     with pytest.raises(geo.LayerValidationError, match="names the crossings it changed"):
         curated.build(border_line, folder)
-    _edit(folder, "events.toml", 'kind = "closure"', 'kind = "closure"\ncrossings = ["taftan-mirjaveh"]')
+    _edit(folder, "events.toml", 'kind = "closure"\nactor = "Jaish al-Adl"',
+          'kind = "closure"\ncrossings = ["taftan-mirjaveh"]\nactor = "Jaish al-Adl"')
     with pytest.raises(geo.LayerValidationError, match="'taftan-mirjaveh' has no closed/halted status change"):
         curated.build(border_line, folder)
+
+
+def test_shipped_closures_and_reopenings_agree_with_the_crossings(layers):
+    ev = layers["events"]
+    changes = ev[ev["kind"].isin(["closure", "reopening"])]
+    assert len(changes) >= 4
+    assert all(isinstance(c, list) and c for c in changes["crossings"])
 
 
 def test_a_halted_crossing_is_closed_on_its_day_only():

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, feats in built.items():
                 write_collection(layer_path(name), name, feats)
                 print(f"wrote {layer_path(name).relative_to(DATA_DIR.parent)} ({len(feats)} features)")
-            print(curated.coverage_report(built["events"]))
+            print(curated.coverage_report(built["events"], registry=curated.load_tables()[0]))
         from geo.assemble import shipped_layer
         from geo.web import layers as web
 

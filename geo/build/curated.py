@@ -30,6 +30,7 @@ from geo._paths import CURATED_DIR
 from geo._schema import AREA_KINDS
 from geo._validate import derived_deaths, parse_date
 from geo.acled import acled_types
+from geo.build.sources import aggregator_of, registry_problems
 from geo.errors import LayerValidationError
 from geo.io import feature
 from geo.measure import (
@@ -50,7 +51,7 @@ _NOT_PROPERTIES = {"lat", "lon", "sources", "waypoints"}
 _STATUS_FIELDS = ("date", "status", "note")
 _OPENING = ("opened", "inaugurated")
 # Fields the build derives for events: never written in events.toml.
-_DERIVED = ("deaths_low", "deaths_high", "acled_event_type", "area_geometry", "date_last",
+_DERIVED = ("deaths_low", "deaths_high", "acled_event_type", "area_geometry", "area_name", "date_last",
             "border_distance_km", "border_side")
 # A location_note that admits the event's place lies outside its radius is refused: the
 # event needs a radius that covers the place, or an ``area``. Each pattern is one way of
@@ -62,6 +63,8 @@ OUTSIDE_RADIUS = (
     re.compile(r"\b(?:may|might|could) (?:well )?lie outside\b[^.;]*\bradius", re.I),
     re.compile(r"\boutside the \d[\d,.]* ?km radius\b", re.I),
 )
+AREA_NAMES = {"province:IR-13": "Sistan and Baluchestan", "province:PK-BA": "Balochistan",
+              "country:IRN": "Iran", "country:PAK": "Pakistan"}
 AREA_SIMPLIFY_DEG = 0.01  # ~1 km: an area is drawn at the scale of a province or a stretch
 STRETCH_BUFFER_KM = 10.0  # a border stretch as an area: the land within this of the line
 
@@ -122,7 +125,7 @@ def build(border: Any, curated_dir: Path = CURATED_DIR,
     layer by default), for events placed only within a province (``area``).
     """
     sources, tables = load_tables(curated_dir)
-    problems: list[str] = []
+    problems: list[str] = registry_problems(sources)
     out: dict[str, list[dict[str, Any]]] = {}
     changes = tables.get("crossings", {}).get("status_change", [])
     stretches = tables.get("base", {}).get("border_stretch", {})
@@ -219,6 +222,14 @@ class _Areas:
             self._provinces.update(zip(countries["country"], countries.geometry, strict=True))
         return self._provinces
 
+    def name(self, area: str) -> str:
+        """The area in words: a stretch's name, or the province or country."""
+        what, _, key = area.partition(":")
+        if what == "border":
+            name = str(self.stretches[key].get("name", key))
+            return name[:1].lower() + name[1:]
+        return AREA_NAMES.get(area, area)
+
     def get(self, area: str) -> Any | None:
         """The polygon of ``area`` ("province:<code>", "border:<stretch>"), None if unknown."""
         if area in self._made:
@@ -267,6 +278,7 @@ def _area_fields(point: Any, props: dict[str, Any], areas: _Areas, problems: lis
         problems.append(f"{where}: precision_m {radius} does not reach the whole of its area {area} "
                         f"({reach_m / 1000:.0f} km from the point); leave precision_m out and the build sets it")
     props["area_geometry"] = shapely.geometry.mapping(shapely.set_precision(shape, 1e-4))
+    props["area_name"] = areas.name(str(area))
 
 
 def _crossing_change_problems(feats: list[tuple[Any, dict[str, Any]]], changes: list[dict[str, Any]],
@@ -383,7 +395,7 @@ def _status_histories(feats: list[tuple[Any, dict[str, Any]]], changes: list[dic
         existed = first is not None and first.get("status") not in _OPENING  # before the record
         if openings and "opened" not in props and not existed:
             props["opened"] = openings[0]
-        elif openings and props["opened"] != openings[0]:
+        elif openings and "opened" in props and props["opened"] != openings[0]:
             problems.append(f"crossings.toml (id {props.get('id')!r}): opened {props['opened']} is not "
                             f"the first opened/inaugurated date in its status changes ({openings[0]})")
 
@@ -452,14 +464,75 @@ def _covers_problems(feats: list[tuple[Any, dict[str, Any]]], named: dict[str, A
                                 f"(which reaches {far:.1f} km from the point)")
 
 
-def coverage_report(events: list[dict[str, Any]]) -> str:
-    """Events per year, kind and side of the border, and the longest gaps between events.
+LONG_GAP_DAYS = 183  # six months: a longer gap in 2012-2025 needs a recorded search (coverage.toml)
+RECORD_YEARS = (2012, 2025)
+
+
+def searched_table(curated_dir: Path = CURATED_DIR) -> list[dict[str, Any]]:
+    """The ``[[searched]]`` entries of coverage.toml: what was searched for a gap, what was found."""
+    return list(load_tables(curated_dir)[1].get("coverage", {}).get("searched", []))
+
+
+def gap_reason(after: str, before: str, searched: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The recorded search that covers the gap's days (from the day after ``after`` to the day
+    before ``before``), if any."""
+    first = (dt.date.fromisoformat(after) + dt.timedelta(days=1)).isoformat()
+    last = (dt.date.fromisoformat(before) - dt.timedelta(days=1)).isoformat()
+    for entry in searched:
+        if str(entry.get("from")) <= first and last <= str(entry.get("to")):
+            return entry
+    return None
+
+
+def unexplained_gaps(props: list[dict[str, Any]], searched: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """Gaps of more than six months within the record's years with no recorded search."""
+    lo, hi = RECORD_YEARS
+    return [(days, a, b) for days, a, b in event_gaps(props)
+            if days > LONG_GAP_DAYS and lo <= int(a[:4]) and int(b[:4]) <= hi + 1
+            and gap_reason(a, b, searched) is None]
+
+
+def _year_table(props: list[dict[str, Any]]) -> list[str]:
+    """Events per year, by kind and by side of the border, as aligned text rows."""
+    kinds = [k for k, _ in Counter(p["kind"] for p in props).most_common()]
+    sides = ("IRN", "PAK", "far")
+    head = ["year", "all", *kinds, *sides]
+    rows = [head]
+    for year in sorted({p["date"][:4] for p in props}):
+        these = [p for p in props if p["date"][:4] == year]
+        kc = Counter(p["kind"] for p in these)
+        sc = Counter(p["border_side"] if isinstance(p.get("border_side"), str) else "far" for p in these)
+        rows.append([year, str(len(these)), *(str(kc.get(k, 0)) for k in kinds), *(str(sc.get(s, 0)) for s in sides)])
+    width = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    return ["    " + "  ".join(c.rjust(w) for c, w in zip(r, width, strict=True)) for r in rows]
+
+
+def _reprints(props: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(lines flagging each source on an aggregator or reprint site, ids of events whose only
+    sources are such copies)."""
+    flagged: dict[str, str] = {}
+    only: list[str] = []
+    for p in props:
+        marks = [aggregator_of(src) for src in p.get("sources") or []]
+        for src, mark in zip(p.get("sources") or [], marks, strict=True):
+            if mark:
+                flagged[str(src.get("url"))] = f"{src.get('publisher')} <{src.get('url')}>: {mark}"
+        if marks and all(marks):
+            only.append(str(p.get("id")))
+    return sorted(flagged.values()), only
+
+
+def coverage_report(events: list[dict[str, Any]], searched: list[dict[str, Any]] | None = None,
+                    registry: dict[str, Any] | None = None) -> str:
+    """Events per year (by kind and side), the longest gaps with what was searched for them, and
+    the sources on aggregators or reprint sites, with the count of events that have no other.
 
     A gap runs from the last day of every event so far to the first day of the next one.
     """
     props = [f["properties"] for f in events]
     if not props:
         return "coverage: no events"
+    searched = searched_table() if searched is None else searched
     years = Counter(p["date"][:4] for p in props)
     kinds = Counter(p["kind"] for p in props)
     sides = Counter(p["border_side"] if isinstance(p.get("border_side"), str) else "beyond 500 km (no side)"
@@ -467,13 +540,27 @@ def coverage_report(events: list[dict[str, Any]]) -> str:
     lines = [f"coverage: {len(props)} events, {min(years)}-{max(years)}",
              "  per year: " + ", ".join(f"{y} {n}" for y, n in sorted(years.items())),
              "  per kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
-             "  per side: " + ", ".join(f"{s} {n}" for s, n in sorted(sides.items()))]
+             "  per side: " + ", ".join(f"{s} {n}" for s, n in sorted(sides.items())),
+             "  per year by kind and side (far: beyond 500 km):", *_year_table(props)]
     gaps = event_gaps(props)
     if gaps:
         days, after, before = max(gaps)
         lines.append(f"  longest gap: {days} days, {after} to {before}")
-        long_gaps = [g for g in gaps if g[0] > 365]
-        lines += [f"  gap over 12 months: {d} days, {a} to {b}" for d, a, b in sorted(long_gaps, key=lambda g: g[1])]
+        lines.append("  gaps over six months, longest first:")
+        for d, a, b in sorted((g for g in gaps if g[0] > LONG_GAP_DAYS), reverse=True):
+            reason = gap_reason(a, b, searched)
+            why = (f"searched: {reason['searched']} Found: {reason['found']}" if reason
+                   else "NO RECORDED SEARCH (add one to coverage.toml or fill the gap)")
+            lines.append(f"    {d} days, {a} to {b}: {why}")
+    flagged, only = _reprints(props)
+    if registry:  # every source of every curated file, not only the events'
+        flagged = sorted(f"{key} ({src.get('publisher')}): {mark}" for key, src in registry.items()
+                         if (mark := aggregator_of(src)))
+    lines.append(f"  events whose only sources are reprints or aggregators: {len(only)}"
+                 + (f" ({', '.join(only)})" if only else ""))
+    if flagged:
+        lines.append("  sources on aggregators or reprint sites (look for the original):")
+        lines += [f"    {line}" for line in flagged]
     return "\n".join(lines)
 
 
