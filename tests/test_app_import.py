@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from geo.assemble import window
-from geo.view import PRESETS
+from geo.view import ATLAS_END, PRESETS
 from layers import SPECS
 from tests._element import arrow_blobs, data, report
 from tests._markdown import only_escaped, shown
@@ -122,12 +123,13 @@ def test_one_sessions_upload_never_reaches_another_session():
 
 
 def test_imported_dates_beyond_the_atlas_widen_the_timeline():
-    rows = [acled_row(event_id_cnty="PAK9100", event_date="03 February 2026")]  # after the atlas's end
+    later = dt.date(ATLAS_END.year + 1, 2, 3)  # after the atlas's end, whatever year the record reaches
+    rows = [acled_row(event_id_cnty="PAK9100", event_date=later.strftime("%d %B %Y"))]
     at = _upload(_fresh(), "later.csv", to_csv(rows))
     sent = data(at)
-    assert sent["config"]["domain"][1] == "2026-02-03"
+    assert sent["config"]["domain"][1] == later.isoformat()
     everything = next(p for p in sent["config"]["presets"] if p["key"] == "everything")
-    assert everything["end"] == "2026-02-03" and everything["label"].endswith("–2026)")
+    assert everything["end"] == later.isoformat() and everything["label"].endswith(f"–{later.year})")
 
 
 def test_export_draws_the_imported_events():
