@@ -33,7 +33,7 @@ from geo.view import PRECISIONS, Filters
 SEARCH_FIELDS = ("place", "actor", "target", "summary")
 # An import's date precision in its source's words (geo.imports.layouts) -> the filter's class.
 # A file that says nothing of precision gives its dates as days.
-_PRECISION_PREFIXES = (("day", "day"), ("week", "week"), ("within 2-6 days", "week"),
+_PRECISION_PREFIXES = (("day", "day"), ("week", "week"), ("mid-week", "week"), ("within 2-6 days", "week"),
                        ("month", "month"), ("within 8-30 days", "month"), ("within the year", "year"),
                        ("year", "year"))
 

@@ -301,7 +301,7 @@ def test_the_app_filters_table_count_downloads_and_element(served):
 
     at = _app({"start": "2024-01-15", "end": "2024-01-22", "kind": "strike", "side": "PAK"})
     assert not at.exception and not at.warning
-    events = window("events", dt.date(2024, 1, 15), dt.date(2024, 1, 22))
+    events = window(SPECS["events"], dt.date(2024, 1, 15), dt.date(2024, 1, 22))
     expected = set(events[(events["kind"] == "strike") & (events["border_side"] == "PAK")]["id"])
     assert expected and len(expected) < len(events)
     table = at.dataframe[0].value

@@ -172,7 +172,7 @@ def test_web_map_gets_the_closed_look_and_the_days_it_applies(layers):
     assert status_on(gabd["_h"], D(2025, 7, 1)) == "closed"
     assert status_on(gabd["_h"], D(2024, 7, 1)) == "open"
     assert gabd["_sc"]["fill_opacity"] == 0.0 and gabd["_s"]["fill_opacity"] != 0.0
-    assert "_h" not in props["taftan-mirjaveh"]  # never closed: one look
+    assert "_h" not in props["gabd-rimdan-market"]  # never closed: one look
 
 
 # -- build checks -----------------------------------------------------------------------------

@@ -148,7 +148,7 @@ def test_downloads_export_areas_and_acled_columns(layers):
     ev = layers["events"]
     table = events_table(ev)
     assert {"acled event type", "acled sub-event type", "deaths", "area"} <= set(table.columns)
-    feats = json.loads(events_geojson(ev))["features"]
+    feats = json.loads(events_geojson(ev, "events"))["features"]
     release = next(f for f in feats if f["properties"]["id"] == RELEASE_2018)
     assert release["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert "point_lon" in release["properties"] and "area_geometry" not in release["properties"]

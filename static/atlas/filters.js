@@ -16,7 +16,7 @@ export const SEARCH_MAX_CHARS = 200;
 export const SEARCH_MAX_WORDS = 12;
 export const MAX_KILLED_FILTER = 1000000;
 // An import's precision in its source's words -> the filter's class (geo/filters.py's table).
-const PRECISION_PREFIXES = [["day", "day"], ["week", "week"], ["within 2-6 days", "week"],
+const PRECISION_PREFIXES = [["day", "day"], ["week", "week"], ["mid-week", "week"], ["within 2-6 days", "week"],
   ["month", "month"], ["within 8-30 days", "month"], ["within the year", "year"], ["year", "year"]];
 const ASCII = /^[\x00-\x7f]*$/;
 const MARKS = /\p{M}/gu;
