@@ -32,6 +32,10 @@ from tests._server import free_port, wait_for
 
 STRIKES = ("2024-01-16-iran-strike-panjgur", "2024-01-18-pakistan-strike-saravan")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# The engine's public API (static/atlas/engine.js), as tests/test_html_export.py reads it.
+ENGINE = "BorderAtlasEngine"
+STARTED = f"!!window.{ENGINE} && {ENGINE}.started()"
+WINDOW = f"{ENGINE}.window().join('/')"
 
 
 @pytest.fixture(scope="module")
@@ -298,18 +302,27 @@ def _axe(page) -> list[dict]:
 def test_explorer_draws_and_plays_from_the_static_host(served, page):
     page, requests, blocked, errors = page
     page.goto(served)
-    ids = wait_for(lambda: page.eval_on_selector_all(".ba-marker", "els => els.map(e => e.dataset.id)"),
-                   what="event markers")
+    ids = wait_for(lambda: page.evaluate(f"{STARTED} && {ENGINE}.shown()"), what="event markers")
     assert STRIKES[0] in ids
-    before = page.evaluate("document.documentElement.dataset.baWindow")
+    before = page.evaluate(WINDOW)
     page.click(".ba-tl-playbtn")
-    wait_for(lambda: page.evaluate("document.documentElement.dataset.baWindow") != before, what="play")
+    wait_for(lambda: page.evaluate(WINDOW) != before, what="play")
     page.click(".ba-tl-playbtn")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "site-index.png"))
     assert blocked == [], blocked
     assert errors == [], errors
     assert any("/assets/" in r for r in requests)
+
+
+@pytest.mark.browser
+def test_an_address_fragment_opens_its_event(served, page):
+    page, requests, blocked, errors = page
+    page.goto(served + f"#event={STRIKES[1]}")
+    popup = page.wait_for_selector(".leaflet-popup-content", timeout=60_000).inner_text()
+    assert "Saravan" in popup, popup
+    assert page.evaluate(WINDOW) <= "2024-01-18" <= page.evaluate(f"{ENGINE}.window()[1]")
+    assert blocked == [] and errors == [], (blocked, errors)
 
 
 @pytest.mark.browser
@@ -340,8 +353,7 @@ def test_embed_works_in_a_frame_of_another_host(served, page, tmp_path):
         page.goto(other)
         frame = wait_for(lambda: next((f for f in page.frames if f.url.startswith(served)), None),
                          what="the embedded frame")
-        ids = wait_for(lambda: frame.eval_on_selector_all(".ba-marker", "els => els.map(e => e.dataset.id)"),
-                       what="markers in the frame")
+        ids = wait_for(lambda: frame.evaluate(f"{STARTED} && {ENGINE}.shown()"), what="markers in the frame")
         assert STRIKES[0] in ids
         assert frame.evaluate("getComputedStyle(document.getElementById('ba-file-head')).display") == "none"
         page.screenshot(path=str(ARTIFACTS / "site-embed.png"))
