@@ -34,6 +34,7 @@ class FeatureKeys:
     tooltip: str = "_t"             # tooltip HTML, built and escaped by the layer's spec
     popup: str = "_p"               # popup HTML, built and escaped by the layer's spec
     precision_radius: str = "_r"    # a precision circle's radius (m): drawn, never clicked
+    area_outline: str = "_a"        # an area outline (a site known only within it): drawn, never clicked
     label: str = "_l"               # a permanent label's text (a point at a line's end)
     label_side: str = "_ld"         # which side of its point the label goes
     first_day: str = "_d0"          # first day shown (days since 1970-01-01; null: always)
