@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._server import map_frame, wait_for
+from tests._server import engine_frame, map_frame, wait_for
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -25,8 +25,9 @@ def test_the_map_fills_the_screen_from_the_top_with_the_timeline_in_view(server,
     page = browser.new_page(viewport={"width": width, "height": height})
     try:
         page.goto(server)
-        frame = map_frame(page, "html[data-ba-ready]")
+        frame = engine_frame(page, timeout=90)
         wait_for(lambda: frame.locator(".ba-marker").count(), what="markers")
+        wait_for(lambda: frame.locator(".ba-label").count(), what="the border's label")
         element = page.locator("iframe.ba-frame").bounding_box()
         map_box = frame.locator(".folium-map").bounding_box()
         play = frame.locator(".ba-tl-playbtn").bounding_box()
@@ -62,10 +63,10 @@ def test_the_border_length_label_keeps_off_the_makran_coast(server, browser, zoo
     try:
         page.goto(server + f"?start=2024-01-15&end=2024-01-22&lat=25.0&lon=62.0&zoom={zoom}")
         frame = map_frame(page, ".ba-label")
-        frame.evaluate(f"{ENGINE}.state.map.setView([25.0, 62.0], {zoom}, {{animate: false}})")
+        frame.evaluate(f"{ENGINE}.map.setView([25.0, 62.0], {zoom}, {{animate: false}})")
         page.wait_for_timeout(300)
         label = _label_box(frame)
-        towns = {name: frame.evaluate(f"(() => {{ const p = {ENGINE}.state.map.latLngToContainerPoint("
+        towns = {name: frame.evaluate(f"(() => {{ const p = {ENGINE}.map.latLngToContainerPoint("
                                       f"[{lat}, {lon}]); return [p.x, p.y]; }})()")
                  for name, (lat, lon) in MAKRAN.items()}
         names = frame.eval_on_selector_all(
