@@ -161,7 +161,8 @@ def test_the_installed_html_file_draws_the_map_offline(exported, browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(url)
-        wait_for(lambda: page.evaluate("document.documentElement.dataset.baReady") == "1",
+        # the engine's public API (static/atlas/engine.js), not the page's markup
+        wait_for(lambda: page.evaluate("!!window.BorderAtlasEngine && BorderAtlasEngine.started()"),
                  what="engine ready")
         wait_for(lambda: page.locator(".ba-marker").count(), what="event markers")
         wait_for(lambda: page.evaluate("document.querySelectorAll('.leaflet-baStatic_border-pane path').length"),
