@@ -365,3 +365,15 @@ def test_site_report_counts_pages(site, sample):
     assert report.parts["event pages"] > 0 and report.parts["event maps"] > 0
     text = "\n".join(report.lines())
     assert f"({len(sample)} event pages)" in text and "within the size budget" in text
+
+
+def test_every_event_of_the_record_gets_its_map(layers):
+    """The card of each shipped event draws (a window's legend must fit the 1200x630 card)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from geo.web.site import _records, event_image
+
+    records = _records(layers["events"])
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        sizes = list(pool.map(len, pool.map(event_image, records, chunksize=8)))
+    assert len(sizes) == len(records) and min(sizes) > 10_000

@@ -52,7 +52,7 @@ from layers.events import EVENTS, casualties_text, when_text
 
 SITE_MARKER = ".border-atlas-site"  # written into every site folder: only such a folder is replaced
 IMAGE_PX = (1200, 630)  # the size share previews ask for (Open Graph, Twitter large card)
-_IMAGE_DPI = 200
+_IMAGE_DPI = 150  # 1200x630 px is 203x107 mm: room for the legend of every layer
 _IMAGE_COLOURS = 128
 _INLINE_MIN = 2048  # inline scripts and styles at least this long move into assets/
 _BLOCK = re.compile(r"<(script|style)((?:\s[^>]*)?)>(.*?)</\1>", re.S | re.I)
