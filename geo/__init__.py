@@ -1,6 +1,6 @@
 """Border Atlas data: load, validate and measure the layers of the Iran-Pakistan border region."""
 
-from geo._schema import LAYER_NAMES, SCHEMAS
+from geo._schema import LAYER_NAMES, SCHEMAS, layer_names
 from geo.errors import (
     BorderAtlasError,
     LayerFileError,
@@ -26,6 +26,7 @@ __all__ = [
     "border_sides",
     "distance_to_border_km",
     "line_length_km",
+    "layer_names",
     "load_layer",
     "polygon_area_km2",
     "read_layer_file",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from geo.acled import ACLED_TYPES, EVENT_TYPE_OF
 from geo.timespan import TIME_PRECISIONS
@@ -169,18 +170,44 @@ SCHEMAS: dict[str, LayerSchema] = {
     ),
 }
 
+# The shipped layers: each has its file in data/.
 LAYER_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 # The layer whose line is the Iran–Pakistan border: distances and sides are measured to it.
 BORDER_LAYER = "border"
+# Layers added at run time (``layers.register``): their files, by name.
+ADDED_FILES: dict[str, Path] = {}
+
+
+def layer_names() -> tuple[str, ...]:
+    """Every layer the atlas knows: the shipped ones (``LAYER_NAMES``), then those added with
+    ``layers.register``, in the order they were added."""
+    return tuple(SCHEMAS)
+
+
+def add_schema(schema: LayerSchema, file: Path) -> None:
+    """Make ``schema`` a layer of the atlas, its features read from ``file`` (a GeoJSON
+    FeatureCollection); ``layers.register`` calls this with the layer's spec."""
+    if schema.name in SCHEMAS:
+        raise ValueError(f"a layer named {schema.name!r} already exists")
+    SCHEMAS[schema.name] = schema
+    ADDED_FILES[schema.name] = Path(file)
+
+
+def remove_schema(name: str) -> None:
+    """Forget a layer added with ``add_schema`` (a shipped layer cannot be removed)."""
+    if name not in ADDED_FILES:
+        raise ValueError(f"{name!r} is not an added layer")
+    del SCHEMAS[name], ADDED_FILES[name]
 
 
 def check_layer_names(names: Iterable[str]) -> tuple[str, ...]:
-    """The one check of layer names: ``names`` in the atlas's order (``LAYER_NAMES``); the
+    """The one check of layer names: ``names`` in the atlas's order (``layer_names()``); the
     first unknown one raises ``UnknownLayerError``, which lists the known layers."""
     from geo.errors import UnknownLayerError
 
     names = list(names)
+    known = layer_names()
     for name in names:
         if name not in SCHEMAS:
-            raise UnknownLayerError(name, LAYER_NAMES)
-    return tuple(n for n in LAYER_NAMES if n in names)
+            raise UnknownLayerError(name, known)
+    return tuple(n for n in known if n in names)

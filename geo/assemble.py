@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
 import geopandas as gpd
 
-from geo.io import load_layer
+from geo.io import layer_path, load_layer
 from geo.timespan import Timed, TimeRule, meets, spans
 
 # The column ``window`` adds to a layer with a status history: its status on the window's
@@ -20,13 +21,14 @@ _OPEN = ("opened", "reopened", "inaugurated")
 
 
 @cache
-def _cached(name: str) -> gpd.GeoDataFrame:
+def _cached(name: str, path: Path) -> gpd.GeoDataFrame:
     return load_layer(name)
 
 
 def shipped_layer(name: str) -> gpd.GeoDataFrame:
-    """The shipped layer, loaded and validated once per process. Do not modify it."""
-    return _cached(name)
+    """The layer's data (a shipped layer's or a registered one's), loaded and validated once
+    per process and file. Do not modify it."""
+    return _cached(name, layer_path(name))
 
 
 def in_window(frame: gpd.GeoDataFrame, rule: TimeRule | None, start: dt.date, end: dt.date) -> pd.Series:

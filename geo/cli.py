@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     from geo.imports import DEFAULT_MAX_BYTES
     from geo.imports.problems import fmt_size
     from geo.limits import IMPORTED_LIMIT
-    from geo.view import ACTOR_GROUPS, FILTER_KINDS, LAYER_NAMES, PRECISIONS, PRESETS
+    from geo.view import ACTOR_GROUPS, FILTER_KINDS, PRECISIONS, PRESETS, layer_names
 
     parser = _Parser(prog=PROG, description="Border Atlas: the Iran–Pakistan border region "
                      "around the January 2024 crisis.")
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--start", metavar="YYYY-MM-DD", help="first day shown (overrides --window)")
     when.add_argument("--end", metavar="YYYY-MM-DD", help="last day shown, included")
     when.add_argument("--layers", metavar="LIST",
-                      help=f"comma-separated layers to draw (default: all): {','.join(LAYER_NAMES)}")
+                      help=f"comma-separated layers to draw (default: all): {','.join(layer_names())}")
     when.add_argument("--extent", metavar="LON_MIN,LAT_MIN,LON_MAX,LAT_MAX",
                       help="map area in degrees (default: the two provinces plus a margin; "
                       "events outside it are not drawn)")

@@ -17,7 +17,7 @@ from shapely.geometry import mapping
 
 from geo._bounded import JsonTooCostly, NotARegularFile, read_at_most, scan_json
 from geo._paths import DATA_DIR
-from geo._schema import SCHEMAS, LayerSchema, check_layer_names
+from geo._schema import ADDED_FILES, SCHEMAS, LayerSchema, check_layer_names
 from geo._validate import validate_features
 from geo.errors import LayerFileError
 from geo.limits import MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, MAX_LAYER_BYTES
@@ -26,8 +26,11 @@ COORD_DECIMALS = 6  # ~0.1 m: finer than any source here, and keeps files diffab
 
 
 def layer_path(name: str, data_dir: Path | None = None) -> Path:
-    """The shipped file of layer ``name``."""
+    """The file of layer ``name``: ``<name>.geojson`` in the data folder, or the file a layer
+    added with ``layers.register`` was given."""
     check_layer_names([name])
+    if name in ADDED_FILES:
+        return ADDED_FILES[name]
     return (data_dir or DATA_DIR) / f"{name}.geojson"
 
 
@@ -37,7 +40,7 @@ def load_layer(name: str, *, data_dir: Path | None = None) -> gpd.GeoDataFrame:
     Parameters
     ----------
     name
-        One of ``geo.LAYER_NAMES``.
+        One of ``geo.layer_names()``.
     data_dir
         Folder holding ``<name>.geojson``; the shipped ``data/`` by default.
 

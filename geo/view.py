@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo._paths import DATA_DIR
-from geo._schema import LAYER_NAMES, check_layer_names
+from geo._schema import check_layer_names, layer_names
 from geo.errors import BorderAtlasError, UnknownLayerError, ViewError
 from geo.imports.problems import IMPORT_KINDS
 from geo.limits import EVENT_ID_MAX, MIN_EXTENT_DEGREES, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS
@@ -35,7 +35,6 @@ def data_years(path: Any = None, default: tuple[int, int] = (2012, 2025)) -> tup
 
 # The span the slider covers follows the shipped events.
 ATLAS_START, ATLAS_END = data_years()
-DEFAULT_LAYERS: tuple[str, ...] = LAYER_NAMES
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,7 @@ def filters_from_mapping(data: Mapping[str, Any], *, strict: bool = True) -> tup
 class View:
     start: dt.date = PRESETS[DEFAULT_PRESET][0]
     end: dt.date = PRESETS[DEFAULT_PRESET][1]
-    layers: tuple[str, ...] = DEFAULT_LAYERS
+    layers: tuple[str, ...] = field(default_factory=layer_names)  # every layer known
     basemap: str = DEFAULT_BASEMAP
     extent: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
     filters: Filters = Filters()  # which events beyond the window (geo.filters)

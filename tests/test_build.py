@@ -92,10 +92,10 @@ def test_browser_copies_of_undated_layers_are_current(name):
 def test_browser_copy_of_the_dated_layers_is_current():
     from geo.assemble import shipped_layer
     from geo.web import layers as webmap
-    from geo.web.explorer import DATED_FILE, DATED_LAYERS, dated_json
+    from geo.web.explorer import DATED_FILE, dated_json, dated_layer_names
 
-    assert set(DATED_LAYERS) == {"events", "crossings"}
-    expected = dated_json({n: webmap.prepare_layer(n, shipped_layer(n)) for n in DATED_LAYERS})
+    assert set(dated_layer_names()) == {"events", "crossings"}
+    expected = dated_json({n: webmap.prepare_layer(n, shipped_layer(n)) for n in dated_layer_names()})
     shipped = (webmap.WEB_DIR / f"{DATED_FILE}.json").read_text(encoding="utf-8")
     assert shipped == expected, f"run `make data`: static/web/{DATED_FILE}.json is stale"
 

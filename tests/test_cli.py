@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from geo import LAYER_NAMES
 from geo.cli import build_parser, main
 from geo.figure import SIZE_PRESETS, FigureSpec
 from geo.recipe import (
@@ -25,7 +26,7 @@ from geo.recipe import (
     recipe_from_mapping,
     write_recipe,
 )
-from geo.view import LAYER_NAMES, PRESETS, View
+from geo.view import PRESETS, View
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--layers", "border,provinces,events", "--preset", "single-column"]

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import BorderAtlasError
+from geo import LAYER_NAMES, BorderAtlasError
 from geo.assemble import window
 from geo.figure import FigureSpec
 from geo.filters import apply_filters
@@ -22,7 +22,7 @@ from geo.jobs import draw_figure, run_job
 from geo.table import events_csv, events_geojson, events_table
 from geo.view import ATLAS_END, ATLAS_START, Filters, MapView, View
 from geo.web import layers as web
-from geo.web.explorer import DATED_FILE, DATED_LAYERS, engine_config, map_document
+from geo.web.explorer import DATED_FILE, dated_layer_names, engine_config, map_document
 from layers import SPECS
 
 
@@ -60,11 +60,11 @@ def explorer_page() -> tuple[str, dict[str, Any]]:
     layers, _ = prepared_layers()
     page = map_document()
     static = {name: web.static_layer_url(name) for name in layers
-              if name in web.STATIC_LAYERS and (web.WEB_DIR / f"{name}.json").exists()}
+              if name in web.static_layer_names() and (web.WEB_DIR / f"{name}.json").exists()}
     # The browser file holds every dated layer: used only when each of them loaded here too
     # (a layer that failed is left out everywhere) and the file is sound; otherwise what
     # loaded is sent inline.
-    complete = all(name in layers for name in DATED_LAYERS)
+    complete = all(name in layers for name in dated_layer_names())
     dated = web.static_layer_url(DATED_FILE) if complete and dated_file_problem() is None else None
     config = engine_config(layers, domain=(ATLAS_START, ATLAS_END), static_sources=static,
                            basemaps=page.basemaps, dated_source=dated)
@@ -86,7 +86,8 @@ def dated_file_problem() -> str | None:
         dated = read_json_file(path)
     except BorderAtlasError as exc:
         return str(exc)
-    missing = [name for name in DATED_LAYERS if not (isinstance(dated, dict)
+    shipped = [name for name in dated_layer_names() if name in LAYER_NAMES]  # what make data writes
+    missing = [name for name in shipped if not (isinstance(dated, dict)
                and isinstance(dated.get(name), dict) and isinstance(dated[name].get("features"), list))]
     if missing:
         return (f"static/web/{DATED_FILE}.json: no FeatureCollection for "

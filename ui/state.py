@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from geo import LAYER_NAMES
+from geo import layer_names
 from geo.view import ATLAS_END, ATLAS_START, Filters, View, view_from_query
 from ui.data import event_dates
 from ui.explorer import ExplorerState, initial_state
@@ -21,7 +21,7 @@ def init_state() -> None:
     query = {k: st.query_params[k] for k in st.query_params}
     view = view_from_query(query)
     st.session_state.explorer = initial_state(query, view, event_dates())
-    for name in LAYER_NAMES:
+    for name in layer_names():
         st.session_state[f"layer_{name}"] = name in view.layers
     st.session_state.basemap = view.basemap
     st.session_state.filters = view.filters
@@ -37,7 +37,7 @@ def current_view() -> View:
     """The window the map element last reported, the layers and basemap chosen, and the
     filters in force."""
     state = explorer_state()
-    layers = tuple(n for n in LAYER_NAMES if st.session_state.get(f"layer_{n}"))
+    layers = tuple(n for n in layer_names() if st.session_state.get(f"layer_{n}"))
     return View(start=state.start, end=state.end, layers=layers, basemap=st.session_state.basemap,
                 filters=st.session_state.get("filters", Filters()))
 

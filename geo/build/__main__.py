@@ -40,14 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         from geo.assemble import shipped_layer
         from geo.web import layers as web
 
-        prepared = {n: web.prepare_layer(n, shipped_layer(n)) for n in web.STATIC_LAYERS}
+        prepared = {n: web.prepare_layer(n, shipped_layer(n)) for n in web.static_layer_names()}
         for path in web.write_static_layers(prepared):
             print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy)")
         path = web.write_symbols()
         print(f"wrote {path.relative_to(DATA_DIR.parent)} (the symbol table, for the browser)")
-        from geo.web.explorer import DATED_FILE, DATED_LAYERS, dated_json
+        from geo.web.explorer import DATED_FILE, dated_json, dated_layer_names
 
-        dated = {n: web.prepare_layer(n, shipped_layer(n)) for n in DATED_LAYERS}
+        dated = {n: web.prepare_layer(n, shipped_layer(n)) for n in dated_layer_names()}
         path = web.WEB_DIR / f"{DATED_FILE}.json"
         path.write_text(dated_json(dated), encoding="utf-8")
         print(f"wrote {path.relative_to(DATA_DIR.parent)} (browser copy of the dated layers)")

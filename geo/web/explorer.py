@@ -33,7 +33,6 @@ from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (
     ASSET_BASE,
     REGION_BOUNDS,
-    STATIC_LAYERS,
     PreparedLayer,
     RawText,
     base_map,
@@ -41,6 +40,7 @@ from geo.web.layers import (
     legend_row,
     map_figure,
     script_safe,
+    static_layer_names,
     swatch_svg,
     tile_layer,
     with_lang,
@@ -240,8 +240,11 @@ def town_labels(places: PreparedLayer, events: PreparedLayer | None) -> list[dic
 
 
 DATED_FILE = "dated"  # static/web/dated.json: the dated layers for the browser (make data)
-# The shipped layers a date window filters (those whose spec has a date field).
-DATED_LAYERS = tuple(name for name, spec in SPECS.items() if spec.time is not None)
+
+
+def dated_layer_names() -> tuple[str, ...]:
+    """The layers a date window filters (those whose spec has a time rule), in drawing order."""
+    return tuple(name for name, spec in SPECS.items() if spec.time is not None)
 
 
 def dated_layers(layers_prepared: Mapping[str, PreparedLayer]) -> dict[str, Any]:
@@ -267,7 +270,7 @@ def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple
     labels = [label for name, p in layers_prepared.items() if SPECS[name].zoom_labels
               for label in town_labels(p, on_timeline[0] if on_timeline else None)]
     static = [[name, static_sources[name]] for name in SPECS
-              if name in STATIC_LAYERS and name in static_sources]
+              if name in static_layer_names() and name in static_sources]
     return EngineData(
         dated=dated,
         static=static,

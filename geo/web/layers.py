@@ -139,10 +139,10 @@ def subset_layer(prepared: PreparedLayer, keep: np.ndarray) -> PreparedLayer:
 
 @functools.lru_cache(maxsize=1)
 def _shipped_prepared(stamp: tuple[Any, ...]) -> tuple[dict[str, PreparedLayer], dict[str, BorderAtlasError]]:
-    from geo import LAYER_NAMES
+    from geo import layer_names
 
     prepared, errors = {}, {}
-    for name in LAYER_NAMES:
+    for name in layer_names():
         try:
             prepared[name] = prepare_layer(name, shipped_layer(name))
         except BorderAtlasError as exc:
@@ -157,8 +157,10 @@ def shipped_prepared() -> tuple[dict[str, PreparedLayer], dict[str, BorderAtlasE
     import geo.io
 
     folder = geo.io.DATA_DIR
-    files = sorted(folder.glob("*.geojson"))
-    return _shipped_prepared((str(folder), *((p.name, p.stat().st_mtime_ns) for p in files)))
+    from geo._schema import ADDED_FILES
+
+    files = sorted(folder.glob("*.geojson")) + [p for p in ADDED_FILES.values() if p.exists()]
+    return _shipped_prepared((str(folder), tuple(SPECS), *((str(p), p.stat().st_mtime_ns) for p in files)))
 
 
 def _feature_json(geometry: Mapping[str, Any], props: Mapping[str, Any]) -> str:
@@ -176,7 +178,11 @@ def layer_geojson(prepared: PreparedLayer) -> str:
 
 # Layers with no date field never change with the window: the browser fetches them once
 # from static/web/ (written by `make data`) instead of receiving them on every rerun.
-STATIC_LAYERS = tuple(name for name, spec in SPECS.items() if spec.time is None)
+def static_layer_names() -> tuple[str, ...]:
+    """The layers with no time rule, in drawing order."""
+    return tuple(name for name, spec in SPECS.items() if spec.time is None)
+
+
 WEB_DIR = STATIC_DIR / "web"
 
 
@@ -189,7 +195,7 @@ def write_static_layers(prepared: Mapping[str, PreparedLayer], out_dir: Path = W
     """Write static/web/<layer>.json for every undated layer (deterministic bytes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in STATIC_LAYERS:
+    for name in static_layer_names():
         path = out_dir / f"{name}.json"
         path.write_text(static_layer_json(prepared[name]), encoding="utf-8")
         written.append(path)

@@ -43,7 +43,6 @@ from geo.web.explorer import (
     json_block,
 )
 from geo.web.layers import (
-    STATIC_LAYERS,
     WEB_DIR,
     PreparedLayer,
     RawText,
@@ -51,6 +50,7 @@ from geo.web.layers import (
     map_figure,
     script_safe,
     static_layer_json,
+    static_layer_names,
     subset_layer,
     with_lang,
 )
@@ -208,7 +208,7 @@ def _static_data(prepared: Mapping[str, PreparedLayer], names: tuple[str, ...]) 
     """The undated layers' browser files (static/web/<layer>.json), parsed, for the file."""
     out = {}
     for name in names:
-        if name not in STATIC_LAYERS or name not in prepared:
+        if name not in static_layer_names() or name not in prepared:
             continue
         path = WEB_DIR / f"{name}.json"
         text = path.read_text(encoding="utf-8") if path.exists() else static_layer_json(prepared[name])

@@ -46,7 +46,7 @@ import geopandas as gpd
 from geo.citation import PAPER, TITLE, data_date, version, window_citation
 from geo.errors import ExportError
 from geo.limits import SITE_SIZE_BUDGET_BYTES
-from geo.view import DEFAULT_LAYERS, View
+from geo.view import View, layer_names
 from geo.web.page import LICENCES, html_page
 from layers.events import EVENTS, casualties_text, when_text
 
@@ -139,7 +139,7 @@ def _event_extent(lon: float, lat: float, radius_m: float | None) -> tuple[float
 def _event_view(p: Mapping[str, Any]) -> View:
     first = dt.date.fromisoformat(p["date"])
     last = dt.date.fromisoformat(p.get("date_last") or p["date"])
-    return View(start=first, end=last, layers=DEFAULT_LAYERS,
+    return View(start=first, end=last, layers=layer_names(),
                 extent=_event_extent(p["lon"], p["lat"], p.get("precision_m")))
 
 
