@@ -262,17 +262,6 @@ class View:
     def with_(self, **changes: Any) -> View:
         return replace(self, **changes)
 
-    def to_query(self) -> dict[str, str]:
-        """URL query parameters that reopen this view."""
-        query = {
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "layers": ",".join(self.layers),
-            "basemap": self.basemap,
-        }
-        query.update(self.filters.to_query())
-        return query
-
 
 def parse_date_param(name: str, value: Any) -> dt.date:
     """An ISO date, or ViewError naming the parameter and the value."""
