@@ -34,7 +34,7 @@ def test_the_popup_fields_say_what_the_source_gives():
     assert first["notes"] == long_notes[:IMPORTED_NOTES_CHARS]
     assert first["when_precision"] == "week (coded as mid-week)"
     assert first["location_precision"].startswith("± ") and first["placed"]
-    assert first["border"].endswith("Pakistani side") or "spans the border" in first["border"]
+    assert first["to_border"].endswith("Pakistani side") or "spans the border" in first["to_border"]
     assert first["ref"] == "ACLED export, row 2" and first["kind"] == "strike" and first["side"] == "PAK"
     second = columns.iloc[1]
     assert pd.isna(second["killed"]) and np.isnan(second["dead"]) and pd.isna(second["notes"])

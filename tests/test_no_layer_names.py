@@ -22,8 +22,6 @@ NOT_A_LAYER = {
     ("geo/cli.py", "events"): "the --events option: a file of the user's events",
     ("geo/recipe.py", "events"): "a recipe's events key: the same file",
     ("geo/acled.py", "border"): "the event kind 'border' (a border measure), mapped to ACLED's types",
-    ("geo/web/explorer.py", "border"): "an imported event's distance-to-border field in its popup",
-    ("geo/web/page.py", "imported"): "the engine contract's key for imported columns (EngineView.imported)",
 }
 NAMES = frozenset((*LAYER_NAMES, IMPORTED.name))
 

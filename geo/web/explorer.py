@@ -66,7 +66,7 @@ VENDOR_CSS = ("vendor/leaflet/leaflet.css",)
 IMPORTED_FIELDS = (("what", "What"), ("actor", "Actor"), ("target", "Target"), ("place", "Place"),
                    ("country", "Country"), ("killed", "Killed"), ("when_precision", "Date precision"),
                    ("location_precision", "Location precision"), ("placed", "How it was placed"),
-                   ("border", "Distance to border"), ("notes", "Notes"), ("import_note", "Import note"),
+                   ("to_border", "Distance to border"), ("notes", "Notes"), ("import_note", "Import note"),
                    ("source", "Source"), ("ref", "Imported from"), ("id", "Id"))
 
 
@@ -380,7 +380,7 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
         "when_precision": _short(col("date_precision").replace("", pd.NA)),
         "location_precision": _short(_precision_texts(col("precision_m"))),
         "placed": _short(col("location_note").replace("", pd.NA)),
-        "border": _short(_border_texts(col("border_distance_km"), col("border_side"), col("precision_m"))),
+        "to_border": _short(_border_texts(col("border_distance_km"), col("border_side"), col("precision_m"))),
         "notes": col("summary").astype("string").replace("", pd.NA).str.slice(0, IMPORTED_NOTES_CHARS),
         "import_note": _short(col("import_note").replace("", pd.NA)),
         "source": _short(col("source")),

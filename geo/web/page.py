@@ -246,7 +246,7 @@ def _imported_config(events: Any, label: str, view: View) -> tuple[dict[str, Any
         last = dt.date(1970, 1, 1) + dt.timedelta(days=int(layer.last_day[rows].max()))
         span = (first, last)
     data = {name: _column(kept[name]) for name in kept.columns}
-    return ({"imported": data, "imported_meta": meta, "imported_key": "file"}, total, len(rows), span)
+    return (dict(imported=data, imported_meta=meta, imported_key="file"), total, len(rows), span)
 
 
 # ---- the page ------------------------------------------------------------------------------
