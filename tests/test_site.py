@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -174,6 +176,17 @@ def test_assets_are_named_by_content_and_shared(site):
     # nothing in the explorer's pages is fetched from anywhere but the site itself
     for src in index.srcs + embed.srcs:
         assert not src.startswith(("http:", "https:", "//")), src
+    # the engine's modules and the layers are shared files too, not written into each page
+    for name in ("index.html", "embed.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "data:text/javascript" not in text, name
+        assert len(text.encode("utf-8")) < 64_000, (name, len(text))
+        imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', text, re.S).group(1))["imports"]
+        assert imports and all(url.startswith("./assets/") and (out / url).is_file() for url in imports.values())
+        config = json.loads(re.search(r'<script type="application/json" id="ba-config">(.*?)</script>',
+                                      text, re.S).group(1))
+        assert config["dated"].startswith("./assets/") and (out / config["dated"]).is_file()
+        assert config["static"] and all((out / url).is_file() for _, url in config["static"])
 
 
 def test_same_inputs_same_bytes(site, sample, port, tmp_path):
@@ -313,6 +326,8 @@ def test_explorer_draws_and_plays_from_the_static_host(served, page):
     assert blocked == [], blocked
     assert errors == [], errors
     assert any("/assets/" in r for r in requests)
+    violations = _axe(page)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 @pytest.mark.browser
@@ -357,6 +372,8 @@ def test_embed_works_in_a_frame_of_another_host(served, page, tmp_path):
         assert STRIKES[0] in ids
         assert frame.evaluate("getComputedStyle(document.getElementById('ba-file-head')).display") == "none"
         page.screenshot(path=str(ARTIFACTS / "site-embed.png"))
+        violations = _axe(frame)
+        assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     assert blocked == [] and errors == [], (blocked, errors)
 
 

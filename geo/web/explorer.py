@@ -152,10 +152,13 @@ def module_source(name: str) -> str:
     return asset(f"{ENGINE_DIR}/{name}").read_text(encoding="utf-8")
 
 
-def import_map(asset_base: str | None) -> dict[str, Any]:
+def import_map(asset_base: str | None, module_urls: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Where the page finds the engine's modules: under ``asset_base`` (the app's static
-    files), or, with None, inside the page itself as ``data:`` URLs (an exported file:
+    files); at ``module_urls`` (each module's own address, e.g. a static site's content-named
+    copy); or, with neither, inside the page itself as ``data:`` URLs (an exported file:
     Chromium refuses module scripts from file:// addresses, and a data: URL is no request)."""
+    if module_urls is not None:
+        return {"imports": {MODULE_PREFIX + name: module_urls[name] for name in ENGINE_MODULES}}
     if asset_base is not None:
         return {"imports": {MODULE_PREFIX: f"{asset_base}/{ENGINE_DIR}/"}}
     return {"imports": {MODULE_PREFIX + name: "data:text/javascript;base64,"
@@ -177,10 +180,12 @@ def json_block(element_id: str, text: str) -> str:
 
 
 def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True,
-              inline_modules: bool = False) -> tuple[folium.Map, dict[str, str]]:
+              inline_modules: bool = False,
+              module_urls: Mapping[str, str] | None = None) -> tuple[folium.Map, dict[str, str]]:
     """The folium map of the explorer: base map, every basemap's tiles (off until chosen;
-    none without ``online_basemaps``), the engine's modules (served from ``asset_base``, or
-    written into the page with ``inline_modules``) and the timeline's container.
+    none without ``online_basemaps``), the engine's modules (served from ``asset_base``,
+    from ``module_urls``, or written into the page with ``inline_modules``) and the
+    timeline's container.
 
     A user who knows folium can add to this map: anything added shows in the explorer.
     """
@@ -195,7 +200,7 @@ def build_map(asset_base: str = ASSET_BASE, *, online_basemaps: bool = True,
             tiles[key] = layer.get_name()
     page = map_figure(m)
     page.html.add_child(Element(f'<div id="{MAP_ELEMENT_ID}" class="ba-timeline"></div>'))
-    boot = engine_boot_html(import_map(None if inline_modules else asset_base), m.get_name())
+    boot = engine_boot_html(import_map(None if inline_modules else asset_base, module_urls), m.get_name())
     page.header.add_child(RawText(boot), name="ba_engine")
     return m, tiles
 

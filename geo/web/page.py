@@ -17,7 +17,7 @@ import html
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,17 @@ from geo.view import ATLAS_END, ATLAS_START, MapView, View
 from geo.web.contract import EngineView
 from geo.web.explorer import (
     ENGINE_CSS,
+    ENGINE_MODULES,
     VENDOR_CSS,
     VENDOR_JS,
     build_map,
     config_json,
+    dated_json,
     engine_config,
     imported_columns,
     imported_legend_html,
     json_block,
+    module_source,
 )
 from geo.web.layers import (
     WEB_DIR,
@@ -156,24 +159,29 @@ def _filters_text(view: View) -> str:
     return f", events shown: {html.escape(view.filters.describe())}" if view.filters.active else ""
 
 
-def _head_html(view: View, title: str | None) -> str:
+def _head_html(view: View, title: str | None, *, one_file: bool = True) -> str:
     heading = html.escape(title or TITLE)
     sub = f"{html.escape(TITLE)}. " if title else ""
     return (f'<header class="ba-file-head" id="ba-file-head"><h1>{heading}</h1>'
             f"<p>{sub}Opens on {view.start:%d %b %Y} – {view.end:%d %b %Y}{_filters_text(view)}; drag the window or press "
             f"Play. Click a marker for what happened and its sources. Border Atlas {html.escape(version())}, "
-            f"data as of {html.escape(data_date())}. Works offline: everything is in this file.</p></header>")
+            f"data as of {html.escape(data_date())}. "
+            + ("Works offline: everything is in this file." if one_file else "Nothing is fetched from elsewhere.")
+            + "</p></header>")
 
 
-def _foot_html(view: View, page_note: str | None, imported_label: str | None, imported_count: int) -> str:
+def _foot_html(view: View, page_note: str | None, imported_label: str | None, imported_count: int, *,
+               one_file: bool = True) -> str:
     lines = [
         '<footer class="ba-file-foot" id="ba-file-foot">',
         "<h2>What this file is</h2>",
         f"<p>An interactive map from the Border Atlas ({html.escape(TITLE)}), version "
         f"{html.escape(version())}, data as of {html.escape(data_date())}: the layers "
         f"{html.escape(', '.join(view.layers))}, opening on the window {view.start.isoformat()} to "
-        f"{view.end.isoformat()}{_filters_text(view)}. Every script, style and layer is inside this one file; it makes no "
-        "request to the network. Online basemaps are left out.</p>",
+        f"{view.end.isoformat()}{_filters_text(view)}. "
+        + ("Every script, style and layer is inside this one file; it makes no request to the network."
+           if one_file else "Every script, style and layer comes from this site; nothing is fetched from elsewhere.")
+        + " Online basemaps are left out.</p>",
     ]
     if imported_label is not None:
         lines.append(f'<p class="ba-file-imported">Imported events from {html.escape(imported_label)}: '
@@ -275,7 +283,8 @@ def _element_ids(root: Any) -> set[str]:
 
 def html_page(view: View, *, imported: Any = None, imported_label: str | None = None,
               map_view: MapView | None = None, title: str | None = None,
-              prepared: Mapping[str, PreparedLayer] | None = None) -> HtmlPage:
+              prepared: Mapping[str, PreparedLayer] | None = None,
+              publish: Callable[[str, bytes], str] | None = None) -> HtmlPage:
     """One self-contained HTML file of ``view``, with what it left out: the explorer's map,
     the view's layers, its window, the timeline and its play control, popups with their
     sources.
@@ -284,6 +293,10 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
     ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
     The same inputs give the same bytes.
+
+    With ``publish`` (a static site's writer: given a file's name and bytes, it stores them and
+    returns the page's address for them) the engine's modules and the layers' data are files
+    of their own instead, so the pages of a site share them.
     """
     prepared = shipped_prepared() if prepared is None else prepared
     if view.filters.active:  # the file holds the events the view's filters keep
@@ -291,7 +304,9 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
                     for name, p in prepared.items()}
         if imported is not None:
             imported = apply_filters(imported, view.filters, IMPORTED)
-    m, _ = build_map(_ASSET_BASE, online_basemaps=False, inline_modules=True)
+    module_urls = None if publish is None else {
+        name: publish(name, module_source(name).encode("utf-8")) for name in ENGINE_MODULES}
+    m, _ = build_map(_ASSET_BASE, online_basemaps=False, inline_modules=True, module_urls=module_urls)
     m.default_js, m.default_css = [], []  # written inside the page instead
     domain = (ATLAS_START, ATLAS_END)
     layers = [name for name in view.layers if name in prepared]
@@ -305,8 +320,16 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
             domain = (min(domain[0], span[0]), max(domain[1], span[1]))
         layers.append(IMPORTED.name)
         legend += imported_legend_html()
-    config = engine_config(prepared, domain=domain, static_sources=_static_data(prepared, view.layers),
-                           basemaps={})
+    static_sources: Mapping[str, Any] = _static_data(prepared, view.layers)
+    dated_source = None
+    if publish is not None:
+        static_sources = {name: publish(f"{name}.json", json.dumps(data, ensure_ascii=False,
+                                                                   separators=(",", ":")).encode("utf-8"))
+                          for name, data in static_sources.items()}
+        dated_source = publish("dated.json", dated_json({n: p for n, p in prepared.items()
+                                                         if n in view.layers}).encode("utf-8"))
+    config = engine_config(prepared, domain=domain, static_sources=static_sources, basemaps={},
+                           dated_source=dated_source)
     config.update(EngineView(
         window=[view.start.isoformat(), view.end.isoformat()],
         view=None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon, "zoom": map_view.zoom},
@@ -325,9 +348,9 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     header.add_child(RawText(PAGE_CSS), name="ba_page_css")
     header.add_child(RawText(json_block("ba-config", config_json(config))), name="ba_config")
     body = figure.html
-    body.add_child(RawText(_head_html(view, title)), name="ba_head")
+    body.add_child(RawText(_head_html(view, title, one_file=publish is None)), name="ba_head")
     body.add_child(RawText(_foot_html(view, page.note, imported_label if imported is not None else None,
-                                    included)), name="ba_foot")
+                                    included, one_file=publish is None)), name="ba_foot")
     text = with_lang(figure.render())
     text = _stable_names(text, _element_ids(figure))
     return HtmlPage(text.encode("utf-8"), total, included)

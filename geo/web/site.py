@@ -400,7 +400,11 @@ html > body .folium-map { height: max(240px, calc(100vh - var(--ba-timeline-h, 1
 
 def _explorer_pages(pages: _Pages) -> View:
     view = View()
-    index = html_page(view, title=TITLE).data.decode("utf-8")
+
+    def publish(name: str, data: bytes) -> str:  # the modules and layers, once for both pages
+        return "./assets/" + _hashed(pages, data, name.rsplit(".", 1)[-1])  # an import map needs ./
+
+    index = html_page(view, title=TITLE, publish=publish).data.decode("utf-8")
     embed = index.replace("</head>", EMBED_CSS + "\n</head>", 1)
     pages.write("index.html", _externalise(pages, index), "explorer")
     pages.write("embed.html", _externalise(pages, embed), "explorer")
