@@ -375,3 +375,15 @@ def test_the_export_draws_the_view_on_screen():
     at.radio(key="export_scope").set_value("region").run()
     at.button(key="export_draw").click().run()
     assert at.session_state["export_result"]["key"][1].extent is None
+
+
+def test_the_export_panel_gives_the_line_that_embeds_the_site():
+    at = _run()
+    at.selectbox(key="export_format").set_value("html").run()
+    at.text_input(key="export_site_url").set_value("https://example.org/atlas").run()
+    codes = [c.value for c in at.code]
+    assert any(c.startswith('<iframe src="https://example.org/atlas/embed.html"') for c in codes), codes
+    # an address that is not one is named, and no line is given for it
+    at.text_input(key="export_site_url").set_value('javascript:alert(1)"><b>').run()
+    assert not any("iframe" in c.value for c in at.code)
+    assert any("is not an http" in e.value and "<b>" not in e.value for e in at.error)

@@ -24,6 +24,7 @@ from geo.table import events_csv, events_geojson, imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
 from geo.web import layers as web
 from geo.web.explorer import imported_legend_html, presets
+from geo.web.site import check_base_url, embed_snippet
 from layers import SPECS, credits
 from layers.imported import IMPORTED
 from ui.data import (
@@ -236,6 +237,7 @@ def export_panel(view: View) -> None:
                                       "under the atlas's own."))
         if fmt == "html":
             _html_export(view, title, imported)
+            embed_line()
             return
         # The offline basemap is always used for print: tiles need the network.
         view = view.with_(basemap="offline")
@@ -283,6 +285,20 @@ def _html_export(view: View, title: str, imported: dict | None) -> None:
     st.download_button(f"Download HTML ({len(data) / 1e6:.1f} MB)", data,
                        file_name=f"border-atlas-{view.start}-{view.end}.html",
                        mime=MIME["html"], key="export_html_download", on_click="ignore")
+
+
+def embed_line() -> None:
+    """The line of HTML that embeds the atlas's static site in an article (as
+    ``border-atlas site`` prints it), for the address the user will publish the site at."""
+    st.caption(TEXT["embed_intro"])
+    address = st.text_input("Your site's address", key="export_site_url", max_chars=300,
+                            placeholder="https://example.org/atlas/")
+    try:
+        base = check_base_url(address.strip() or None)
+    except BorderAtlasError as exc:
+        st.error(plain_markdown(str(exc)))
+        return
+    st.code(embed_snippet(base), language="html")  # shown as text, never as markup
 
 
 def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None,

@@ -31,6 +31,8 @@ TEXT = {
     "html_intro": "Interactive HTML: one file with the map, these layers, the window, the "
     "timeline and its play control, and popups with their sources. It works offline and makes "
     "no request; online basemaps are left out.",
+    "embed_intro": "To embed the atlas in an article, publish its static site (`border-atlas site "
+    "--out DIR`, then put the folder on any web host) and paste this line where the map goes.",
 }
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "zip")
 PROBLEM_LINES = 200  # skipped rows listed on screen; the summary counts them all
