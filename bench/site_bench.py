@@ -37,7 +37,9 @@ from tests._server import CHROMIUM, CHROMIUM_ARGS, free_port, map_frame, streaml
 READERS = 200
 SESSIONS = 25
 LOADS = 5
-_SRC = re.compile(r'(?:src|href)="([^"#?]+\.(?:js|css))"')
+# What a browser fetches after the page: scripts and stylesheets, and (the site) the engine's
+# modules named in the import map and the layers' files named in its data block.
+_SRC = re.compile(r'(?:src|href)="([^"#?]+\.(?:js|css))"|"(\./assets/[0-9a-f]{16}\.(?:js|json|css))"')
 
 
 def p95(values: list[float]) -> float:
@@ -91,7 +93,8 @@ def _visit(url: str) -> tuple[float, int, bool]:
     page = _get(url)
     if page is None:
         return time.perf_counter() - t0, 1, False
-    assets = [a for a in _SRC.findall(page.decode("utf-8", "replace")) if not a.startswith(("http", "//"))]
+    found = dict.fromkeys(a or b for a, b in _SRC.findall(page.decode("utf-8", "replace")))
+    assets = [a for a in found if not a.startswith(("http", "//"))]
     ok = True
     for asset in assets:
         ok &= _get(urllib.request.urljoin(url, asset)) is not None
@@ -137,6 +140,9 @@ def page_loads(browser, url: str, ready: str) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
+        # nginx's workers run as an unprivileged user: the site must be readable by others
+        # (a temporary folder is private to its owner), as on any host.
+        Path(tmp).chmod(0o755)
         out = Path(tmp) / "public"
         report = build_site(out, base_url="https://example.org/atlas/")
         print("site build (whole record):")

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pandas as pd
 import pytest
 
 import geo
-from geo._paths import CURATED_DIR
 from geo.assemble import WINDOW_STATUS, crossing_status, in_window, window
 from geo.build import curated
 from geo.timespan import date_last, describe_when, precision_problem
 from layers import SPECS
 from layers.events import when_text
+from tests._curated import copy_curated as _copy
+from tests._curated import edit_curated as _edit
 
 D = dt.date
 
@@ -177,17 +177,6 @@ def test_web_map_gets_the_closed_look_and_the_days_it_applies(layers):
 
 # -- build checks -----------------------------------------------------------------------------
 
-def _copy(tmp_path):
-    target = tmp_path / "curated"
-    shutil.copytree(CURATED_DIR, target)
-    return target
-
-
-def _edit(folder, name, old, new):
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_places_of_two_countries_on_one_point_are_refused(tmp_path, border_line):

@@ -3,12 +3,9 @@ the long gaps and what was searched for them, and the reprint-only count."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import geo
-from geo._paths import CURATED_DIR
 from geo.build import curated
 from geo.build.sources import (
     aggregator_of,
@@ -17,20 +14,8 @@ from geo.build.sources import (
     registry_problems,
     url_problems,
 )
-
-
-def _copy(tmp_path):
-    target = tmp_path / "curated"
-    shutil.copytree(CURATED_DIR, target)
-    return target
-
-
-def _edit(folder, name, old, new):
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
+from tests._curated import copy_curated as _copy
+from tests._curated import edit_curated as _edit
 
 DAWN = 'url = "https://www.dawn.com/news/1673592"'
 

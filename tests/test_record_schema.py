@@ -4,34 +4,23 @@ areas for unknown sites, and the one rule for crossing changes; each drawn and e
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 import geo
-from geo._paths import CURATED_DIR
 from geo._schema import EVENT_KINDS
 from geo.acled import ACLED_TYPES, EVENT_TYPE_OF, KIND_TO_ACLED, acled_types
 from geo.build import curated
 from layers import SPECS
 from layers import palette as pal
+from tests._curated import copy_curated as _copy
+from tests._curated import edit_curated as _edit
 
 RELEASE_2018 = "2018-11-15-five-abducted-iranian-guards-recovered"
 PANJGUR = 'id = "2022-02-02-panjgur-fc-camp-attack"'
 SARAVAN = 'id = "2013-10-25-saravan-border-guards-ambush"\ndate = "2013-10-25"\ntime_precision = "day"\nkind = "attack"'
 
 
-def _copy(tmp_path):
-    target = tmp_path / "curated"
-    shutil.copytree(CURATED_DIR, target)
-    return target
-
-
-def _edit(folder, name, old, new):
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _event(built, eid):
