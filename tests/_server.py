@@ -115,30 +115,29 @@ def _serve(cmd: list[str], log, url: str, timeout: float, root: Path = ROOT) -> 
             proc.kill()
 
 
-def map_frame(page, selector: str = ".ba-marker", timeout: float = 30.0):
-    """The iframe holding the Leaflet map, once ``selector`` has been drawn in it."""
+def _first_frame(page, holds, timeout: float, failure: str):
+    """The first of the page's frames for which ``holds(frame)`` is true, polled until
+    ``timeout`` seconds (a frame still loading is passed over)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for frame in page.frames:
             with contextlib.suppress(Exception):
-                if frame.query_selector(selector):
+                if holds(frame):
                     return frame
         time.sleep(0.05)
-    raise AssertionError(f"map never drew {selector!r}")
+    raise AssertionError(failure)
+
+
+def map_frame(page, selector: str = ".ba-marker", timeout: float = 30.0):
+    """The iframe holding the Leaflet map, once ``selector`` has been drawn in it."""
+    return _first_frame(page, lambda f: f.query_selector(selector), timeout, f"map never drew {selector!r}")
 
 
 def engine_frame(page, until: str = "true", timeout: float = 30.0):
     """The frame whose time engine has started and satisfies ``until`` (a JavaScript
     expression of ``e``, the engine's public API: ``window.BorderAtlasEngine``)."""
     probe = f"() => {{ const e = window.BorderAtlasEngine; return !!(e && e.started() && ({until})); }}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            with contextlib.suppress(Exception):
-                if frame.evaluate(probe):
-                    return frame
-        time.sleep(0.05)
-    raise AssertionError(f"no engine started with {until!r}")
+    return _first_frame(page, lambda f: f.evaluate(probe), timeout, f"no engine started with {until!r}")
 
 
 def needs_chromium() -> None:
