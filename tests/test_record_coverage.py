@@ -75,6 +75,24 @@ def test_aggregators_are_flagged_with_what_to_look_for():
     assert aggregator_of({"url": "https://www.dawn.com/news/1"}) is None
 
 
+@pytest.mark.parametrize("url", [
+    "https://theiranproject.com/en/news/1/x", "https://en.solhkhabar.ir/politics/x.html",
+    "http://www.xebersaati.com/news/1-x/", "http://www.panarmenian.net/eng/news/1/",
+    "https://thebalochistanpoint.com/x/", "https://toronto.citynews.ca/2024/05/30/x/",
+    "https://kvia.com/news/ap-national/x", "https://www.wiki3.en-us.nina.az/x.html",
+])
+def test_reprint_sites_the_record_cites_are_flagged(url):
+    assert aggregator_of({"url": url}), url
+
+
+def test_every_reprint_only_event_is_named_in_the_data_readme(layers):
+    """An event whose only sources are copies on reprint sites stays only when the search for
+    the original is recorded: data/README.md names it."""
+    _, only = curated._reprints(_props(layers))
+    readme = (CURATED_DIR.parent / "README.md").read_text(encoding="utf-8")
+    assert [i for i in only if i not in readme] == []
+
+
 # -- coverage ---------------------------------------------------------------------------------
 
 def _props(layers):
@@ -103,7 +121,7 @@ def test_report_has_the_year_table_gap_reasons_and_reprint_count(layers):
     report = curated.coverage_report(feats)
     assert "per year by kind and side" in report and "year  all" in report
     assert "gaps over six months" in report and "searched:" in report
-    assert "events whose only sources are reprints or aggregators: 0" in report
+    assert "events whose only sources are reprints or aggregators: " in report
     only = [{"properties": {"id": "x", "date": "2020-01-01", "date_last": "2020-01-01", "kind": "attack",
                             "sources": [{"publisher": "p", "url": "https://www.menafn.com/1"}]}}]
     assert "reprints or aggregators: 1 (x)" in curated.coverage_report(only, [])

@@ -56,6 +56,32 @@ AGGREGATORS: dict[str, str] = {
     "jagotimes.com": "a reprint of a Pakistani newspaper's report (Dawn): cite the newspaper",
     "thenation.org.uk": "a reprint of Arab News and agency copy: cite the original",
     "free-books.at": "a mirror of a reference book: cite the publisher",
+    # Reprints of Iranian and other agencies' English copy
+    "theiranproject.com": "a reprint of Iranian agencies' English copy (Press TV, Tasnim, Mehr, IRNA): cite the agency",
+    "solhkhabar.ir": "a relay of Iranian agencies' reports (IRNA, Tasnim): cite the agency",
+    "xebersaati.com": "a portal reprinting agency copy (Trend, Tasnim): cite the agency or a newspaper of record",
+    "panarmenian.net": "a reprint of wire copy (AFP, Reuters): cite the agency or a newspaper of record carrying it",
+    "thebalochistanpoint.com": "a reprint of wire and newspaper copy (AFP, Dawn): cite the agency or the newspaper",
+    "rantburg.com": "a blog reposting others' reports: cite the original publisher",
+    "thefreedompress.in": "a reprint of IANS copy, itself relaying Xinhua and Fars: cite the agency",
+    "shabtabnews.com": "a reprint of rights groups' statements: cite the issuing body",
+    "eurasiareview.com": "a reprint of agency and think-tank copy (Tasnim and others): cite the original",
+    "devdiscourse.com": "an automated feed of others' reports: cite the original publisher",
+    # Broadcasters and portals carrying an agency's wire story verbatim
+    "kvia.com": "a station carrying AP's wire story: cite AP or a newspaper of record carrying it",
+    "citynews.ca": "a station carrying AP's wire story: cite AP or a newspaper of record carrying it",
+    "680news.com": "a station carrying AP's wire story: cite AP or a newspaper of record carrying it",
+    "wtop.com": "a station carrying AP's wire story: cite AP or a newspaper of record carrying it",
+    "federalnewsradio.com": "a station carrying AP's wire story: cite AP or a newspaper of record carrying it",
+    "mymotherlode.com": "a local portal carrying AP's wire story: cite AP or a newspaper of record carrying it",
+    "capitalfm.co.ke": "a station carrying AFP's wire story: cite AFP or a newspaper of record carrying it",
+    # Copies of reference works
+    "piglix.com": "a copy of a Wikipedia article: cite Wikipedia's own page",
+    "nina.az": "a copy of a Wikipedia article: cite Wikipedia's own page",
+    "indexmundi.com": "a copy of the CIA World Factbook: cite the Factbook",
+    "issuu.com": "a digital copy of a print magazine: cite the magazine's own site",
+    "strategicstudyindia.blogspot.de": "a blog reposting a magazine article: cite the magazine",
+    "asiandefence-news.blogspot.com": "a blog summary of press coverage of a report: cite the report",
 }
 
 
