@@ -252,7 +252,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
             codec = "utf-8"
             notes.append(Problem(None, "control characters", f"{nuls:,} NUL byte"
                                        f"{'s' if nuls > 1 else ''} removed from the text"))
-        if not text.strip():
+        if not text or text.isspace():  # what `not text.strip()` says, without copying the text
             raise EventImportError(f"{quote(label)}: has no text, only blank space")
     checkpoint()
     kind = sniff_kind(data, text, label)
