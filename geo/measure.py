@@ -26,6 +26,7 @@ _TO_LONLAT = Transformer.from_crs(NEAREST_CRS, "EPSG:4326", always_xy=True)
 # from the tripoint, due south into the Gulf of Oman from the bay, where neither province is.
 _EXTEND_FROM_START = (400.0, 400.0)  # degrees lon, lat added: far past the world box
 _EXTEND_FROM_END = (0.0, -400.0)
+DISTANCE_SLICE = 20_000  # points measured at once (bounds the memory GEOS's objects take)
 SIDE_MAX_KM = 500.0  # beyond this a "side of the border" says nothing useful
 
 
@@ -118,14 +119,19 @@ def _distinct_distance_km(lon: np.ndarray, lat: np.ndarray, border: LineString) 
     line_m = _metric_line(border)  # prepared: no walk along the line per point
     px, py = (np.asarray(v, dtype=float) for v in _TO_METRIC.transform(lon, lat))
     out = np.full(lon.shape, np.nan)
-    which = np.flatnonzero(np.isfinite(px) & np.isfinite(py))
-    points = shapely.points(px[which], py[which])
-    with _PREPARED_LOCK:
-        links = shapely.shortest_line(line_m, points)
-    nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]  # the end on the line
-    nx, ny = _TO_LONLAT.transform(nearest[:, 0], nearest[:, 1])
-    _, _, dist = GEOD.inv(lon[which], lat[which], nx, ny)
-    out[which] = np.asarray(dist) / 1000.0
+    finite = np.flatnonzero(np.isfinite(px) & np.isfinite(py))
+    # In slices: the points and lines GEOS makes for a slice (~250 bytes a point) are freed
+    # before the next, so a million points never hold a quarter of a gigabyte at once.
+    for at in range(0, finite.size, DISTANCE_SLICE):
+        which = finite[at:at + DISTANCE_SLICE]
+        points = shapely.points(px[which], py[which])
+        with _PREPARED_LOCK:
+            links = shapely.shortest_line(line_m, points)
+        nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]  # the end on the line
+        del points, links
+        nx, ny = _TO_LONLAT.transform(nearest[:, 0], nearest[:, 1])
+        _, _, dist = GEOD.inv(lon[which], lat[which], nx, ny)
+        out[which] = np.asarray(dist) / 1000.0
     return out
 
 

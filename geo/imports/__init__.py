@@ -220,7 +220,9 @@ def import_events(
     data, label = read_bytes(source, filename=filename, max_bytes=max_bytes)
     try:
         with running_under(Budget(label, time_budget, stop)):
-            return _import(data, label, max_bytes=max_bytes, border=border)
+            raw, label = _parse(data, label, max_bytes=max_bytes)
+            del data  # the file's bytes and text are not needed past parsing: memory back now
+            return _events(raw, label, border=border)
     except EventImportError:
         raise
     except MemoryError:
@@ -232,7 +234,8 @@ def import_events(
             "please report it with the file") from exc
 
 
-def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | None) -> ImportResult:
+def _parse(data: bytes, label: str, *, max_bytes: int) -> tuple[RawTable, str]:
+    """The upload parsed into a table of texts, and the name it goes by (a zip's member)."""
     if not data:
         raise EventImportError(f"{quote(label)}: the file is empty (0 bytes)")
     if data.startswith(ZIP_MAGIC):
@@ -266,7 +269,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
         raw = read_csv(data, text, codec, label)
     raw.notes[:0] = notes
     checkpoint()
-    return _events(raw, label, border=border)
+    return raw, label
 
 
 def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportResult:
