@@ -6,9 +6,11 @@ with the atlas's event fields, plus a list of the rows it skipped and why. A fil
 read at all raises one ``EventImportError`` naming the file and the problem; no other
 exception escapes for any input.
 
-All work is vectorised (pandas' C CSV parser, date parsing per distinct value, numpy masks,
-a prepared border line for the distance to it), so 100,000 ACLED rows take about two
-seconds on a 2-core machine (``bench/import_bench.py``).
+All work is vectorised (Arrow's CSV reader for UTF-8 files, pandas' C parser for the rest,
+codes, counts and dates parsed once per distinct text, numpy masks, a prepared border line for
+the distance to it, each distinct point measured once), and the file's bytes and text are let
+go once parsed; ``bench/import_bench.py`` sets its time and memory beside ``pd.read_csv`` of
+the same file.
 The mappings from ACLED/UCDP codes to precision radii and atlas kinds are in
 ``geo/imports/layouts.py`` with the codebook wording they rest on.
 """

@@ -362,9 +362,12 @@ def _read_csv_arrow(data: bytes, sep: str, codec: str, names: list[str]) -> pd.D
     fields than the header (Arrow refuses it; pandas pads a short row and the slow path
     names a long one), text that is not UTF-8, and an odd number of quote characters (a
     quote left open at the end, which Arrow would read to the end of the file and pandas
-    refuses).
+    refuses; a file that does not end in a line break, or whose last row ends in one, is
+    left to pandas too, as a quote opened in the last row and left open (an even number of
+    quote characters all the same, beside a bare quote) ends its value in the file's last
+    line break).
     """
-    if codec != "utf-8-sig" or data.count(b'"') % 2:
+    if codec != "utf-8-sig" or data.count(b'"') % 2 or not data.endswith((b"\n", b"\r")):
         return None
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -388,6 +391,9 @@ def _read_csv_arrow(data: bytes, sep: str, codec: str, names: list[str]) -> pd.D
         return None
     table = pa.Table.from_batches(batches, schema=schema)
     del batches
+    if table.num_rows and any(str(value).endswith(("\n", "\r"))
+                              for value in table.slice(table.num_rows - 1).to_pylist()[0].values()):
+        return None  # maybe a quote left open: Arrow read on to the end, pandas' parser refuses
     string = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as the C parser gives
     return table.to_pandas(types_mapper={pa.string(): string}.get, self_destruct=True)
 
