@@ -1,20 +1,31 @@
-"""Import speed: 100,000-row ACLED and UCDP files against a naive row-by-row import.
+"""Import speed and memory against the floor: reading the same CSV with pandas.
 
-In:  nothing; synthetic ACLED and UCDP GED CSVs (the real column layouts, points in
-     lat 24-32, lon 57-67, dates 2017-2024) are written to a temporary directory.
-Out: medians printed to stdout: ``geo.imports.import_events`` on each file (5 runs), the
-     border distance of 100,000 points (unique, and at 3,000 repeated places as ACLED codes
-     events at towns), and a naive import
-     (csv.DictReader, datetime.strptime, per-row pyproj, shapely and Geod) timed on a
-     sample in the same run and scaled to 100,000 rows.
+In:  nothing; synthetic ACLED exports (every column of the real layout, points in lat 24-32,
+     lon 57-67, dates 2017-2024, notes of ~130 characters: ~380 bytes a row, as ACLED's own)
+     of 1,000, 10,000, 100,000 and 999,999 rows (the most the row limit takes) are written to a temporary directory.
+Out: per size, the median wall time (and CPU time, which other work on a shared machine
+     disturbs less) and the peak memory (resident set) of
+     ``pd.read_csv(path)`` (the floor) and of ``geo.imports.import_events(path)``, each in a
+     fresh child process that has imported the same modules first, and their ratios
+     (target: 3x in time, 1.5x in memory). Memory is given as the child's peak RSS and as
+     its growth above the RSS it had before the first read. ``--baseline DIR`` adds a third
+     contender, ``import_events`` of another checkout (e.g. the main branch), measured in the
+     same run. A naive row-by-row import of 2,000 rows is timed last, for scale.
 
-Run: ``.venv/bin/python bench/import_bench.py`` (by hand, not CI; takes about a minute).
+Run: ``.venv/bin/python bench/import_bench.py [--sizes 1000,100000] [--runs 5]
+[--baseline DIR]`` (by hand, not CI; a few minutes with the 1,000,000-row file). The
+machine is shared: compare ratios within one run, and read the load average printed.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
+import json
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,20 +33,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import shapely
-from pyproj import Transformer
+ROOT = Path(__file__).resolve().parent.parent
+# A child measuring another checkout (--baseline) imports geo from there.
+sys.path.insert(0, os.environ.get("BENCH_ROOT", str(ROOT)))  # run as a script from anywhere
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+from geo.imports.layouts import ACLED_COLUMNS  # noqa: E402
+from geo.limits import MAX_ROWS  # noqa: E402
 
-from _timing import median_time
-
-import geo
-from geo.imports import import_events
-from geo.imports.layouts import ACLED_COLUMNS, UCDP_COLUMNS
-from geo.measure import GEOD, NEAREST_CRS, distance_to_border_km
-
-N = 100_000
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
 RUNS = 5
+TIME_TARGET, MEMORY_TARGET = 3.0, 1.5
 NAIVE_SAMPLE = 2_000
 SUB_EVENTS = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
               ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
@@ -46,130 +53,169 @@ ACTORS = ["Military Forces of Pakistan (2018-)", "Police Forces of Pakistan (201
           "Military Forces of Iran (1989-)", "Jaish al Adl", "Protesters (Pakistan)"]
 
 
-def _random_base(n: int, seed: int) -> dict[str, np.ndarray]:
+def acled_frame(n: int, seed: int = 1) -> pd.DataFrame:
+    """A synthetic ACLED export: every column of the real layout, plausible values."""
     rng = np.random.default_rng(seed)
     days = rng.integers(0, (dt.date(2024, 12, 31) - dt.date(2017, 1, 1)).days, n)
-    dates = pd.Timestamp("2017-01-01") + pd.to_timedelta(days, unit="D")
-    return {
-        "dates": np.asarray(dates),
-        "lat": np.round(rng.uniform(24, 32, n), 4),
-        "lon": np.round(rng.uniform(57, 67, n), 4),
-        "pick": rng.integers(0, 1000, n),
-        "deaths": rng.poisson(1.2, n),
-    }
-
-
-def acled_frame(n: int = N, seed: int = 1) -> pd.DataFrame:
-    """A synthetic ACLED export: every column of the real layout, plausible values."""
-    b = _random_base(n, seed)
-    pick = b["pick"]
+    dates = pd.DatetimeIndex(pd.Timestamp("2017-01-01") + pd.to_timedelta(days, unit="D"))
+    lat, lon = np.round(rng.uniform(24, 32, n), 4), np.round(rng.uniform(57, 67, n), 4)
+    pick = rng.integers(0, 1000, n)
     frame = pd.DataFrame({c: "" for c in ACLED_COLUMNS}, index=range(n))
     frame["event_id_cnty"] = [f"PAK{i}" for i in range(n)]
-    frame["event_date"] = pd.DatetimeIndex(b["dates"]).strftime("%d %B %Y")
-    frame["year"] = pd.DatetimeIndex(b["dates"]).year.astype(str)
+    frame["event_date"] = dates.strftime("%d %B %Y")
+    frame["year"] = dates.year.astype(str)
     frame["time_precision"] = (pick % 3 + 1).astype(str)
     frame["event_type"] = [SUB_EVENTS[i % len(SUB_EVENTS)][0] for i in pick]
     frame["sub_event_type"] = [SUB_EVENTS[i % len(SUB_EVENTS)][1] for i in pick]
     frame["actor1"] = [ACTORS[i % len(ACTORS)] for i in pick]
     frame["actor2"] = [ACTORS[(i + 3) % len(ACTORS)] for i in pick]
-    frame["country"] = np.where(b["lon"] < 62, "Iran", "Pakistan")
-    frame["admin1"] = np.where(b["lon"] < 62, "Sistan and Baluchestan", "Balochistan")
+    frame["country"] = np.where(lon < 62, "Iran", "Pakistan")
+    frame["admin1"] = np.where(lon < 62, "Sistan and Baluchestan", "Balochistan")
     frame["location"] = [f"Place {i}" for i in pick]
-    frame["latitude"] = b["lat"].astype(str)
-    frame["longitude"] = b["lon"].astype(str)
+    frame["latitude"] = lat.astype(str)
+    frame["longitude"] = lon.astype(str)
     frame["geo_precision"] = (pick % 3 + 1).astype(str)
     frame["source"] = "Dawn; Balochistan Post"
     frame["source_scale"] = "National-Regional"
     frame["notes"] = ("On this date, armed men attacked a checkpoint near the town; security "
                       "forces responded and the exchange of fire lasted an hour. ") + frame["location"]
-    frame["fatalities"] = b["deaths"].astype(str)
+    frame["fatalities"] = rng.poisson(1.2, n).astype(str)
     frame["timestamp"] = "1705900000"
     return frame
 
 
-def ucdp_frame(n: int = N, seed: int = 2) -> pd.DataFrame:
-    """A synthetic UCDP GED export: every column of the real layout, plausible values."""
-    b = _random_base(n, seed)
-    pick = b["pick"]
-    frame = pd.DataFrame({c: "" for c in UCDP_COLUMNS}, index=range(n))
-    frame["id"] = [str(400000 + i) for i in range(n)]
-    frame["year"] = pd.DatetimeIndex(b["dates"]).year.astype(str)
-    frame["type_of_violence"] = (pick % 3 + 1).astype(str)
-    frame["conflict_name"] = "Pakistan: Balochistan"
-    frame["dyad_name"] = "Government of Pakistan - BLA"
-    frame["side_a"] = "Government of Pakistan"
-    frame["side_b"] = "BLA"
-    frame["source_article"] = "Dawn, 2024-01-16, 'Militants attack checkpoint'"
-    frame["where_prec"] = (pick % 7 + 1).astype(str)
-    frame["where_coordinates"] = [f"Place {i} town" for i in pick]
-    frame["adm_1"] = "Balochistan province"
-    frame["latitude"] = b["lat"].astype(str)
-    frame["longitude"] = b["lon"].astype(str)
-    frame["country"] = "Pakistan"
-    frame["date_prec"] = "1"
-    frame["date_start"] = pd.DatetimeIndex(b["dates"]).strftime("%Y-%m-%d 00:00:00.000")
-    frame["date_end"] = frame["date_start"]
-    frame["best"] = b["deaths"].astype(str)
-    frame["low"] = b["deaths"].astype(str)
-    frame["high"] = (b["deaths"] + 1).astype(str)
-    return frame
+# -- one contender in a child process ----------------------------------------------------
 
 
-def naive_import(path: Path, border: shapely.LineString, limit: int) -> list[dict[str, object]]:
-    """The obvious way: one row at a time, one point at a time."""
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def child(kind: str, path: str, runs: int) -> None:
+    """Time ``runs`` reads of ``path`` by ``kind`` ('pandas' or 'atlas'); print JSON."""
+    import time
+
+    import geo
+    from geo.imports import import_events
+
+    border = geo.load_layer("border").geometry.iloc[0]  # loaded once, as in a running app
+    if kind == "pandas":
+        def work() -> int:
+            return len(pd.read_csv(path))
+    else:
+        def work() -> int:
+            result = import_events(path, max_bytes=2**31 - 1, border=border, time_budget=None)
+            return len(result.events)
+    base = _rss_mb()
+    times, cpu, rows = [], [], 0
+    for _ in range(runs):
+        start, began = time.perf_counter(), time.process_time()
+        rows = work()
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - began)
+    print(json.dumps({"median": statistics.median(times), "cpu": statistics.median(cpu),
+                      "peak": _peak_rss_mb(), "base": base, "rows": rows}))
+
+
+def measure(kind: str, path: Path, runs: int, root: Path = ROOT) -> dict[str, float]:
+    """Run ``child`` for one contender in a fresh interpreter with ``root`` first on its path."""
+    env = dict(os.environ, PYTHONPATH=str(root), BENCH_ROOT=str(root))
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path), str(runs)],
+                         env=env, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"{kind} on {path.name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- the naive baseline, for scale ----------------------------------------------------------
+
+
+def naive_import(path: Path, limit: int) -> int:
+    """The obvious way: csv.DictReader, strptime and one pyproj/shapely/Geod call per row."""
+    import shapely
+    from pyproj import Transformer
+
+    import geo
+    from geo.measure import GEOD, NEAREST_CRS
+
+    border = geo.load_layer("border").geometry.iloc[0]
     to_metric = Transformer.from_crs("EPSG:4326", NEAREST_CRS, always_xy=True)
     to_lonlat = Transformer.from_crs(NEAREST_CRS, "EPSG:4326", always_xy=True)
     line_m = shapely.LineString([to_metric.transform(x, y) for x, y in border.coords])
-    out = []
+    out = 0
     with path.open(newline="", encoding="utf-8") as f:
         for i, row in enumerate(csv.DictReader(f)):
             if i >= limit:
                 break
             try:
-                date = dt.datetime.strptime(row["event_date"], "%d %B %Y").date()
+                dt.datetime.strptime(row["event_date"], "%d %B %Y")
                 lat, lon = float(row["latitude"]), float(row["longitude"])
             except (ValueError, KeyError):
                 continue
             point = shapely.Point(to_metric.transform(lon, lat))
             nearest = line_m.interpolate(line_m.project(point))
-            nlon, nlat = to_lonlat.transform(nearest.x, nearest.y)
-            _, _, metres = GEOD.inv(lon, lat, nlon, nlat)
-            out.append({"date": date, "lon": lon, "lat": lat, "km": metres / 1000})
+            GEOD.inv(lon, lat, *to_lonlat.transform(nearest.x, nearest.y))
+            out += 1
     return out
 
 
-
 def main() -> None:
-    border = geo.load_layer("border").geometry.iloc[0]
-    print(f"Border Atlas import bench: {N:,} rows, median of {RUNS} runs, border of "
-          f"{len(border.coords):,} vertices")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--baseline", type=Path, help="another checkout's root, measured too")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"Border Atlas import bench: ACLED CSVs, median of {args.runs} runs (3 at 1,000,000 "
+          f"rows), each contender in its own process; load average "
+          f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    head = f"{'rows':>10} {'MB':>6} {'who':<9}{'median s':>9}{'CPU s':>8}{'peak MB':>9}" \
+           f"{'grew MB':>9}{'time x':>8}{'CPU x':>7}{'peak x':>8}{'grew x':>8}"
+    print(head)
     with tempfile.TemporaryDirectory(prefix="border-atlas-bench-") as tmp:
-        acled, ucdp = Path(tmp) / "acled.csv", Path(tmp) / "ged.csv"
-        acled_frame().to_csv(acled, index=False)
-        ucdp_frame().to_csv(ucdp, index=False)
-        limit = 200 * 2**20
-        results = {}
-        for name, path in (("ACLED", acled), ("UCDP GED", ucdp)):
-            result = import_events(path, max_bytes=limit, border=border)
-            assert len(result.events) == N, result.summary()
-            results[name] = median_time(lambda p=path: import_events(p, max_bytes=limit, border=border))
-            print(f"import_events {name:9s} {path.stat().st_size / 2**20:5.1f} MB: "
-                  f"{results[name]:6.2f} s  ({result.summary()})")
-
-        frame = pd.read_csv(acled, usecols=["latitude", "longitude"])
-        lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
-        fast_unique = median_time(lambda: distance_to_border_km(lon, lat, border))
-        rng = np.random.default_rng(3)
-        towns = rng.integers(0, 3_000, N)
-        fast_towns = median_time(lambda: distance_to_border_km(lon[towns], lat[towns], border))
-        print(f"border distance, {N:,} distinct points:         {fast_unique:6.2f} s")
-        print(f"border distance, {N:,} rows at 3,000 places:    {fast_towns:6.2f} s")
-
-        naive = median_time(lambda: naive_import(acled, border, NAIVE_SAMPLE), runs=3)
-        naive_full = naive * N / NAIVE_SAMPLE
-        print(f"naive import, {NAIVE_SAMPLE:,} rows: {naive:6.2f} s -> {naive_full:6.1f} s per "
-              f"{N:,} rows ({naive_full / results['ACLED']:,.0f}x import_events on ACLED)")
+        for n in sizes:
+            n = min(n, MAX_ROWS - 1)  # the header is a line too: 999,999 rows is the most taken
+            path = Path(tmp) / f"acled-{n}.csv"
+            acled_frame(n).to_csv(path, index=False)
+            runs = args.runs if n < 500_000 else min(args.runs, 3)
+            contenders = [("pandas", "pandas", ROOT), ("atlas", "atlas", ROOT)]
+            if args.baseline:
+                contenders.append(("baseline", "atlas", args.baseline.resolve()))
+            floor: dict[str, float] = {}
+            for who, kind, root in contenders:
+                got = measure(kind, path, runs, root)
+                if who != "pandas" and got["rows"] != n:
+                    raise SystemExit(f"{who} imported {got['rows']:,} of {n:,} rows")
+                grew = got["peak"] - got["base"]
+                if who == "pandas":
+                    floor = {"median": got["median"], "cpu": got["cpu"], "peak": got["peak"],
+                             "grew": grew}
+                print(f"{n:>10,} {path.stat().st_size / 1e6:>6.1f} {who:<9}{got['median']:>9.3f}"
+                      f"{got['cpu']:>8.3f}{got['peak']:>9.0f}{grew:>9.0f}"
+                      f"{got['median'] / floor['median']:>8.2f}{got['cpu'] / floor['cpu']:>7.2f}"
+                      f"{got['peak'] / floor['peak']:>8.2f}{grew / max(floor['grew'], 1):>8.2f}",
+                      flush=True)
+            path.unlink()
+        path = Path(tmp) / "acled-naive.csv"
+        acled_frame(NAIVE_SAMPLE).to_csv(path, index=False)
+        import time
+        start = time.perf_counter()
+        naive_import(path, NAIVE_SAMPLE)
+        took = time.perf_counter() - start
+        print(f"naive row-by-row import, {NAIVE_SAMPLE:,} rows: {took:.2f} s "
+              f"(~{took * 100_000 / NAIVE_SAMPLE:.0f} s per 100,000 rows)")
+    print(f"targets: time x <= {TIME_TARGET:g}, peak x <= {MEMORY_TARGET:g}")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import numpy as np
+import pandas as pd
 
 import shapely
 from pyproj import Geod, Transformer
@@ -22,6 +26,7 @@ _TO_LONLAT = Transformer.from_crs(NEAREST_CRS, "EPSG:4326", always_xy=True)
 # from the tripoint, due south into the Gulf of Oman from the bay, where neither province is.
 _EXTEND_FROM_START = (400.0, 400.0)  # degrees lon, lat added: far past the world box
 _EXTEND_FROM_END = (0.0, -400.0)
+DISTANCE_SLICE = 20_000  # points measured at once (bounds the memory GEOS's objects take)
 SIDE_MAX_KM = 500.0  # beyond this a "side of the border" says nothing useful
 
 
@@ -38,6 +43,30 @@ def polygon_area_km2(geometry: shapely.Geometry) -> float:
         area, _ = GEOD.geometry_area_perimeter(shapely.geometry.polygon.orient(part, 1.0))
         total += area
     return total / 1e6
+
+
+# GEOS builds a prepared geometry's index on its first query, so a cached one is not safe to
+# query from two threads at once (shapely's documentation on prepared geometries): its uses
+# below hold this lock.
+_PREPARED_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _iran_side(border: LineString) -> Polygon:
+    """The Iranian side of ``border``, prepared; kept for the few borders a process measures
+    from (a border is hashed by its coordinates, so an equal line finds it)."""
+    iran, _ = border_sides(border)
+    shapely.prepare(iran)
+    return iran
+
+
+@lru_cache(maxsize=4)
+def _metric_line(border: LineString) -> LineString:
+    """``border`` in UTM 41N, prepared: its segments indexed once per border, not per call."""
+    bx, by = _TO_METRIC.transform(*np.asarray(border.coords).T)
+    line_m = LineString(np.column_stack([bx, by]))
+    shapely.prepare(line_m)
+    return line_m
 
 
 def border_sides(border: LineString) -> tuple[Polygon, Polygon]:
@@ -79,23 +108,30 @@ def distance_to_border_km(
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
         return out
-    pairs, inverse = np.unique(np.column_stack([lon[ok], lat[ok]]), axis=0, return_inverse=True)
-    out[ok] = _distinct_distance_km(pairs[:, 0], pairs[:, 1], border)[inverse.reshape(-1)]
+    # Each distinct point once, found by hashing (lon, lat) as one complex number: linear
+    # time, where sorting the pairs (np.unique on rows) costs more than measuring them.
+    inverse, pairs = pd.factorize(lon[ok] + 1j * lat[ok], sort=False)
+    out[ok] = _distinct_distance_km(pairs.real, pairs.imag, border)[inverse]
     return out
 
 
 def _distinct_distance_km(lon: np.ndarray, lat: np.ndarray, border: LineString) -> np.ndarray:
-    bx, by = _TO_METRIC.transform(*np.asarray(border.coords).T)
-    line_m = LineString(np.column_stack([bx, by]))
-    shapely.prepare(line_m)  # indexes the segments once: no walk along the line per point
+    line_m = _metric_line(border)  # prepared: no walk along the line per point
     px, py = (np.asarray(v, dtype=float) for v in _TO_METRIC.transform(lon, lat))
     out = np.full(lon.shape, np.nan)
-    which = np.flatnonzero(np.isfinite(px) & np.isfinite(py))
-    links = shapely.shortest_line(line_m, shapely.points(px[which], py[which]))
-    nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]  # the end on the line
-    nx, ny = _TO_LONLAT.transform(nearest[:, 0], nearest[:, 1])
-    _, _, dist = GEOD.inv(lon[which], lat[which], nx, ny)
-    out[which] = np.asarray(dist) / 1000.0
+    finite = np.flatnonzero(np.isfinite(px) & np.isfinite(py))
+    # In slices: the points and lines GEOS makes for a slice (~250 bytes a point) are freed
+    # before the next, so a million points never hold a quarter of a gigabyte at once.
+    for at in range(0, finite.size, DISTANCE_SLICE):
+        which = finite[at:at + DISTANCE_SLICE]
+        points = shapely.points(px[which], py[which])
+        with _PREPARED_LOCK:
+            links = shapely.shortest_line(line_m, points)
+        nearest = shapely.get_coordinates(links).reshape(-1, 2, 2)[:, 0, :]  # the end on the line
+        del points, links
+        nx, ny = _TO_LONLAT.transform(nearest[:, 0], nearest[:, 1])
+        _, _, dist = GEOD.inv(lon[which], lat[which], nx, ny)
+        out[which] = np.asarray(dist) / 1000.0
     return out
 
 
@@ -111,9 +147,9 @@ def side_of_border(
     lat = np.asarray(lat, dtype=float)
     if distance_km is None:
         distance_km = distance_to_border_km(lon, lat, border)
-    iran, _ = border_sides(border)
-    shapely.prepare(iran)
-    on_iran_side = shapely.contains_xy(iran, lon, lat)
+    iran = _iran_side(border)
+    with _PREPARED_LOCK:
+        on_iran_side = shapely.contains_xy(iran, lon, lat)
     side = np.where(on_iran_side, "IRN", "PAK").astype(object)
     side[np.asarray(distance_km) > SIDE_MAX_KM] = None
     return side

@@ -125,6 +125,10 @@ def compose(view: View, spec: FigureSpec, *, imported: gpd.GeoDataFrame | None =
                                  side_legend_h=legend_h if side else None)
     check_pixels(width, height, fmt=spec.fmt, dpi=spec.dpi)
     fig.set_size_inches(width * MM, height * MM)
+    # The canvas's renderer for the figure's final size: what is measured from here on
+    # (labels, obstacles) is measured by the renderer that a raster export at LAYOUT_DPI
+    # draws with, so matplotlib's text-metrics cache, kept per renderer, serves the drawing.
+    renderer = agg_canvas(fig).get_renderer()
 
     def frac(x_mm: float, y_mm: float) -> tuple[float, float]:
         return x_mm / width, y_mm / height

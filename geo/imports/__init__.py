@@ -6,9 +6,11 @@ with the atlas's event fields, plus a list of the rows it skipped and why. A fil
 read at all raises one ``EventImportError`` naming the file and the problem; no other
 exception escapes for any input.
 
-All work is vectorised (pandas' C CSV parser, date parsing per distinct value, numpy masks,
-a prepared border line for the distance to it), so 100,000 ACLED rows take about two
-seconds on a 2-core machine (``bench/import_bench.py``).
+All work is vectorised (Arrow's CSV reader for UTF-8 files, pandas' C parser for the rest,
+codes, counts and dates parsed once per distinct text, numpy masks, a prepared border line for
+the distance to it, each distinct point measured once), and the file's bytes and text are let
+go once parsed; ``bench/import_bench.py`` sets its time and memory beside ``pd.read_csv`` of
+the same file.
 The mappings from ACLED/UCDP codes to precision radii and atlas kinds are in
 ``geo/imports/layouts.py`` with the codebook wording they rest on.
 """
@@ -220,7 +222,9 @@ def import_events(
     data, label = read_bytes(source, filename=filename, max_bytes=max_bytes)
     try:
         with running_under(Budget(label, time_budget, stop)):
-            return _import(data, label, max_bytes=max_bytes, border=border)
+            raw, label = _parse(data, label, max_bytes=max_bytes)
+            del data  # the file's bytes and text are not needed past parsing: memory back now
+            return _events(raw, label, border=border)
     except EventImportError:
         raise
     except MemoryError:
@@ -232,7 +236,8 @@ def import_events(
             "please report it with the file") from exc
 
 
-def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | None) -> ImportResult:
+def _parse(data: bytes, label: str, *, max_bytes: int) -> tuple[RawTable, str]:
+    """The upload parsed into a table of texts, and the name it goes by (a zip's member)."""
     if not data:
         raise EventImportError(f"{quote(label)}: the file is empty (0 bytes)")
     if data.startswith(ZIP_MAGIC):
@@ -252,7 +257,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
             codec = "utf-8"
             notes.append(Problem(None, "control characters", f"{nuls:,} NUL byte"
                                        f"{'s' if nuls > 1 else ''} removed from the text"))
-        if not text.strip():
+        if not text or text.isspace():  # what `not text.strip()` says, without copying the text
             raise EventImportError(f"{quote(label)}: has no text, only blank space")
     checkpoint()
     kind = sniff_kind(data, text, label)
@@ -266,7 +271,7 @@ def _import(data: bytes, label: str, *, max_bytes: int, border: LineString | Non
         raw = read_csv(data, text, codec, label)
     raw.notes[:0] = notes
     checkpoint()
-    return _events(raw, label, border=border)
+    return raw, label
 
 
 def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportResult:
