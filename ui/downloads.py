@@ -25,9 +25,8 @@ import streamlit as st
 
 import geopandas as gpd
 
-from geo import BorderAtlasError
+from geo import BorderAtlasError, limits
 from geo.jobs import imported_downloads, run_job
-from geo.limits import DOWNLOAD_WITH_PAGE_ROWS
 from geo.safe_text import plain_markdown
 from layers.imported import IMPORTED
 
@@ -49,7 +48,7 @@ def imported_download_buttons(shown: gpd.GeoDataFrame, key: tuple[Any, ...], ste
         kept = None
     c1, c2, _ = st.columns([1, 1, 4])
     if kept is None:
-        large = len(shown) > DOWNLOAD_WITH_PAGE_ROWS
+        large = len(shown) > limits.DOWNLOAD_WITH_PAGE_ROWS
         if large:
             slot = c1.empty()
             if not slot.button(f"Prepare downloads ({len(shown):,} events)", key="imported_prepare",
