@@ -18,6 +18,7 @@ never from the server itself, whose threads make a plain ``fork`` unsafe.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import itertools
 import logging
 import multiprocessing as mp
@@ -236,6 +237,26 @@ def run_job(target: Callable[..., Any], args: tuple, *, label: str,
 # -- in the server --------------------------------------------------------------------------
 
 
+def give_back_memory() -> None:
+    """Return the server's freed memory to the system (glibc's ``malloc_trim``).
+
+    An upload's bytes, and their copies on the way to a job, are freed when the job ends or
+    its session goes, but glibc keeps freed heap pages in the process (its mmap threshold
+    grows after a large free, so the next uploads land in the heap), and Python has no call
+    to give them back; without this the server's memory grew by an upload's size per closed
+    tab and stayed there. Elsewhere than glibc this does nothing.
+    """
+    global _TRIM
+    if _TRIM is None:
+        try:
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
 STOP_SECONDS = 2.0  # a stopped job's time to unwind (SIGTERM) before SIGKILL
 
 
@@ -323,6 +344,7 @@ class Job:
         self._cancelled: str | None = None
         self._pool = pool
         self._number = pool.enter()
+        give_back_memory()  # what closed sessions freed since the last job
         self._done = threading.Event()
         self._result: Any = None
         self._error: BaseException | None = None
@@ -382,6 +404,7 @@ class Job:
         finally:
             self._target, self._args = None, ()  # the upload's bytes go with the job's end
             self._done.set()
+            give_back_memory()
 
     def _run(self) -> Any:
         context = _context()
