@@ -57,7 +57,7 @@ class Session:
         self.arrived: list = []
         self.page.on("download", lambda d: self.arrived.append(d))
         self.file, self.ids = _upload(tmp_path, n)
-        self.page.goto(server + "?layers=border", wait_until="commit")  # the ten load together
+        self.page.goto(server + "?layers=border")
 
     def upload(self) -> None:
         self.page.wait_for_selector(UPLOAD_INPUT, state="attached", timeout=240_000)
@@ -102,11 +102,12 @@ def _outcome(sessions: list[Session], expected: int, read) -> tuple[int, list[st
 @pytest.fixture(scope="module")
 def sessions(server, browser, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("downloads")
-    opened = [Session(browser, server, tmp_path, n) for n in range(SESSIONS)]
+    opened: list[Session] = []
     try:
-        for s in opened:
-            s.upload()
-        wait_for(lambda: all(s.ready() for s in opened), timeout=240,
+        for n in range(SESSIONS):  # one after another: ten pages loading at once stall 2 cores
+            opened.append(Session(browser, server, tmp_path, n))
+            opened[-1].upload()
+        wait_for(lambda: all(s.ready() for s in opened), timeout=480,
                  what="every session's imported downloads")
         yield opened
     finally:
