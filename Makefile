@@ -67,6 +67,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/limits_bench.py
 	$(BIN)/python bench/cost_bench.py
+	$(BIN)/python bench/memory_bench.py
+	$(BIN)/python bench/crowd_bench.py
 	FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q -p no:warnings tests/test_fuzz.py
 	$(BIN)/python bench/cartography_bench.py
 	$(BIN)/python bench/site_bench.py

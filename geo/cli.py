@@ -372,28 +372,40 @@ def _check_outputs(recipe: Recipe, write_recipe: Path | None) -> Path:
 def _draw(recipe: Recipe, out: Path,
           imported: ImportResult | None) -> tuple[Path, HtmlPage | None, list[str]]:
     """Write the HTML page, animation or figure: (the file written, the page if HTML, the
-    labels left out for want of room)."""
-    from geo.figure import export_figure
+    labels left out for want of room).
+
+    The drawing runs in a job (``geo.jobs``): a child process under the same CPU and memory
+    caps as the app's exports, whose error names the cap it passed. This process checks the
+    output before and writes it after (whole or not at all), so a stopped or killed drawing
+    leaves no file behind.
+    """
+    from geo.figure.output import check_writable, format_for, write_atomic
+    from geo.jobs import draw_animation, draw_figure, draw_html, run_job
 
     events = imported.events if imported else None
     label = imported.filename if imported else None
+    what = f"the {recipe.format} for {out.name}"
     if recipe.html:
-        from geo.web.page import write_html
-
-        written, page = write_html(recipe.view, out, imported=events, imported_label=label,
-                                   title=recipe.figure.title)
-        return written, page, []
+        check_writable(out)
+        page = run_job(draw_html, (recipe.view, events, label, None, recipe.figure.title),
+                       label=what)
+        if page.note:
+            print(f"{PROG}: {page.note}", file=sys.stderr)
+        return write_atomic(page.data, out), page, []
     if recipe.animation is not None:
-        from geo.figure.animate import export_animation
+        from geo.errors import ExportError
 
-        written = export_animation(recipe.view, recipe.figure, recipe.animation, out,
-                                   imported=events, imported_label=label,
-                                   progress=_ProgressBar(sys.stderr))
-        return written, None, []
-    dropped: list[str] = []
-    written = export_figure(recipe.view, recipe.figure, out, imported=events,
-                            imported_label=label, dropped=dropped)
-    return written, None, dropped
+        anim = recipe.animation
+        if out.suffix.lower().lstrip(".") != anim.fmt:
+            raise ExportError(f"{str(out)!r} does not end in .{anim.fmt}", field="out", value=out)
+        check_writable(out)
+        data = run_job(draw_animation, (recipe.view, recipe.figure, anim, events, label),
+                       label=what, on_progress=_ProgressBar(sys.stderr))
+        return write_atomic(data, out), None, []
+    format_for(out, recipe.figure.fmt)
+    check_writable(out)
+    data, dropped = run_job(draw_figure, (recipe.view, recipe.figure, events, label), label=what)
+    return write_atomic(data, out), None, list(dropped)
 
 
 def _report(recipe: Recipe, written: Path, page: HtmlPage | None, dropped: list[str]) -> None:
@@ -428,10 +440,11 @@ class _ProgressBar:
 def _import_events(path: Path) -> ImportResult:
     """Import the events file, saying on stderr what was kept; BorderAtlasError if it cannot be."""
     from geo.errors import BorderAtlasError
-    from geo.imports import EventImportError, import_events
+    from geo.imports import EventImportError
+    from geo.jobs import import_file, run_job
 
-    try:
-        result = import_events(path)
+    try:  # in a job, as the app's uploads: capped, and this process never parses the file
+        result = run_job(import_file, (str(Path(path).absolute()),), label=path.name)
     except EventImportError as exc:
         raise BorderAtlasError(str(exc), field="events", value=str(path)) from None
     print(f"{PROG}: imported {result.filename}: {result.summary()}", file=sys.stderr)

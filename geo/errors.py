@@ -25,6 +25,7 @@ __all__ = [
     "BorderAtlasError",
     "EventImportError",
     "ExportError",
+    "ImportOutOfMemory",
     "ImportStopped",
     "LayerFileError",
     "LayerValidationError",
@@ -109,3 +110,7 @@ class EventImportError(BorderAtlasError):
 
 class ImportStopped(EventImportError):
     """An import stopped before its end: out of time, or its session went away."""
+
+
+class ImportOutOfMemory(EventImportError):
+    """An upload whose import ran out of memory (in a job: past its cap, ``geo.jobs``)."""

@@ -18,6 +18,7 @@ never from the server itself, whose threads make a plain ``fork`` unsafe.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import itertools
 import logging
 import multiprocessing as mp
@@ -30,13 +31,14 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from geo.errors import BorderAtlasError, EventImportError, ImportStopped
+from geo import limits
+from geo.errors import BorderAtlasError, EventImportError, ImportOutOfMemory, ImportStopped
 from geo.imports.problems import quote
-from geo.limits import IMPORT_ORPHAN_SECONDS, JOB_CPU_SECONDS, JOB_MEMORY_MB, JOB_WORKERS, MB
+from geo.limits import IMPORT_ORPHAN_SECONDS, JOB_WORKERS, MB
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["geo.imports", "geo.figure", "geo.figure.animate"]
+PRELOAD = ["geo.imports", "geo.figure", "geo.figure.animate", "geo.table", "geo.web.page"]
 _CONTEXT: Any = None
 _CONTEXT_LOCK = threading.Lock()
 
@@ -53,6 +55,31 @@ def _context() -> Any:
 
 
 # -- in the child ---------------------------------------------------------------------------
+
+
+class _ToParent(logging.Handler):
+    """Sends each log record of a job's work, formatted, to the process that runs the job."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__()
+        self.conn = conn
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(("log", record.name, record.levelno, self.format(record)))
+
+
+class _Unwound(BaseException):
+    """A signal that ends a job's work, raised where the work is so that it unwinds."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _unwind(signum: int, frame: Any) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends the process at once
+    raise _Unwound(signum)
 
 
 def _limit_self(cpu_seconds: float, memory_mb: float) -> None:
@@ -73,32 +100,84 @@ def _address_space() -> int:
 def _child(conn: Connection, target: Callable[..., Any], args: tuple, cpu: float,
            memory_mb: float) -> None:
     """Run ``target(*args, progress=...)`` under the limits; send ("done", result) or
-    ("error", exception), and ("progress", done, total) on the way."""
+    ("error", exception), and ("progress", done, total) and ("log", ...) on the way."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C is the server's
-    _limit_self(cpu, memory_mb)
+    # Stopped (SIGTERM) or at its CPU cap (SIGXCPU; the kernel's SIGKILL follows 2 s later),
+    # the work unwinds: temporary files and an encoder's process go with it.
+    signal.signal(signal.SIGTERM, _unwind)
+    signal.signal(signal.SIGXCPU, _unwind)
+    try:
+        _limit_self(cpu, memory_mb)
+        # What the work logs goes to the caller's log, as the caller has set it up (a
+        # server's log; nothing on a command's terminal).
+        geo_log = logging.getLogger("geo")
+        geo_log.addHandler(_ToParent(conn))
+        geo_log.propagate = False
+        _send(conn, _outcome(conn, target, args))
+    except _Unwound:
+        pass  # stopped by its owner, who has what it needs
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # done: a late stop needs no unwinding
+        conn.close()
+
+
+def _outcome(conn: Connection, target: Callable[..., Any], args: tuple) -> tuple:
+    """What a job's work came to: ("done", result), ("error", exception) or ("cpu", None)."""
 
     def progress(done: int, total: int) -> None:
         conn.send(("progress", done, total))
 
     try:
-        result = target(*args, progress=progress)
-        conn.send(("done", result))
+        return ("done", target(*args, progress=progress))
+    except _Unwound as exc:
+        if exc.signum == signal.SIGXCPU:
+            return ("cpu", None)
+        raise
+    except MemoryError:
+        return ("error", MemoryError())
+    except BaseException as exc:
+        return ("error", exc)
+
+
+def _send(conn: Connection, outcome: tuple) -> None:
+    try:
+        conn.send(outcome)
     except MemoryError:
         conn.send(("error", MemoryError()))
-    except BaseException as exc:
-        try:
-            conn.send(("error", exc))
-        except Exception:  # an exception that cannot be pickled: say what it was
-            conn.send(("error", RuntimeError(f"{type(exc).__name__} (not transferable)")))
-    finally:
-        conn.close()
+    except Exception:  # a result or an exception that cannot be pickled: say what it was
+        kind = type(outcome[1]).__name__
+        conn.send(("error", RuntimeError(f"{kind} (not transferable)")))
 
 
 def import_upload(data: bytes, filename: str, *, progress: Callable[[int, int], None]) -> Any:
     """An import of an upload's bytes (``geo.imports.import_events``), in a child."""
     from geo.imports import import_events
 
-    return import_events(data, filename=filename)
+    try:
+        return import_events(data, filename=filename)
+    except ImportOutOfMemory:
+        raise MemoryError from None  # the job's message names its cap
+
+
+def import_file(path: str, *, progress: Callable[[int, int], None]) -> Any:
+    """An import of a file on disk (``geo.imports.import_events``; the command's ``--events``);
+    ``path`` is absolute, since a job's process does not share its caller's folder."""
+    from pathlib import Path
+
+    from geo.imports import import_events
+
+    try:
+        return import_events(Path(path))
+    except ImportOutOfMemory:
+        raise MemoryError from None  # the job's message names its cap
+
+
+def draw_html(view: Any, events: Any, label: str | None, map_view: Any, title: str | None, *,
+              progress: Callable[[int, int], None]) -> Any:
+    """The interactive HTML file of a view (``geo.web.page.html_page``: its bytes and note)."""
+    from geo.web.page import html_page
+
+    return html_page(view, imported=events, imported_label=label, map_view=map_view, title=title)
 
 
 def draw_figure(view: Any, spec: Any, events: Any, label: str | None, *,
@@ -120,16 +199,27 @@ def draw_animation(view: Any, spec: Any, anim: Any, events: Any, label: str | No
                             progress=progress)
 
 
+def imported_downloads(events: Any, name: str, *,
+                       progress: Callable[[int, int], None]) -> tuple[bytes, bytes]:
+    """Imported events as CSV and as GeoJSON (``geo.table``), as the downloads offer them."""
+    from geo.table import events_csv, events_geojson
+
+    return events_csv(events), events_geojson(events, name)
+
+
 def run_job(target: Callable[..., Any], args: tuple, *, label: str,
             on_progress: Callable[[int, int], None] | None = None,
-            between: Callable[[], None] | None = None) -> Any:
+            between: Callable[[], None] | None = None, cpu_seconds: float | None = None,
+            memory_mb: float | None = None) -> Any:
     """Run ``target`` in a job and wait for it: its result, or its error raised here.
 
     ``on_progress`` hears each new (done, total) the child reports; ``between`` is called
     every tenth of a second while waiting (a page's call there raises when its session
     stops, and the job is then killed). Either way the child ends before this returns.
+    ``cpu_seconds`` and ``memory_mb`` are ``Job``'s (``geo.limits``'s by default).
     """
-    job = Job(target, args, label=label, orphan_seconds=None)
+    job = Job(target, args, label=label, orphan_seconds=None, cpu_seconds=cpu_seconds,
+              memory_mb=memory_mb)
     seen = None
     try:
         while not job.wait(0.1):
@@ -141,9 +231,42 @@ def run_job(target: Callable[..., Any], args: tuple, *, label: str,
         return job.result()
     finally:
         job.cancel("the page that asked for it stopped")
+        job.wait(STOP_SECONDS + 5)  # the child is gone (and its temporary files) on return
 
 
 # -- in the server --------------------------------------------------------------------------
+
+
+def give_back_memory() -> None:
+    """Return the server's freed memory to the system (glibc's ``malloc_trim``).
+
+    An upload's bytes, and their copies on the way to a job, are freed when the job ends or
+    its session goes, but glibc keeps freed heap pages in the process (its mmap threshold
+    grows after a large free, so the next uploads land in the heap), and Python has no call
+    to give them back; without this the server's memory grew by an upload's size per closed
+    tab and stayed there. Elsewhere than glibc this does nothing.
+    """
+    global _TRIM
+    if _TRIM is None:
+        try:
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
+STOP_SECONDS = 2.0  # a stopped job's time to unwind (SIGTERM) before SIGKILL
+
+
+def _stop(process: Any) -> None:
+    """End a job's process: SIGTERM, so that it unwinds and removes its temporary files, then
+    SIGKILL if it has not ended within ``STOP_SECONDS``."""
+    process.terminate()
+    process.join(STOP_SECONDS)
+    if process.is_alive():
+        process.kill()
 
 
 class _Pool:
@@ -198,33 +321,38 @@ POOL = _Pool(JOB_WORKERS)
 class Job:
     """One function run in a child process of the pool, stopped when its owner goes.
 
-    Same interface as ``geo.imports.budget.ImportJob`` (``touch``, ``cancel``, ``done``,
-    ``wait``, ``result``, ``orphaned``, ``started``, ``key``) plus ``position`` (its place
-    in line, 0 once running) and ``progress`` (the last (done, total) the child reported).
-    ``label`` names the work in messages (the file's name).
+    Its owner keeps it alive (``touch``) or stops it (``cancel``), and reads ``done``,
+    ``wait``, ``result`` (its value, or its error raised), ``orphaned``, ``started``, ``key``,
+    ``position`` (its place in line, 0 once running) and ``progress`` (the last (done,
+    total) the child reported). ``label`` names the work in messages (the file's name).
+    ``run_job`` is the one loop that waits for a job, for a page and for the command line.
     """
 
     def __init__(self, target: Callable[..., Any], args: tuple = (), *, label: str, key: object = None,
-                 cpu_seconds: float = JOB_CPU_SECONDS, memory_mb: float = JOB_MEMORY_MB,
+                 cpu_seconds: float | None = None, memory_mb: float | None = None,
                  orphan_seconds: float | None = IMPORT_ORPHAN_SECONDS, pool: _Pool = POOL) -> None:
         self.key, self.label = key, label
         self.progress: tuple[int, int] | None = None
         self.started = time.monotonic()
         self._target: Callable[..., Any] | None = target
         self._args: tuple = args
-        self._cpu, self._memory = cpu_seconds, memory_mb
+        # The caps are read when the job is made (geo.limits: JOB_CPU_SECONDS, JOB_MEMORY_MB).
+        self._cpu = limits.JOB_CPU_SECONDS if cpu_seconds is None else cpu_seconds
+        self._memory = limits.JOB_MEMORY_MB if memory_mb is None else memory_mb
         self._orphan_seconds = orphan_seconds
         self._touched = time.monotonic()
         self._cancelled: str | None = None
         self._pool = pool
         self._number = pool.enter()
+        give_back_memory()  # what closed sessions freed since the last job
         self._done = threading.Event()
         self._result: Any = None
         self._error: BaseException | None = None
         self.pid: int | None = None
+        self._answered = False
         threading.Thread(target=self._watch, name="border-atlas-job", daemon=True).start()
 
-    # -- the owner's side, as ImportJob's --
+    # -- the owner's side --
     def touch(self) -> None:
         self._touched = time.monotonic()
 
@@ -276,6 +404,7 @@ class Job:
         finally:
             self._target, self._args = None, ()  # the upload's bytes go with the job's end
             self._done.set()
+            give_back_memory()
 
     def _run(self) -> Any:
         context = _context()
@@ -288,8 +417,10 @@ class Job:
         try:
             return self._follow(process, ours)
         finally:
+            if self._answered:
+                process.join(STOP_SECONDS)
             if process.is_alive():
-                process.kill()
+                _stop(process)
             process.join(5)
             ours.close()
             with contextlib.suppress(ValueError):
@@ -299,7 +430,7 @@ class Job:
         while True:
             reason = self.stop_reason()
             if reason is not None:
-                process.kill()
+                _stop(process)
                 raise self._stopped(reason)
             if conn.poll(0.1):
                 try:
@@ -310,8 +441,14 @@ class Job:
                 if message[0] == "progress":
                     self.progress = (message[1], message[2])
                     continue
+                if message[0] == "log":
+                    logging.getLogger(message[1]).log(message[2], "%s", message[3])
+                    continue
+                self._answered = True  # the child ends by itself now
                 if message[0] == "done":
                     return message[1]
+                if message[0] == "cpu":
+                    raise self._died(-signal.SIGXCPU)
                 raise self._failed(message[1])
             if not process.is_alive() and not conn.poll(0):
                 raise self._died(process.exitcode)

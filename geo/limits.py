@@ -64,6 +64,9 @@ IMPORTED_TEXT_CHARS = 120  # each imported text sent to the browser (long ones s
 # (ACLED's are ~250 on average); the table and downloads hold them whole.
 IMPORTED_NOTES_CHARS = 600
 IMPORTED_TABLE_ROWS = 1000  # imported events listed under the map; the downloads hold them all
+# Imported events in the window whose CSV and GeoJSON are written with the page (~0.1 s for
+# 2,000); more are written when asked for, in a job (100,000 take ~10 s of one core).
+DOWNLOAD_WITH_PAGE_ROWS = 2_000
 EVENT_ID_MAX = 120  # a linked event's id in the URL (?event=)
 
 # -- the static site (`border-atlas site`) ----------------------------------------------------

@@ -166,3 +166,52 @@ def test_a_link_never_names_the_sessions_import():
     state = data(at)["state"]
     assert "imported" in state["layers"]  # drawn on this session's map
     assert "imported" not in state["urlLayers"]  # but not written into the address bar
+
+
+def _imported_downloads(at: AppTest, served: dict[str, bytes]) -> dict[str, bytes]:
+    """The imported events' download buttons (label: the bytes the server holds for them)."""
+    found = {}
+    for b in at.main:
+        if type(b).__name__ == "DownloadButton" and b.proto.id and "imported_" in b.proto.id:
+            assert b.proto.url and not b.proto.HasField("deferred_file_id")  # bytes, never deferred
+            found[b.label] = served[Path(b.proto.url).stem]
+    return found
+
+
+def _csv_ids(data: bytes) -> list[str]:
+    import csv
+    import io
+
+    return sorted(r["id"] for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_a_small_windows_downloads_come_with_the_page(served):
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
+    files = _imported_downloads(at, served)
+    assert set(files) == {"Download CSV", "Download GeoJSON"}
+    assert _csv_ids(files["Download CSV"]) == ["PAK9001", "PAK9002"]
+    at.run()  # a rerun keeps the same file (the same bytes, the same id)
+    assert _imported_downloads(at, served) == files
+    report(at, "2024-03-01", "2024-03-31")  # another window, other bytes
+    assert _csv_ids(_imported_downloads(at, served)["Download CSV"]) == ["PAK9004"]
+
+
+def test_a_large_windows_downloads_are_written_on_request_in_a_job(served, monkeypatch):
+    import json
+
+    from geo import limits
+
+    monkeypatch.setattr(limits, "DOWNLOAD_WITH_PAGE_ROWS", 1)
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
+    assert _imported_downloads(at, served) == {}
+    prepare = at.button(key="imported_prepare")
+    assert prepare.label == "Prepare downloads (2 events)"
+    prepare.click().run()
+    files = _imported_downloads(at, served)
+    assert _csv_ids(files["Download CSV"]) == ["PAK9001", "PAK9002"]
+    features = json.loads(files["Download GeoJSON"])["features"]
+    assert sorted(f["properties"]["id"] for f in features) == ["PAK9001", "PAK9002"]
+    at.run()  # kept while the window, filters and file stay
+    assert _imported_downloads(at, served) == files
+    report(at, "2024-01-01", "2024-03-31")  # another window: asked for again
+    assert _imported_downloads(at, served) == {} and at.button(key="imported_prepare")

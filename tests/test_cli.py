@@ -27,6 +27,7 @@ from geo.recipe import (
     write_recipe,
 )
 from geo.view import PRESETS, View
+from tests.test_import import acled_row, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--layers", "border,provinces,events", "--preset", "single-column"]
@@ -417,11 +418,10 @@ def test_an_internal_import_error_is_one_line_without_a_traceback(tmp_path):
     # In a process of its own: pytest's log capture would hide a printed traceback.
     events = tmp_path / "acled.csv"
     events.write_bytes(b"event_id_cnty,event_date\nPAK1,2024-01-16\n")
+    # The import runs in a job's process: the broken importer is loaded there.
     script = (
-        "import sys, geo.imports, geo.cli\n"
-        "def broken(*a, **k):\n"
-        "    raise RecursionError('maximum recursion depth exceeded')\n"
-        "geo.imports._import = broken\n"
+        "import sys, geo.jobs, geo.cli\n"
+        "geo.jobs.PRELOAD.append('tests._broken_import')\n"
         "sys.exit(geo.cli.main(sys.argv[1:]))\n"
     )
     result = subprocess.run([sys.executable, "-c", script, "export", *FAST, "--events", str(events),
@@ -430,3 +430,45 @@ def test_an_internal_import_error_is_one_line_without_a_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "internal error: RecursionError" in result.stderr, \
         result.stderr
+
+
+def test_the_commands_work_runs_in_a_capped_job_named_when_it_passes_the_cpu_cap(
+        tmp_path, capsys, monkeypatch):
+    """The command's drawing runs in a child process under the app's caps (geo.limits): with
+    the CPU cap lowered to 1 s, an animation of eight frames is stopped, the cap named."""
+    from geo import limits
+
+    monkeypatch.setattr(limits, "JOB_CPU_SECONDS", 1)
+    out = tmp_path / "week.gif"
+    began = time.monotonic()
+    code, out_text, err = run(capsys, "export", "--window", "crisis-week", "--frame-step", "day",
+                              "--width-px", "1280", "--out", str(out))
+    assert code == 2 and out_text == ""
+    assert ("used more than the CPU-time limit of 1 s for one job (JOB_CPU_SECONDS) and was "
+            "stopped") in err, err
+    assert err.count("\n") <= 2  # the progress line, then the error's one line
+    assert list(tmp_path.iterdir()) == []
+    assert time.monotonic() - began < 60
+
+
+def test_a_recipes_figure_past_a_lowered_memory_cap_is_stopped_naming_it(tmp_path, capsys, monkeypatch):
+    from geo import limits
+
+    monkeypatch.setattr(limits, "JOB_MEMORY_MB", 40)
+    recipe = tmp_path / "fig.toml"
+    recipe.write_text('window = "crisis-week"\ndpi = 1200\npreset = "double-column"\n'
+                      'height_mm = 100\nout = "fig.png"\n')
+    code, _, err = run(capsys, "export", str(recipe))
+    assert code == 2
+    assert "needed more than the memory limit of 40 MB for one job (JOB_MEMORY_MB)" in err, err
+    assert [p.name for p in tmp_path.iterdir()] == ["fig.toml"]
+
+
+def test_the_commands_import_runs_in_a_job_under_the_caps(tmp_path, capsys, monkeypatch):
+    from geo import limits
+
+    events = tmp_path / "acled.csv"
+    events.write_bytes(to_csv([acled_row(event_id_cnty=f"PAK{i}") for i in range(10_000)]))  # ~4 MB
+    monkeypatch.setattr(limits, "JOB_MEMORY_MB", 1)
+    code, _, err = run(capsys, "export", *FAST, "--events", str(events), "--out", str(tmp_path / "f.png"))
+    assert code == 2 and "--events: 'acled.csv': needed more than the memory limit of 1 MB" in err, err

@@ -8,6 +8,7 @@ A few hundred cases run in ``make test``; ``FUZZ_EXAMPLES=5000`` (``make bench``
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -207,3 +208,147 @@ def test_malformed_zip(data):
     mutated = bytearray(data.draw(_mutated(archive)))
     mutated[:4] = b"PK\x03\x04"  # still a zip by its magic
     _check(bytes(mutated), "fuzz.zip")
+
+
+# -- wider: encodings and line ends, geometry types and numbers, broken tables, odd members -----
+
+_ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32", "latin-1",
+                              "cp1252", "cp1256", "shift_jis"])
+_LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r", "\n\r", "\x85", "\u2028", "\x0b", "\x0c"])
+
+
+@FUZZ
+@given(data=st.data())
+def test_csv_in_odd_encodings_with_nuls_and_mixed_line_ends(data):
+    rows = [acled_row(event_id_cnty=f"PAK{i}", notes=data.draw(st.sampled_from(
+        ["ü ç ß", "بلوچستان", "\u202eabc", "a\x00b", "\ufeffx", "naïve", "x" * 50]))) for i in range(3)]
+    text = to_csv(rows).decode("utf-8")
+    lines = text.split("\r\n" if "\r\n" in text else "\n")
+    text = "".join(line + data.draw(_LINE_ENDS) for line in lines)
+    if data.draw(st.booleans()):  # NULs where a reader may not expect them
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + "\x00" * data.draw(st.integers(1, 3)) + text[at:]
+    encoding = data.draw(_ENCODINGS)
+    blob = text.encode(encoding, errors="replace")
+    if data.draw(st.booleans()):  # cut in the middle of a character
+        blob = blob[:data.draw(st.integers(1, len(blob)))]
+    _check(blob, "fuzz.csv")
+
+
+_NUMBERS = st.sampled_from([1e308, -1e308, 1e-320, 2**63, -(2**63) - 1, 10**400, 0, -0.0, 181, -91, 360,
+                            float("nan"), float("inf"), float("-inf")])
+_GEOMETRIES = st.sampled_from([
+    None, {}, {"type": "Point"}, {"type": "Point", "coordinates": []}, {"type": "Point", "coordinates": [64]},
+    {"type": "Point", "coordinates": [64, 27, 0, 5]}, {"type": "Point", "coordinates": [[64, 27]]},
+    {"type": "LineString", "coordinates": [[64, 27], [65, 28]]},
+    {"type": "Polygon", "coordinates": [[[64, 27], [65, 27], [65, 28], [64, 27]]]},
+    {"type": "Polygon", "coordinates": [[[64, 27], [65, 27]]]},
+    {"type": "MultiPoint", "coordinates": [[64, 27], [65, 28]]}, {"type": "MultiPoint", "coordinates": []},
+    {"type": "GeometryCollection", "geometries": []},
+    {"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [64, 27]}]},
+    {"type": "Feature", "coordinates": [64, 27]}, {"type": "Circle", "coordinates": [64, 27], "radius": 5},
+    {"type": "point", "coordinates": [64, 27]}, {"type": ["Point"], "coordinates": [64, 27]},
+])
+
+
+@FUZZ
+@given(data=st.data())
+def test_geojson_with_wrong_geometries_huge_numbers_and_non_finite_values(data):
+    feats = [feature(*SABZ_KOH, date="2024-01-16", actor="Iran", id=i) for i in range(3)]
+    for feat in feats:
+        action = data.draw(st.sampled_from(["geometry", "number", "property", "keep"]))
+        if action == "geometry":
+            feat["geometry"] = data.draw(_GEOMETRIES)
+        elif action == "number":
+            feat["geometry"]["coordinates"][data.draw(st.integers(0, 1))] = data.draw(_NUMBERS)
+        elif action == "property":
+            key = data.draw(st.sampled_from(["date", "end_date", "actor", "fatalities", "id", "notes"]))
+            feat["properties"][key] = data.draw(_NUMBERS | _JSON_VALUES)
+    top = data.draw(st.sampled_from(["collection", "feature", "array", "geometry"]))
+    doc: object = {"type": "FeatureCollection", "features": feats}
+    if top == "feature":
+        doc = feats[0]
+    elif top == "array":
+        doc = feats
+    elif top == "geometry":
+        doc = feats[0]["geometry"]
+    blob = json.dumps(doc, allow_nan=True).encode()
+    if data.draw(st.booleans()):  # numbers JSON cannot hold, written as a careless writer would
+        blob = blob.replace(b"64.09", data.draw(st.sampled_from(
+            [b"1e999", b"NaN", b"Infinity", b"-Infinity", b"9" * 400, b"0x40", b"+64", b".5", b"64."])), 1)
+    _check(blob, "fuzz.geojson")
+
+
+_BROKEN_TABLES = [
+    "DROP TABLE gpkg_contents",
+    "DROP TABLE gpkg_geometry_columns",
+    "DELETE FROM gpkg_contents",
+    "DELETE FROM gpkg_geometry_columns",
+    "DELETE FROM gpkg_spatial_ref_sys",
+    "UPDATE gpkg_contents SET table_name = 'missing'",
+    "UPDATE gpkg_contents SET data_type = 'tiles'",
+    "UPDATE gpkg_contents SET srs_id = 999999",
+    "UPDATE gpkg_geometry_columns SET srs_id = 999999",
+    "UPDATE gpkg_geometry_columns SET geometry_type_name = 'LINESTRING'",
+    "UPDATE gpkg_geometry_columns SET column_name = 'nothing'",
+    "UPDATE gpkg_spatial_ref_sys SET definition = 'garbage' WHERE srs_id = 4326",
+    "ALTER TABLE events RENAME TO other",
+    "ALTER TABLE events DROP COLUMN date",
+    "ALTER TABLE events DROP COLUMN geom",
+    "DELETE FROM events",
+    "UPDATE events SET geom = x'4750000100000000'",
+    "UPDATE events SET geom = x'47500003e6100000000000000000f03f'",
+    "UPDATE events SET geom = zeroblob(64)",
+    "UPDATE events SET date = 'not a date'",
+    "UPDATE events SET fid = NULL",
+    "INSERT INTO events (fid, date, actor, notes, geom) SELECT fid + 10, date, actor, notes, geom FROM events",
+    "CREATE TABLE extra (x)",
+    "DROP TABLE events",
+    "PRAGMA user_version = 99",
+    "PRAGMA application_id = 0",
+]
+
+
+@FUZZ
+@given(data=st.data())
+def test_geopackage_with_broken_tables(data):
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"fuzz-gpkg-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    path = folder / "broken.gpkg"
+    path.write_bytes(_gpkg())
+    con = sqlite3.connect(path)
+    for statement in data.draw(st.lists(st.sampled_from(_BROKEN_TABLES), min_size=1, max_size=3, unique=True)):
+        with contextlib.suppress(sqlite3.Error):  # one the earlier ones made impossible
+            con.execute(statement)
+    con.commit()
+    con.close()
+    blob = path.read_bytes()
+    path.unlink()
+    _check(blob, "fuzz.gpkg")
+
+
+_MEMBER_NAMES = st.sampled_from([
+    "events.csv", "EVENTS.CSV", "../events.csv", "/abs/events.csv", "dir/events.csv", "dir/", "",
+    "a\x00.csv", "events.csv.gpkg", "events", ".csv", "e\u202evsc.csv", "événements.csv", "x" * 300 + ".csv",
+    "events.geojson", "events.json", "events.zip", "__MACOSX/._events.csv", "events.csv ", "con.csv",
+])
+
+
+@FUZZ
+@given(data=st.data())
+def test_zips_truncated_or_with_odd_members(data):
+    contents = [_csvs()[0], _geojsons()[0], _gpkg(), b"", b"not a file", _zip("inner.csv", _csvs()[0])]
+    buf = io.BytesIO()
+    method = data.draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                                        zipfile.ZIP_LZMA]))
+    with zipfile.ZipFile(buf, "w", method) as archive:
+        for _ in range(data.draw(st.integers(0, 4))):
+            info = zipfile.ZipInfo(data.draw(_MEMBER_NAMES))
+            info.compress_type = method
+            archive.writestr(info, data.draw(st.sampled_from(contents)))
+        if data.draw(st.booleans()):
+            archive.comment = data.draw(st.binary(max_size=40))
+    blob = buf.getvalue()
+    if data.draw(st.booleans()):  # truncated: the central directory (or more) missing
+        blob = blob[:data.draw(st.integers(0, len(blob)))]
+    _check(blob, "fuzz.zip")

@@ -18,7 +18,7 @@ from geo.assemble import window
 from geo.figure import FigureSpec
 from geo.filters import apply_filters
 from geo.io import read_json_file
-from geo.jobs import draw_figure, run_job
+from geo.jobs import draw_figure, draw_html, run_job
 from geo.table import events_csv, events_geojson, events_table
 from geo.view import ATLAS_END, ATLAS_START, Filters, MapView, View
 from geo.web import layers as web
@@ -118,10 +118,9 @@ def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greysca
 def html_file(view: View, title: str, map_view: MapView | None, import_id: str | None = None,
               _imported: dict | None = None) -> tuple[bytes, str | None]:
     """The interactive HTML file of the view and its note on imported events left out
-    (deterministic; keyed by the session's own upload id like ``figure_file``)."""
-    from geo.web.page import html_page
-
-    page = html_page(view, imported=_imported["result"].events if _imported else None,
-                     imported_label=_imported["name"] if _imported else None,
-                     map_view=map_view, title=title or None)
+    (deterministic; keyed by the session's own upload id like ``figure_file``). Written in a
+    child process (geo.jobs), as the figures are: capped, and no stall for other sessions."""
+    page = run_job(draw_html, (view, _imported["result"].events if _imported else None,
+                               _imported["name"] if _imported else None, map_view, title or None),
+                   label="the HTML file")
     return page.data, page.note

@@ -20,7 +20,7 @@ from geo.filters import apply_filters
 from geo.jobs import draw_animation, run_job
 from geo.limits import IMPORTED_TABLE_ROWS
 from geo.safe_text import plain_markdown
-from geo.table import events_csv, events_geojson, imported_table
+from geo.table import imported_table
 from geo.view import ATLAS_END, ATLAS_START, BASEMAPS, View
 from geo.web import layers as web
 from geo.web.explorer import imported_legend_html, presets
@@ -35,6 +35,7 @@ from ui.data import (
     prepared_layers,
     window_outputs,
 )
+from ui.downloads import imported_download_buttons
 from ui.explorer import ask_focus, map_element, screen_extent
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
@@ -140,9 +141,9 @@ def events_section(view: View) -> None:
     stem = f"border-atlas-events-{view.start}-{view.end}" + ("-filtered" if view.filters.active else "")
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("Download CSV", csv_bytes, file_name=f"{stem}.csv",
-                       mime="text/csv", width="stretch")
+                       mime="text/csv", width="stretch", on_click="ignore")
     c2.download_button("Download GeoJSON", geojson_bytes, file_name=f"{stem}.geojson",
-                       mime="application/geo+json", width="stretch")
+                       mime="application/geo+json", width="stretch", on_click="ignore")
     border = prepared.get("border")
     if border is not None and "border" in view.layers:
         row = border.frame.iloc[0]
@@ -166,11 +167,7 @@ def imported_section(view: View) -> None:
     st.caption(plain_markdown(note))
     st.dataframe(imported_table(shown.head(IMPORTED_TABLE_ROWS)), width="stretch", hide_index=True)
     stem = f"imported-events-{view.start}-{view.end}" + ("-filtered" if view.filters.active else "")
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Download CSV", lambda: events_csv(shown), file_name=f"{stem}.csv",
-                       mime="text/csv", width="stretch", key="imported_csv")
-    c2.download_button("Download GeoJSON", lambda: events_geojson(shown, IMPORTED.name), file_name=f"{stem}.geojson",
-                       mime="application/geo+json", width="stretch", key="imported_geojson")
+    imported_download_buttons(shown, (imported["file_id"], view.start, view.end, view.filters), stem)
 
 
 @st.fragment

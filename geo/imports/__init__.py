@@ -33,7 +33,7 @@ import pandas as pd
 import geopandas as gpd
 from shapely.geometry import LineString
 
-from geo.errors import EventImportError, ImportStopped
+from geo.errors import EventImportError, ImportOutOfMemory, ImportStopped
 from geo.imports.budget import Budget, checkpoint, running_under
 from geo.imports.layouts import (
     ACLED_PRECISION,
@@ -201,7 +201,7 @@ def import_events(
         limit); past it, it stops with an ``ImportStopped`` error.
     stop
         Asked between steps: a reason (text) to stop now, or None to go on
-        (``geo.imports.budget.ImportJob`` stops an import whose session has gone).
+        (a caller's own reason: a deadline of its own, a user's cancel).
 
     Returns
     -------
@@ -228,7 +228,7 @@ def import_events(
     except EventImportError:
         raise
     except MemoryError:
-        raise EventImportError(f"{quote(label)}: too large to import in this session's memory") from None
+        raise ImportOutOfMemory(f"{quote(label)}: too large to import in this session's memory") from None
     except Exception as exc:  # the last guard of an upload boundary: never a traceback for a user
         log.exception("importing %r failed unexpectedly", label)
         raise EventImportError(

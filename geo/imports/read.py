@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import lzma
 import math
 import os
 import re
@@ -135,7 +136,8 @@ def unzip(data: bytes, label: str, *, max_bytes: int) -> tuple[bytes, str]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [
                 info for info in archive.infolist()
-                if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+                # (not ``is_dir()``: it fails on a member whose name is empty)
+                if not info.filename.endswith("/") and not info.filename.startswith("__MACOSX/")
                 and info.filename.lower().endswith(ARCHIVE_MEMBERS)
             ]
             if len(members) != 1:
@@ -158,7 +160,7 @@ def unzip(data: bytes, label: str, *, max_bytes: int) -> tuple[bytes, str]:
     except EventImportError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
-            EOFError, OSError, ValueError, zlib.error) as exc:
+            EOFError, OSError, ValueError, zlib.error, lzma.LZMAError) as exc:
         raise EventImportError(f"{quote(label)}: a damaged or unsupported zip archive ({exc})") from None
 
 

@@ -1,0 +1,208 @@
+"""A crowd on one server (issue 20), by hand: `make bench` (or `python bench/crowd_bench.py N`).
+
+N sessions (25 by default) open the app on one local Streamlit server, each in its own
+browser context, and each uploads its own 5 MB ACLED export (synthetic, ~27,000 rows) at
+once. Measured per session, from the moment its file is given to the page:
+
+- upload -> summary: until the import's summary is on its page, and whether the page showed
+  the session's place in line while it waited (the target: every summary within 15 s, or
+  a place in line shown);
+- window release -> table: every session then moves its window (the engine's public API,
+  then a commit, as when the user lets go), all at once; from the commit to the imported
+  events' heading showing the new window's count (target: 1 s median).
+
+A second session's page meanwhile asks the server's health endpoint every 100 ms; its worst
+latency in each case is printed, with the server's CPU seconds (its process and the job
+processes under it) and its resident memory. Everything is local (127.0.0.1) and bounded:
+each wait has a deadline, and a session that misses it is counted as missing. The machine
+may be shared, so the load average is printed too.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests._server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SERVERS,
+    engine_frame,
+    streamlit_server,
+    tree_cpu_seconds,
+)
+from tests._synthetic import write_export  # noqa: E402
+
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+ROWS_5MB = 27_000  # ~5 MB of the synthetic ACLED export
+SUMMARY_DEADLINE = 300.0
+RELEASE_DEADLINE = 60.0
+SUMMARY_TARGET, RELEASE_TARGET = 15.0, 1.0
+
+
+class Prober:
+    """Another reader: asks the health endpoint every 100 ms and keeps the worst wait."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url + "_stcore/health"
+        self.worst = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            began = time.monotonic()
+            try:
+                with urllib.request.urlopen(self.url, timeout=30) as r:
+                    r.read()
+            except OSError:
+                pass
+            self.worst = max(self.worst, time.monotonic() - began)
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> Prober:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(35)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _case(name: str, pid: int, url: str, run) -> list[float]:
+    cpu, began = tree_cpu_seconds(pid), time.monotonic()
+    with Prober(url) as probe:
+        values = run()
+    print(f"  {name}: server CPU {tree_cpu_seconds(pid) - cpu:.1f} s over {time.monotonic() - began:.0f} s, "
+          f"RSS {rss_mb(pid):,.0f} MB, second session's worst health latency {probe.worst:.2f} s, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    return values
+
+
+def uploads(pages: list, files: list[Path]) -> tuple[list[float], int, int]:
+    """(seconds to each summary, sessions that showed their place in line, sessions missing)."""
+    given = {}
+    for page, path in zip(pages, files, strict=True):
+        page.set_input_files(UPLOAD_INPUT, str(path))
+        given[id(page)] = time.monotonic()
+    done: dict[int, float] = {}
+    queued: set[int] = set()
+    deadline = time.monotonic() + SUMMARY_DEADLINE
+    while len(done) < len(pages) and time.monotonic() < deadline:
+        for page in pages:
+            if id(page) in done:
+                continue
+            if page.get_by_text("imported,").count():
+                done[id(page)] = time.monotonic() - given[id(page)]
+            elif page.get_by_text("in line").count():
+                queued.add(id(page))
+        time.sleep(0.05)
+    return list(done.values()), len(queued), len(pages) - len(done)
+
+
+HEADING = '[data-testid="stHeading"]'
+
+
+def _imported_heading(page) -> str:
+    texts = [t for t in page.locator(HEADING).all_inner_texts() if t.startswith("Imported events")]
+    return texts[0] if texts else ""
+
+
+def releases(pages: list) -> tuple[list[float], int]:
+    """(seconds from each commit to its table's new heading, sessions missing)."""
+    frames = [engine_frame(page, timeout=120) for page in pages]
+    before = [_imported_heading(page) for page in pages]
+    for frame in frames:
+        frame.evaluate("""() => { const e = window.BorderAtlasEngine;
+            e.on("commit", () => { window.__baCommitAt = Date.now(); });
+            const s = e.dayOf('2024-01-01'); e.setWindow(s, s + 90, 'bench'); }""")
+    # Then each lets go as a reader does with a button: "Window forward one day" (a commit at once).
+    for frame in frames:
+        frame.click('button[aria-label="Window forward one day"]', no_wait_after=True)
+    seen: dict[int, float] = {}
+    deadline = time.monotonic() + RELEASE_DEADLINE
+    while len(seen) < len(pages) and time.monotonic() < deadline:
+        for i, page in enumerate(pages):
+            if i not in seen and _imported_heading(page) not in ("", before[i]):
+                committed = frames[i].evaluate("() => window.__baCommitAt || null")
+                if committed:
+                    seen[i] = max(0.0, time.time() - committed / 1000)
+        time.sleep(0.02)
+    return list(seen.values()), len(pages) - len(seen)
+
+
+def main() -> None:
+    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 25
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i in range(sessions):
+            path = Path(tmp) / f"acled-{i:02d}.csv"
+            write_export(path, n=ROWS_5MB, seed=100 + i)
+            files.append(path)
+        size = files[0].stat().st_size / 1e6
+        print(f"{sessions} sessions, each uploading its own {size:.1f} MB ACLED export "
+              f"({ROWS_5MB:,} rows); load average {os.getloadavg()[0]:.1f} at the start")
+        with streamlit_server(timeout=120) as url, sync_playwright() as p:
+            pid = SERVERS[url].pid
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            pages = []
+            for _ in range(sessions):
+                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                page.goto(url + "?layers=border")
+                pages.append(page)
+            for page in pages:
+                page.wait_for_selector(UPLOAD_INPUT, state="attached", timeout=180_000)
+            print(f"  server RSS with {sessions} sessions open: {rss_mb(pid):,.0f} MB")
+            times, queued, missing = [], 0, 0
+
+            def run_uploads():
+                nonlocal queued, missing
+                values, queued, missing = uploads(pages, files)
+                return values
+
+            times = _case("upload -> summary", pid, url, run_uploads)
+            late = sum(t > SUMMARY_TARGET for t in times)
+            print(f"upload -> summary: p50 {_pct(times, 0.5):.1f} s, p95 {_pct(times, 0.95):.1f} s, "
+                  f"worst {max(times, default=float('nan')):.1f} s; {late} over {SUMMARY_TARGET:g} s, "
+                  f"{queued} showed their place in line, {missing} missing")
+            lost = 0
+
+            def run_releases():
+                nonlocal lost
+                values, lost = releases(pages)
+                return values
+
+            waits = _case("window release -> table", pid, url, run_releases)
+            print(f"window release -> table: median {statistics.median(waits) if waits else float('nan'):.2f} s "
+                  f"(target {RELEASE_TARGET:g} s), p95 {_pct(waits, 0.95):.2f} s, worst "
+                  f"{max(waits, default=float('nan')):.2f} s, {lost} missing")
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
