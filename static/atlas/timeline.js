@@ -120,6 +120,8 @@ export class Timeline {
     this.overviewW = 600;
     /** Whether imported events are counted in the bars (a toggle beside the dates). */
     this.importedInBars = true;
+    /** Whether a date field is being typed into (it does not follow the window meanwhile). */
+    this._typing = false;
     const ui = this._build();
     this.playBtn = ui.playBtn; this.speed = ui.speed; this.mode = ui.mode; this.loop = ui.loop; this.label = ui.label;
     this.playNote = ui.playNote; this.from = ui.from; this.to = ui.to; this.dateMsg = ui.dateMsg;
@@ -212,6 +214,8 @@ export class Timeline {
     const label = el("div", {"class": "ba-tl-label", "aria-live": "polite"}, row2);
     const filterRow = el("div", {"class": "ba-tl-controls ba-tl-filters", role: "group", "aria-label": "Filters"}, root);
     for (const input of [from, to]) {
+      input.addEventListener("input", () => { this._typing = true; });
+      input.addEventListener("blur", () => { this._typing = false; });
       input.addEventListener("change", () => this._typedDates());
       input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") this._typedDates(); });
     }
@@ -264,6 +268,7 @@ export class Timeline {
 
   /** The typed dates: the window moves to them, or a message says what is wrong (the window stays). */
   _typedDates() {
+    this._typing = false;
     const found = typedWindow(this.from.value, this.to.value, this.model.domain);
     if ("error" in found) {
       this.dateMsg.textContent = found.error + "; the window is unchanged.";
@@ -277,12 +282,12 @@ export class Timeline {
     this.host.commit(0);
   }
 
-  /** The date fields follow the window (not while one is being typed into). */
+  /** The date fields follow the window (not the one being typed into). */
   _syncDates() {
-    const win = this.model.win, active = this.doc.activeElement;
-    if (active !== this.from) this.from.value = isoOf(win[0]);
-    if (active !== this.to) this.to.value = isoOf(win[1]);
-    if (active !== this.from && active !== this.to && this.dateMsg.textContent) {
+    const win = this.model.win, typing = this._typing ? this.doc.activeElement : null;
+    if (typing !== this.from) this.from.value = isoOf(win[0]);
+    if (typing !== this.to) this.to.value = isoOf(win[1]);
+    if (!typing && this.dateMsg.textContent) {
       this.dateMsg.textContent = "";
       this.root.classList.remove("ba-tl-bad-dates");
     }
