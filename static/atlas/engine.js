@@ -26,7 +26,8 @@ import {dayOf, isoOf} from "#atlas/days.js";
 import {DatedLayer} from "#atlas/dated-layer.js";
 import {createFeatures} from "#atlas/features.js";
 import {FilterControls} from "#atlas/filter-controls.js";
-import {codeColumn, featureFields, filtersFromQuery, filtersToQuery, isActive, maskColumns, matcher, noFilters} from "#atlas/filters.js";
+import {codeColumn, featureFields, filtersFromQuery, filtersToQuery, isActive, maskColumns, matcher, noFilters,
+  normaliseSearch} from "#atlas/filters.js";
 import {columnReader, importedLayerClass, readImported} from "#atlas/imported-layer.js";
 import {LabelLayer} from "#atlas/label-layer.js";
 import {createLegend} from "#atlas/legend.js";
@@ -604,6 +605,8 @@ export class Engine {
       if (this.importedLayer) { map.removeLayer(this.importedLayer); this.importedLayer = null; }
       this.importedData = d;
       this._refilterImported();
+      // the columns the filters read, made while the page is idle, not on the first change of filters
+      if (d) setTimeout(() => { if (this.importedData === d) this._prepareImportedFilters(); }, 0);
       if (d && this._isShown(this._cfg().importedLayer)) this.importedLayer = this._importedLayer(d);
       if (this.timeline) { this.timeline.countDays(); this.timeline.draw(); }
     }
@@ -651,7 +654,9 @@ export class Engine {
     const reader = columnReader(table), n = d.n;
     const text = (/** @type {string} */ name) => {
       const c = reader(name);
-      return c ? codeColumn(c.get, n) : undefined;
+      if (!c) return undefined;
+      const all = c.all();  // one pass over the column (an Arrow table decodes it at once)
+      return codeColumn((i) => all[i], n);
     };
     const dead = reader("dead");
     this._importedCols = {
@@ -661,6 +666,13 @@ export class Engine {
       killed: dead ? dead.all() : null,
     };
     return this._importedCols;
+  }
+
+  /** The imported columns the filters read, and their texts as a search compares them, made
+   * once (while the page is idle after an import), so a change of filters only compares. */
+  _prepareImportedFilters() {
+    const cols = this._importedFilterColumns();
+    if (cols) for (const col of cols.text) if (!col.normal) col.normal = col.values.map(normaliseSearch);
   }
 
   /** Which imported events the filters keep (null: all). */

@@ -181,8 +181,9 @@ export function matcher(f) {
 }
 
 /**
- * A text column as the engine receives it: each distinct text once, and a code per row.
- * @typedef {{values: string[], codes: ArrayLike<number>}} TextColumn
+ * A text column as the engine receives it: each distinct text once, and a code per row
+ * (`normal`: the values normalised for a search, made at the first search and kept).
+ * @typedef {{values: string[], codes: ArrayLike<number>, normal?: string[]}} TextColumn
  */
 
 /**
@@ -256,7 +257,7 @@ export function maskColumns(f, cols, n) {
  */
 function searchFields(search, texts, keep, n) {
   const words = normaliseSearch(search).split(" ").filter(Boolean);
-  const normal = texts.map((col) => col.values.map(normaliseSearch));
+  const normal = texts.map((col) => col.normal || (col.normal = col.values.map(normaliseSearch)));
   for (const word of words) {
     const has = normal.map((values) => values.map((v) => v.includes(word)));
     for (let i = 0; i < n; i++) {

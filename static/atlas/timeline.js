@@ -122,6 +122,8 @@ export class Timeline {
     this.importedInBars = true;
     /** Whether a date field is being typed into (it does not follow the window meanwhile). */
     this._typing = false;
+    /** @type {{data: ImportedData, groups: Int8Array} | null} */
+    this._groupsOf = null;
     const ui = this._build();
     this.playBtn = ui.playBtn; this.speed = ui.speed; this.mode = ui.mode; this.loop = ui.loop; this.label = ui.label;
     this.playNote = ui.playNote; this.from = ui.from; this.to = ui.to; this.dateMsg = ui.dateMsg;
@@ -313,9 +315,24 @@ export class Timeline {
     this.importedBox.parentElement && this.importedBox.parentElement.toggleAttribute("hidden", !d);
     if (!d || !this.importedInBars) return;
     const keep = this.host.importedKeep ? this.host.importedKeep() : null;
+    const groups = this._importedGroups(d, gIndex);
     for (let i = 0; i < d.n; i++) {
-      if (!keep || keep[i]) countEvent(this.perDay, domain, d.d0[i], d.d1[i], gIndex[d.groupOf ? d.groupOf(i) : "other"]);
+      if ((!keep || keep[i]) && groups[i] >= 0) countEvent(this.perDay, domain, d.d0[i], d.d1[i], groups[i]);
     }
+  }
+
+  /** Each imported event's stack (-1: none), read once per import: counting again (a change of
+   * filters) then reads typed arrays only.
+   * @param {ImportedData} d @param {Record<string, number>} gIndex @returns {Int8Array} */
+  _importedGroups(d, gIndex) {
+    if (this._groupsOf && this._groupsOf.data === d) return this._groupsOf.groups;
+    const groups = new Int8Array(d.n);
+    for (let i = 0; i < d.n; i++) {
+      const g = gIndex[d.groupOf ? d.groupOf(i) : "other"];
+      groups[i] = g == null ? -1 : g;
+    }
+    this._groupsOf = {data: d, groups};
+    return groups;
   }
 
   /** Widths are measured once per resize, never per frame: reading layout after the brush's
