@@ -11,7 +11,9 @@ own clock from input to DOM updated, 50 moves, curated + 100,000 imported events
 from key press to markers changed for the others), playback frame rate (crisis week and a
 year, with the 100,000), page load to map drawn (running server, cold browser), first visitor
 after server start, ten sessions moving at once, and the app's own bytes for the default
-view. Run by hand (`make bench`); machines are shared, so read medians and ratios.
+view; and input in the filter controls to the map, bars and count updated (in-page, curated and
+with the 100,000; `--filters` measures only that, beside the window's moves in the same page).
+Run by hand (`make bench`); machines are shared, so read medians and ratios.
 """
 
 from __future__ import annotations
@@ -95,6 +97,38 @@ def _engine_moves(frame, n: int) -> list[float]:
     return frame.evaluate("BorderAtlasEngine.timings()")
 
 
+# What the filter controls get typed, in turn: a search, cleared, a casualty floor, cleared.
+FILTER_INPUTS = ((".ba-fl-search", "jaish"), (".ba-fl-search", ""), (".ba-fl-killed input", "3"),
+                 (".ba-fl-killed input", ""))
+
+
+def _filter_changes(frame, n: int) -> list[float]:
+    """In-page ms from an input in the filter controls to the map, bars and count updated."""
+    frame.evaluate("BorderAtlasEngine.setWindow(BorderAtlasEngine.dayOf('2023-01-01'), "
+                   "BorderAtlasEngine.dayOf('2024-12-31'), 'bench')")
+    frame.evaluate("BorderAtlasEngine.filterTimings(true)")
+    for i in range(n):
+        selector, text = FILTER_INPUTS[i % len(FILTER_INPUTS)]
+        frame.fill(selector, text)
+    return frame.evaluate("BorderAtlasEngine.filterTimings()")
+
+
+def measure_filters(browser, export: Path) -> dict[str, list[float]]:
+    """Filter input -> map beside the window's input -> map, in the same page and run
+    (curated events, then with the 100,000 imported)."""
+    with streamlit_server() as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        frame = engine_frame(page, timeout=60)
+        out = {"window": _engine_moves(frame, MOVES), "filters": _filter_changes(frame, MOVES)}
+        page.set_input_files(UPLOAD_INPUT, str(export))
+        frame = engine_frame(page, "e.imported()", timeout=180)
+        out["window_imported"] = _engine_moves(frame, MOVES)
+        out["filters_imported"] = _filter_changes(frame, MOVES)
+        page.close()
+    return out
+
+
 def _fps(frame, start: str, end: str, speed: int, seconds: float = 3.0) -> float:
     frame.evaluate(f"BorderAtlasEngine.setWindow(BorderAtlasEngine.dayOf('{start}'), BorderAtlasEngine.dayOf('{end}'), 'bench')")
     frame.select_option('select[aria-label="Playback speed"]', str(speed))
@@ -125,9 +159,11 @@ def measure_atlas(browser, export: Path) -> dict[str, float]:
         page.goto(url)
         frame = engine_frame(page, timeout=60)
         curated = _engine_moves(frame, MOVES)
+        filters = _filter_changes(frame, MOVES)
         page.set_input_files(UPLOAD_INPUT, str(export))
         frame = engine_frame(page, "e.imported()", timeout=180)
         with_import = _engine_moves(frame, MOVES)
+        filters_import = _filter_changes(frame, MOVES)
         week = _fps(frame, "2024-01-15", "2024-01-22", 1)
         year = _fps(frame, "2023-01-01", "2023-12-31", 30)
         page.close()
@@ -146,6 +182,7 @@ def measure_atlas(browser, export: Path) -> dict[str, float]:
         for p in pages:
             p.close()
     return {"first": t_first, "load": load, "curated": curated, "imported": with_import,
+            "filters": filters, "filters_imported": filters_import,
             "fps_week": week, "fps_year": year, "ten": ten, "bytes": sent}
 
 
@@ -183,7 +220,28 @@ def measure_slider_app(browser, app: Path, root: Path, selector: str, moves: int
     return {"first": t_first, "load": load, "curated": curated, "bytes": sent}
 
 
+def filters_main() -> None:
+    """`explorer_bench.py --filters`: the filter controls only, against the window's moves in
+    the same page (the ratio is what to read on a shared machine)."""
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        export = Path(tmp) / "acled-100k.csv"
+        write_export(export)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        got = measure_filters(browser, export)
+        browser.close()
+    print(f"{'measure':46s} {'median':>8s} {'p95':>8s} {'median / window':>16s}")
+    for name, key, ref in (("window input -> map, curated (ms)", "window", "window"),
+                           ("filter input -> map, curated (ms)", "filters", "window"),
+                           ("window input -> map, +100k imported (ms)", "window_imported", "window_imported"),
+                           ("filter input -> map, +100k imported (ms)", "filters_imported", "window_imported")):
+        med = statistics.median(got[key])
+        print(f"{name:46s} {med:8.2f} {p95(got[key]):8.2f} {med / statistics.median(got[ref]):16.2f}")
+
+
 def main() -> None:
+    if "--filters" in sys.argv[1:]:
+        filters_main()
+        return
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         tmp = Path(tmp)
         baseline = tmp / "baseline"
@@ -209,6 +267,11 @@ def main() -> None:
         ("input -> map updated, curated (ms) p95", p95(atlas["curated"]), p95(old["curated"]), p95(bare["curated"])),
         ("input -> map updated, +100k imported (ms) median", statistics.median(atlas["imported"]), None, None),
         ("input -> map updated, +100k imported (ms) p95", p95(atlas["imported"]), None, None),
+        ("filter input -> map updated, curated (ms) median", statistics.median(atlas["filters"]), None, None),
+        ("filter input -> map updated, curated (ms) p95", p95(atlas["filters"]), None, None),
+        ("filter input -> map updated, +100k imported (ms) median", statistics.median(atlas["filters_imported"]),
+         None, None),
+        ("filter input -> map updated, +100k imported (ms) p95", p95(atlas["filters_imported"]), None, None),
         ("playback, crisis week, 100k imported (fps)", atlas["fps_week"], None, None),
         ("playback, a year, 100k imported (fps)", atlas["fps_year"], None, None),
         (f"page load to map drawn, median of {LOADS} (s)", atlas["load"], old["load"], bare["load"]),

@@ -88,6 +88,20 @@ _GROUP_TEXT = {"IRN": "Iran", "PAK": "Pakistan", "militant": "armed group",
 _CONTROL_CHARS = frozenset(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))) - {" "}
 
 
+def filter_choices() -> dict[str, list[dict[str, str]]]:
+    """Each filter's values and their words, for the browser's controls: kind, actor group,
+    side and time precision (the URL's keys, in the same order everywhere)."""
+    def listed(keys: tuple[str, ...], text: Mapping[str, str]) -> list[dict[str, str]]:
+        return [{"key": k, "label": text.get(k, k)} for k in keys]
+
+    kinds = {k: k.replace("-", " ").capitalize() for k in FILTER_KINDS}
+    precisions = {"day": "To the day", "week": "To the week or finer", "month": "To the month or finer",
+                  "year": "To the year or finer"}
+    return {"kind": listed(FILTER_KINDS, kinds), "actor": listed(ACTOR_GROUPS, {k: v.capitalize() for k, v in _GROUP_TEXT.items()}),
+            "side": listed(SIDES, {k: v.capitalize() for k, v in _SIDE_TEXT.items()}),
+            "precision": listed(PRECISIONS, precisions)}
+
+
 def _choices(key: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """Values of a multiple-choice filter (a comma-separated text or a list), each one of
     ``allowed`` (matched without regard to case), in ``allowed``'s order; ViewError names the

@@ -12,7 +12,7 @@ from tests._server import engine_frame, map_frame, wait_for
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 ENGINE = "BorderAtlasEngine"
-TIMELINE_PX = 195  # ui.explorer.TIMELINE_HEIGHT: the timeline under the map, in the same frame
+TIMELINE_PX = 228  # ui.explorer.TIMELINE_HEIGHT: the timeline under the map, in the same frame
 HEADER_PX = 60  # at most this much above the map: the title on one line
 # (lat, lon) of the coast's towns at the border's end, Gwadar Bay
 MAKRAN = {"Jiwani": (25.048, 61.746), "Gwadar": (25.122, 62.325), "Gabd": (25.373, 61.675)}

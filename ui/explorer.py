@@ -25,7 +25,15 @@ import streamlit as st
 from geo._paths import asset
 from geo.errors import ViewError
 from geo.limits import MIN_EXTENT_DEGREES
-from geo.view import MapView, View, event_id_param, map_view_from_query, parse_date_param
+from geo.view import (
+    Filters,
+    MapView,
+    View,
+    event_id_param,
+    filters_from_mapping,
+    map_view_from_query,
+    parse_date_param,
+)
 from geo.web.contract import EngineView
 
 COMPONENT_JS = asset("atlas/explorer.js").read_text(encoding="utf-8")
@@ -34,7 +42,7 @@ COMPONENT_NAME = "border_atlas.explorer"
 # fits the frame to the screen below its top (static/atlas/explorer.js), within these bounds:
 # the map fills a laptop's screen and a tall one up to this.
 MAP_HEIGHT = 900
-TIMELINE_HEIGHT = 195
+TIMELINE_HEIGHT = 228  # static/atlas/engine.css --ba-timeline-h: three rows of controls, overview, track
 MIN_MAP_HEIGHT = 300  # on a small screen the map shrinks to this, keeping the timeline in view
 # The map's width on a laptop in the wide layout (1366 px less the collapsed sidebar and the
 # page's margins): the extent of "the view on screen" when the element reports no bounds.
@@ -60,6 +68,8 @@ class ExplorerState:
     focus: dict[str, Any] | None = None  # an event to open, asked from a row of the table
     notes: list[str] = field(default_factory=list)
     refused: str | None = None  # why the element's last report was not taken (shown once)
+    # the filters the element's controls last reported (None: none reported yet)
+    filters: Filters | None = None
 
 
 def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.date]) -> ExplorerState:
@@ -147,7 +157,23 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
     changed = (start, end, map_view, bounds) != (state.start, state.end, state.map_view, state.bounds)
     if changed:
         state.start, state.end, state.map_view, state.bounds = start, end, map_view, bounds
-    return changed
+    return _read_filters(state, report) or changed
+
+
+def _read_filters(state: ExplorerState, report: dict[str, Any]) -> bool:
+    """Take the filters the element's controls reported (URL keys, checked as a link's are:
+    a bad value is left out and named once); True if they changed."""
+    raw = report.get("filters")
+    if not isinstance(raw, dict):
+        return False
+    keys = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+    filters, notes = filters_from_mapping(keys, strict=False)
+    if notes:
+        state.refused = "; ".join(notes)
+    if filters == state.filters:
+        return False
+    state.filters = filters
+    return True
 
 
 def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layers: tuple[str, ...],

@@ -106,6 +106,8 @@ def map_and_count(view: View) -> View:
     map_element(state, doc=doc, config=config, layers=shown, basemap=view.basemap,
                 legend=legend, imported=columns, url_layers=view.layers,
                 filters=view.filters.to_query())
+    if state.filters is not None:  # the filters the map's controls report rule the table and exports
+        st.session_state.filters = state.filters
     if state.refused:
         st.warning(plain_markdown(f"The map reported a view that was ignored: {state.refused}."),
                    icon="⚠️")

@@ -43,6 +43,7 @@ class FeatureKeys:
     timeline_text: str = "_tl"      # a plain-text line for the timeline's mark
     status_history: str = "_h"      # [[day, status], ...]: a crossing's status from each day on
     closed_style: str = "_sc"       # the crossing's look while closed
+    filter_fields: str = "_f"       # what the filters read: {k: kind, s: side, n: killed, p: precision, x: text}
 
 
 FEATURE = FeatureKeys()
@@ -75,6 +76,7 @@ class EngineData:
     background_layer: str | None          # the layer whose fill gives way to online tiles
     imported_layer: str                   # the name a user's imported events go by in ``layers``
     url_keys: list[str]                   # the view's keys in an address (URL_KEYS)
+    filter_choices: dict[str, list[dict[str, str]]]  # each filter's values: {kind|actor|side|precision: [{key, label}]}
 
     def to_json(self) -> dict[str, Any]:
         return _to_json(self)

@@ -24,10 +24,11 @@ from branca.element import Element
 from geo._paths import asset
 from geo.assemble import crossing_status
 from geo.counts import count_ranges
+from geo.filters import SEARCH_FIELDS, normalise_search, precision_class
 from geo.imports.problems import ROW_LABELS
 from geo.limits import IMPORTED_NOTES_CHARS, IMPORTED_TEXT_CHARS
 from geo.timespan import DAY_MAX, DAY_MIN, day_number, spans
-from geo.view import BASEMAPS, PRESET_LABELS, PRESETS
+from geo.view import BASEMAPS, PRESET_LABELS, PRESETS, filter_choices
 from geo.web.contract import FEATURE, URL_KEYS, EngineData
 from geo.web.imported import HEAT_GRADIENT, PreparedImport
 from geo.web.layers import (
@@ -56,7 +57,8 @@ MAP_ELEMENT_ID = "ba-timeline"
 ENGINE_DIR = "atlas"
 ENGINE_MODULES = ("days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
                   "window-model.js", "player.js", "timeline.js", "dated-layer.js", "imported-layer.js",
-                  "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js", "engine.js")
+                  "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js",
+                  "filter-controls.js", "engine.js")
 MODULE_PREFIX = "#atlas/"
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
 VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery
@@ -116,10 +118,25 @@ def dated_collection(prepared: PreparedLayer) -> dict[str, Any]:
             feature["properties"][FEATURE.closed_style] = json.loads(prepared.closed[i])["properties"][FEATURE.style]
         if spec.timeline_group is not None:
             feature["properties"][FEATURE.group] = spec.timeline_group(props)
+            feature["properties"][FEATURE.filter_fields] = filter_fields(props)
         if spec.timeline_text is not None:
             feature["properties"][FEATURE.timeline_text] = spec.timeline_text(props)
         features.append(feature)
     return {"type": "FeatureCollection", "features": features}
+
+
+def filter_fields(props: Mapping[str, Any]) -> dict[str, Any]:
+    """What the browser's filters read of an event (static/atlas/filters.js, the rule of
+    ``geo.filters``): its kind, side, highest toll, precision class and normalised text."""
+    def plain(value: Any) -> Any:  # a missing value (None, NaN) as None
+        return None if value is None or (isinstance(value, float) and value != value) else value
+
+    killed = plain(props.get("killed_high"))
+    killed = plain(props.get("killed_low")) if killed is None else killed
+    return {"k": plain(props.get("kind")), "s": plain(props.get("border_side")) or None,
+            "n": None if killed is None else int(killed),
+            "p": precision_class(props.get("time_precision")),
+            "x": "\n".join(normalise_search(props.get(name)) for name in SEARCH_FIELDS)}
 
 
 def actor_groups() -> list[dict[str, str]]:
@@ -291,6 +308,7 @@ def engine_config(layers_prepared: Mapping[str, PreparedLayer], *, domain: tuple
         background_layer=_first_layer(lambda spec: not spec.interactive),
         imported_layer=IMPORTED.name,
         url_keys=list(URL_KEYS),
+        filter_choices=filter_choices(),
     ).to_json()
 
 

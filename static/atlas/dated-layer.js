@@ -7,7 +7,7 @@ import {statusOn} from "#atlas/status.js";
 
 /** @typedef {import("#atlas/features.js").Features} Features */
 /** @typedef {{layer: any, d0: number, d1: number, id: string | undefined, feature: any, on: boolean,
- *   circle: boolean, closed?: boolean, popupNode?: HTMLElement}} DatedItem */
+ *   circle: boolean, closed?: boolean, popupNode?: HTMLElement, kept?: boolean}} DatedItem */
 
 export class DatedLayer {
   /**
@@ -38,7 +38,8 @@ export class DatedLayer {
   }
 
   /**
-   * Show exactly the features that meet [start, end] (none when the layer is hidden); a
+   * Show exactly the features that meet [start, end] and the filters keep (`kept`, set by the
+   * engine; none when the layer is hidden); a
    * crossing takes its look on `end`. Returns whether any feature came or went.
    * @param {number} start
    * @param {number} end
@@ -49,7 +50,7 @@ export class DatedLayer {
     let n = 0, toggled = false;
     for (const it of this.items) {
       this._styleByStatus(it, end);
-      const on = shown && inWindow(it.d0, it.d1, start, end);
+      const on = shown && it.kept !== false && inWindow(it.d0, it.d1, start, end);
       if (on && !it.circle) n++;
       if (on !== it.on) {
         it.on = on;

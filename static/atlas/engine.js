@@ -25,20 +25,23 @@
 import {dayOf, isoOf} from "#atlas/days.js";
 import {DatedLayer} from "#atlas/dated-layer.js";
 import {createFeatures} from "#atlas/features.js";
-import {importedLayerClass, readImported} from "#atlas/imported-layer.js";
+import {FilterControls} from "#atlas/filter-controls.js";
+import {codeColumn, featureFields, filtersFromQuery, filtersToQuery, isActive, maskColumns, matcher, noFilters,
+  normaliseSearch} from "#atlas/filters.js";
+import {columnReader, importedLayerClass, readImported} from "#atlas/imported-layer.js";
 import {LabelLayer} from "#atlas/label-layer.js";
 import {createLegend} from "#atlas/legend.js";
 import {Player} from "#atlas/player.js";
 import {StaticLayers} from "#atlas/static-layers.js";
 import {createSymbols} from "#atlas/symbols.js";
 import {Timeline} from "#atlas/timeline.js";
-import {openWith, readAddress, writeAddress} from "#atlas/url-state.js";
+import {addressFilters, openWith, readAddress, writeAddress, writeFragment} from "#atlas/url-state.js";
 import {WindowModel} from "#atlas/window-model.js";
 
 /** @typedef {import("#atlas/dated-layer.js").DatedItem} DatedItem */
 /** @typedef {import("#atlas/imported-layer.js").ImportedData} ImportedData */
 /** @typedef {import("#atlas/imported-layer.js").Drawn} Drawn */
-/** @typedef {{start: string, end: string, lat: number, lon: number, zoom: number}} ViewState */
+/** @typedef {{start: string, end: string, lat: number, lon: number, zoom: number, filters: Record<string, string>}} ViewState */
 /**
  * The engine's configuration: EngineData and EngineView of geo/web/contract.py, keys in
  * camelCase (a test checks this list against the Python contract; CONTRACT.md says what
@@ -57,6 +60,7 @@ import {WindowModel} from "#atlas/window-model.js";
  *   backgroundLayer: string | null,
  *   importedLayer: string,
  *   urlKeys: string[],
+ *   filterChoices: import("#atlas/filter-controls.js").FilterChoices,
  *   window: [string, string],
  *   layers: string[],
  *   basemap: string,
@@ -186,6 +190,18 @@ export class Engine {
     this._loading = null;
     /** @type {Record<string, Array<(detail: any) => void>>} */
     this._listeners = {};
+    /** The filters in force (filters.js). */
+    this.filterState = noFilters();
+    /** @type {FilterControls | null} */
+    this.filterControls = null;
+    /** @type {Uint8Array | null} which imported events the filters keep (null: all) */
+    this._importedKeep = null;
+    /** @type {any} the imported events' columns the filters read, made once per import */
+    this._importedCols = null;
+    /** @type {any} the imported events' table as received */
+    this._importedTable = null;
+    /** @type {number[]} filter change -> drawn timings (ms), read by the bench */
+    this._filterTimings = [];
     this.statics = new StaticLayers(L, map, this.features, (url) => this._fetchJson(url), null);
     this.legend = createLegend(L, map);
     /** @type {LabelLayer | null} */
@@ -204,8 +220,9 @@ export class Engine {
 
   /**
    * Hear the engine: "start" (once started), "window" ({start, end, source} days, on every
-   * change), "commit" (the view, when the user lets go).
-   * @param {"start" | "window" | "commit"} type
+   * change), "filters" (the filters as URL keys, on every change), "commit" (the view, when
+   * the user lets go).
+   * @param {"start" | "window" | "filters" | "commit"} type
    * @param {(detail: any) => void} fn
    */
   on(type, fn) { (this._listeners[type] = this._listeners[type] || []).push(fn); }
@@ -284,6 +301,24 @@ export class Engine {
    * @param {boolean} [clear] @returns {number[]} */
   timings(clear) { const out = this._timings.slice(); if (clear) this._timings.length = 0; return out; }
 
+  /** The filters in force, as URL keys (only those that filter). @returns {Record<string, string>} */
+  filters() { return filtersToQuery(this.filterState); }
+
+  /**
+   * Set the filters from URL keys (a bad value is left out); the controls, map, timeline and
+   * count follow, and Python hears them as the user would make them.
+   * @param {Record<string, string>} query
+   */
+  setFilters(query) {
+    const f = filtersFromQuery(query, this._allowedFilters());
+    if (this.filterControls) this.filterControls.set(f);
+    this._applyFilters(f, true);
+  }
+
+  /** Filter change -> drawn timings (ms), newest last; `clear` empties them.
+   * @param {boolean} [clear] @returns {number[]} */
+  filterTimings(clear) { const out = this._filterTimings.slice(); if (clear) this._filterTimings.length = 0; return out; }
+
   /** Frames and seconds of the last playback (null before one ended). */
   lastPlay() { return this.player ? this.player.lastPlay : null; }
 
@@ -296,7 +331,8 @@ export class Engine {
    * @returns {string}
    */
   address(search, values, dropEvent) {
-    return writeAddress(search, values, this.cfg ? this.cfg.urlKeys || [] : [], dropEvent);
+    const filters = /** @type {Record<string, string> | undefined} */ (values.filters);
+    return writeAddress(search, values, this.cfg ? this.cfg.urlKeys || [] : [], dropEvent, filters);
   }
 
   /**
@@ -400,8 +436,12 @@ export class Engine {
       counts: () => ({events: this._timelineLayer() ? /** @type {DatedLayer} */ (this._timelineLayer()).count : null,
                       imported: this.importedData && this.importedLayer ? this.importedLayer.lastDrawn.count : null}),
       focusEvent: (id) => { this.focusEvent(id, {window: true}); },
-      commit: (delay) => this._scheduleCommit(delay)
+      commit: (delay) => this._scheduleCommit(delay),
+      kept: (it) => it.kept !== false,
+      importedKeep: () => this._importedKeep,
+      filtered: () => isActive(this.filterState),
     });
+    this._startFilters(cfg);
     model.onChange((change) => {
       this._timings.push(this.win.performance.now() - t0);
       if (this._timings.length > TIMINGS_KEPT) this._timings.shift();
@@ -508,7 +548,8 @@ export class Engine {
   /** The view Python hears. @returns {ViewState} */
   _viewState() {
     const c = this.map.getCenter(), m = this._model();
-    return {start: isoOf(m.start), end: isoOf(m.end), lat: +c.lat.toFixed(4), lon: +c.lng.toFixed(4), zoom: this.map.getZoom()};
+    return {start: isoOf(m.start), end: isoOf(m.end), lat: +c.lat.toFixed(4), lon: +c.lng.toFixed(4), zoom: this.map.getZoom(),
+            filters: filtersToQuery(this.filterState)};
   }
 
   /** Python hears the view when the user lets go. @param {number} [delay] */
@@ -518,6 +559,7 @@ export class Engine {
       this._commitTimer = null;
       if (this.player && this.player.playing) return;
       const view = this._viewState();
+      if (/** @type {Config} */ (this.cfg).linkBase == null) this._writeFragment(view);
       if (this.onCommit) this.onCommit(view);
       this._fire("commit", view);
     }, delay == null ? COMMIT_DELAY_MS : delay);
@@ -559,8 +601,12 @@ export class Engine {
     if (cfg.imported !== undefined && cfg.importedKey !== this.importedKey) {
       this.importedKey = cfg.importedKey;
       const d = readImported(cfg.imported, cfg.importedMeta);
+      this._importedTable = cfg.imported;
       if (this.importedLayer) { map.removeLayer(this.importedLayer); this.importedLayer = null; }
       this.importedData = d;
+      this._refilterImported();
+      // the columns the filters read, made while the page is idle, not on the first change of filters
+      if (d) setTimeout(() => { if (this.importedData === d) this._prepareImportedFilters(); }, 0);
       if (d && this._isShown(this._cfg().importedLayer)) this.importedLayer = this._importedLayer(d);
       if (this.timeline) { this.timeline.countDays(); this.timeline.draw(); }
     }
@@ -574,6 +620,103 @@ export class Engine {
   /** @param {ImportedData} d */
   _importedLayer(d) {
     if (!this._ImportedLayer) this._ImportedLayer = importedLayerClass(this.L, this.symbols, this._model());
-    return new this._ImportedLayer(d).addTo(this.map);
+    const layer = new this._ImportedLayer(d);
+    layer.keep = this._importedKeep;
+    return layer.addTo(this.map);
+  }
+
+  // ---- filters: the controls, and what they keep ------------------------------------------
+  /** The values each filter takes (from Python's `filterChoices`). */
+  _allowedFilters() {
+    const choices = (this.cfg && this.cfg.filterChoices) || {};
+    const keys = (/** @type {{key: string}[] | undefined} */ list) => (list || []).map((c) => c.key);
+    return {kinds: keys(choices.kind), actors: keys(choices.actor), sides: keys(choices.side)};
+  }
+
+  /** The filters to open with: the page's own address (a file, a static copy), else Python's;
+   * the controls beside the timeline. @param {Config} cfg */
+  _startFilters(cfg) {
+    const location = this.win.location;
+    const query = addressFilters(location.search, location.hash) || cfg.filters || {};
+    const f = filtersFromQuery(query, this._allowedFilters());
+    if (this.timeline && cfg.filterChoices) {
+      this.filterControls = new FilterControls(this.timeline.filterRow, cfg.filterChoices, f,
+                                               (next) => this._applyFilters(next, true));
+    }
+    this._applyFilters(f, false);
+  }
+
+  /** The imported events' columns as the filters read them (each distinct text once). */
+  _importedFilterColumns() {
+    const d = this.importedData, table = this._importedTable;
+    if (!d || !table) return null;
+    if (this._importedCols && this._importedCols.data === d) return this._importedCols;
+    const reader = columnReader(table), n = d.n;
+    const text = (/** @type {string} */ name) => {
+      const c = reader(name);
+      if (!c) return undefined;
+      const all = c.all();  // one pass over the column (an Arrow table decodes it at once)
+      return codeColumn((i) => all[i], n);
+    };
+    const dead = reader("dead");
+    this._importedCols = {
+      data: d, kind: text("kind"), group: text("group"), side: text("side"), precision: text("when_precision"),
+      // the searched text: place, actor, target and the summary (as sent: its first 600 characters)
+      text: ["place", "actor", "target", "notes"].map(text).filter(Boolean),
+      killed: dead ? dead.all() : null,
+    };
+    return this._importedCols;
+  }
+
+  /** The imported columns the filters read, and their texts as a search compares them, made
+   * once (while the page is idle after an import), so a change of filters only compares. */
+  _prepareImportedFilters() {
+    const cols = this._importedFilterColumns();
+    if (cols) for (const col of cols.text) if (!col.normal) col.normal = col.values.map(normaliseSearch);
+  }
+
+  /** Which imported events the filters keep (null: all). */
+  _refilterImported() {
+    const d = this.importedData;
+    const cols = d && isActive(this.filterState) ? this._importedFilterColumns() : null;
+    this._importedKeep = d && cols ? maskColumns(this.filterState, cols, d.n) : null;
+    if (this.importedLayer) this.importedLayer.keep = this._importedKeep;
+  }
+
+  /**
+   * Apply filters: the timeline layer's events (and their precision circles) and the imported
+   * ones the filters leave out go from the map, the bars, the marks and the count, in this call.
+   * @param {import("#atlas/filters.js").Filters} f
+   * @param {boolean} byUser  a user's change: Python hears it when they let go
+   */
+  _applyFilters(f, byUser) {
+    const t0 = this.win.performance.now();
+    this.filterState = f;
+    const keep = matcher(f), layer = this._timelineLayer();
+    if (layer) {
+      /** @type {Record<string, boolean>} */
+      const byId = {};
+      for (const it of layer.items) {
+        if (it.circle) continue;
+        it.kept = keep(featureFields(it.feature.properties));
+        if (it.id) byId[it.id] = it.kept;
+      }
+      for (const it of layer.items) if (it.circle && it.id) it.kept = byId[it.id.split("#")[0]] !== false;
+    }
+    this._refilterImported();
+    const model = this._model();
+    this._applyWindow(model.start, model.end);
+    if (this.timeline) { this.timeline.countDays(); this.timeline.draw(); }
+    this._filterTimings.push(this.win.performance.now() - t0);
+    if (this._filterTimings.length > TIMINGS_KEPT) this._filterTimings.shift();
+    this._fire("filters", filtersToQuery(f));
+    if (byUser) this._scheduleCommit();
+  }
+
+  /** A file or a static copy has no host page: the engine keeps its own address's fragment
+   * (window and filters) so a copied link reopens them. @param {ViewState} view */
+  _writeFragment(view) {
+    const loc = this.win.location, next = writeFragment(loc.hash, view, view.filters);
+    if (next !== loc.hash) this.win.history.replaceState(this.win.history.state, "", next || loc.pathname + loc.search);
   }
 }

@@ -181,16 +181,31 @@ export function matcher(f) {
 }
 
 /**
- * A text column as the engine receives it: each distinct text once, and a code per row.
- * @typedef {{values: string[], codes: ArrayLike<number>}} TextColumn
+ * A text column as the engine receives it: each distinct text once, and a code per row
+ * (`normal`: the values normalised for a search, made at the first search and kept).
+ * @typedef {{values: string[], codes: ArrayLike<number>, normal?: string[]}} TextColumn
  */
 
 /**
+ * What the filters read of one of the atlas's events: its `_f` property (built by Python,
+ * geo/web/explorer.py `filter_fields`: kind, side, highest toll, precision class, normalised
+ * text) and its actor group (`_g`).
+ * @param {{_f?: {k?: string | null, s?: string | null, n?: number | null, p?: string | null, x?: string | null}, _g?: string}} p
+ * @returns {FilterFields}
+ */
+export function featureFields(p) {
+  const f = p._f || {};
+  return {kind: f.k, group: p._g, side: f.s, killed: f.n, precision: f.p, text: f.x};
+}
+
+/**
  * Which rows of a column-wise table the filters keep, testing each distinct text once
- * (100,000 imported events, a few dozen kinds and actors).
+ * (100,000 imported events, a few dozen kinds and actors). `text` is the searched text, one
+ * column or several (place, actor, target, summary): a row matches when every word of the
+ * search is in one of them (the same as in their joined text, since a word has no line break).
  * @param {Filters} f
  * @param {{kind?: TextColumn, group?: TextColumn, side?: TextColumn, precision?: TextColumn,
- *          text?: TextColumn, killed?: ArrayLike<number | null>}} cols
+ *          text?: TextColumn | TextColumn[], killed?: ArrayLike<number | null>}} cols
  * @param {number} n rows
  * @returns {Uint8Array} 1 where kept
  */
@@ -208,7 +223,7 @@ export function maskColumns(f, cols, n) {
   /** @type {[keyof typeof tests, TextColumn | undefined, boolean][]} */
   const steps = [["kind", cols.kind, f.kinds.length > 0], ["group", cols.group, f.actors.length > 0],
     ["side", cols.side, f.sides.length > 0], ["precision", cols.precision, !!f.precision],
-    ["text", cols.text, !!f.search]];
+    ["text", Array.isArray(cols.text) ? undefined : cols.text, !!f.search && !Array.isArray(cols.text)]];
   for (const [key, col, on] of steps) {
     if (!on) continue;
     const one = tests[key];
@@ -222,6 +237,7 @@ export function maskColumns(f, cols, n) {
       if (keep[i] && !(code >= 0 ? ok[code] : one({ ...all, [key]: null }))) keep[i] = 0;
     }
   }
+  if (f.search && Array.isArray(cols.text)) searchFields(f.search, cols.text, keep, n);
   if (f.minKilled) {
     const killed = cols.killed;
     for (let i = 0; i < n; i++) {
@@ -230,4 +246,51 @@ export function maskColumns(f, cols, n) {
     }
   }
   return keep;
+}
+
+/**
+ * Keep (in `keep`) only the rows where every word of `search` is in one of the text columns.
+ * @param {string} search
+ * @param {TextColumn[]} texts
+ * @param {Uint8Array} keep
+ * @param {number} n
+ */
+function searchFields(search, texts, keep, n) {
+  const words = normaliseSearch(search).split(" ").filter(Boolean);
+  const normal = texts.map((col) => col.normal || (col.normal = col.values.map(normaliseSearch)));
+  for (const word of words) {
+    const has = normal.map((values) => values.map((v) => v.includes(word)));
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      let found = false;
+      for (let c = 0; c < texts.length && !found; c++) {
+        const code = texts[c].codes[i];
+        found = code >= 0 && has[c][code];
+      }
+      if (!found) keep[i] = 0;
+    }
+  }
+}
+
+/**
+ * A column of any reader as a TextColumn: each distinct text once, a code per row (-1: none).
+ * @param {(i: number) => unknown} get
+ * @param {number} n
+ * @returns {TextColumn}
+ */
+export function codeColumn(get, n) {
+  /** @type {Map<string, number>} */
+  const seen = new Map();
+  /** @type {string[]} */
+  const values = [];
+  const codes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = get(i);
+    if (v == null || v === "") { codes[i] = -1; continue; }
+    const key = String(v);
+    let code = seen.get(key);
+    if (code === undefined) { code = values.length; values.push(key); seen.set(key, code); }
+    codes[i] = code;
+  }
+  return {values, codes};
 }

@@ -272,9 +272,11 @@ export function importedLayerClass(L, symbols, model) {
       const ys = this._ys || (this._ys = new Float32Array(d.n));
       const visible = this._visible || (this._visible = new Int32Array(d.n));
       const d0 = d.d0, d1 = d.d1, mx = d.mx, my = d.my, xMax = size.x + 10, yMax = size.y + 10;
+      /** @type {Uint8Array | null} the events the filters keep (the engine sets it; null: all) */
+      const keep = this.keep || null;
       let m = 0, inWin = 0;
       for (let i = 0; i < d.n; i++) {
-        if (d0[i] > b || d1[i] < a) continue;
+        if (d0[i] > b || d1[i] < a || (keep && !keep[i])) continue;
         inWin++;
         const x = mx[i] * scale - ox, y = my[i] * scale - oy;
         if (x < -10 || y < -10 || x > xMax || y > yMax) continue;

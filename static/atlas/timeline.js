@@ -4,8 +4,8 @@
  * @module
  */
 import {binDays, bins, countEvent, emptyCounts} from "#atlas/bins.js";
-import {clamp, dayOf, fmtDay} from "#atlas/days.js";
-import {SPEEDS} from "#atlas/player.js";
+import {clamp, dayOf, fmtDay, isoOf} from "#atlas/days.js";
+import {SPEEDS, playPlan} from "#atlas/player.js";
 import {ticks} from "#atlas/ticks.js";
 
 /** @typedef {import("#atlas/window-model.js").WindowModel} WindowModel */
@@ -22,6 +22,9 @@ import {ticks} from "#atlas/ticks.js";
  *   counts: () => {events: number | null, imported: number | null},
  *   focusEvent: (id: string) => void,
  *   commit: (delay?: number) => void,
+ *   kept?: (item: DatedItem) => boolean,
+ *   importedKeep?: () => Uint8Array | null,
+ *   filtered?: () => boolean,
  * }} TimelineHost
  */
 
@@ -58,6 +61,37 @@ export function keyStep(key, shift) {
   }
 }
 const TRACK_H = 64, OV_H = 22;
+export const MIN_OVERVIEW_MARK_PX = 8;  // the overview's mark of the window is never narrower
+
+/**
+ * A typed date as a day inside the domain, or why it is not one.
+ * @param {string} text  an input's value (YYYY-MM-DD; "" when the browser holds no whole date)
+ * @param {[number, number]} domain
+ * @returns {{day: number} | {error: string}}
+ */
+export function typedDay(text, domain) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text || "").trim());
+  if (!m) return {error: "is not a whole date"};
+  const day = /** @type {number} */ (dayOf(text));
+  if (isoOf(day) !== m[0]) return {error: "is not a date on the calendar"};
+  if (day < domain[0] || day > domain[1]) return {error: "is outside " + fmtDay(domain[0]) + " – " + fmtDay(domain[1])};
+  return {day};
+}
+
+/**
+ * The window two typed dates make, or what is wrong with them (named, for the message).
+ * @param {string} from
+ * @param {string} to
+ * @param {[number, number]} domain
+ * @returns {{win: [number, number]} | {error: string}}
+ */
+export function typedWindow(from, to, domain) {
+  const a = typedDay(from, domain), b = typedDay(to, domain);
+  if ("error" in a) return {error: "From " + a.error};
+  if ("error" in b) return {error: "To " + b.error};
+  if (b.day < a.day) return {error: "To is before From"};
+  return {win: [a.day, b.day]};
+}
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 export class Timeline {
@@ -84,8 +118,16 @@ export class Timeline {
     this.markById = {};
     this.trackW = 600;
     this.overviewW = 600;
+    /** Whether imported events are counted in the bars (a toggle beside the dates). */
+    this.importedInBars = true;
+    /** Whether a date field is being typed into (it does not follow the window meanwhile). */
+    this._typing = false;
+    /** @type {{data: ImportedData, groups: Int8Array} | null} */
+    this._groupsOf = null;
     const ui = this._build();
     this.playBtn = ui.playBtn; this.speed = ui.speed; this.mode = ui.mode; this.loop = ui.loop; this.label = ui.label;
+    this.playNote = ui.playNote; this.from = ui.from; this.to = ui.to; this.dateMsg = ui.dateMsg;
+    this.filterRow = ui.filterRow; this.importedBox = ui.importedBox;
     this.overview = ui.overview; this.track = ui.track; this.bars = ui.bars; this.marks = ui.marks; this.axisG = ui.axisG;
     this.brush = ui.brush; this.h0 = ui.h0; this.h1 = ui.h1;
     this.ovBars = ui.ovBars; this.ovWin = ui.ovWin; this.ovAxis = ui.ovAxis; this.ovTicks = ui.ovTicks;
@@ -99,6 +141,7 @@ export class Timeline {
     player.onPlaying((playing) => {
       this.playBtn.textContent = playing ? "❚❚ Pause" : "▶ Play";
       this.playBtn.setAttribute("aria-pressed", playing ? "true" : "false");
+      if (!playing) this._sayPlan();
     });
     const span = model.span;
     this.setAxis(model.start - Math.max(7, span), model.end + Math.max(7, span));
@@ -147,18 +190,46 @@ export class Timeline {
       if (i === 0) o.selected = true;
     });
     const mode = /** @type {HTMLSelectElement} */ (el("select", {"aria-label": "Playback mode"}, playBox));
-    el("option", {value: "slide", text: "Sliding window"}, mode);
-    el("option", {value: "grow", text: "Growing window"}, mode);
+    el("option", {value: "slide", text: "Sliding"}, mode);
+    el("option", {value: "grow", text: "Growing"}, mode);
     const loopLabel = el("label", {"class": "ba-tl-loop"}, playBox);
     const loop = /** @type {HTMLInputElement} */ (el("input", {type: "checkbox"}, loopLabel));
     loopLabel.appendChild(this.doc.createTextNode(" Loop"));
-    const label = el("div", {"class": "ba-tl-label", "aria-live": "polite"}, bar);
+    const row2 = el("div", {"class": "ba-tl-controls ba-tl-row2"}, root);
+    const dates = el("div", {"class": "ba-tl-dates", role: "group", "aria-label": "Window dates"}, row2);
+    const dm = this.model.domain;
+    /** @param {string} text */
+    const dateInput = (text) => {
+      const lab = el("label", {}, dates);
+      lab.appendChild(this.doc.createTextNode(text + " "));
+      return /** @type {HTMLInputElement} */ (el("input", {type: "date", min: isoOf(dm[0]), max: isoOf(dm[1]),
+                                                           "aria-describedby": "ba-tl-datemsg"}, lab));
+    };
+    const from = dateInput("From"), to = dateInput("To");
+    const dateMsg = el("span", {"class": "ba-tl-datemsg", id: "ba-tl-datemsg", role: "status"}, dates);
+    const playNote = el("span", {"class": "ba-tl-playnote", "aria-live": "polite"}, row2);
+    const importedLabel = el("label", {"class": "ba-tl-imported", hidden: ""}, row2);
+    const importedBox = /** @type {HTMLInputElement} */ (el("input", {type: "checkbox"}, importedLabel));
+    importedBox.checked = true;
+    importedLabel.appendChild(this.doc.createTextNode(" Imported events in the bars"));
+    importedBox.addEventListener("change", () => { this.importedInBars = importedBox.checked; this.countDays(); this.draw(); });
+    const label = el("div", {"class": "ba-tl-label", "aria-live": "polite"}, row2);
+    const filterRow = el("div", {"class": "ba-tl-controls ba-tl-filters", role: "group", "aria-label": "Filters"}, root);
+    for (const input of [from, to]) {
+      input.addEventListener("input", () => { this._typing = true; });
+      input.addEventListener("blur", () => { this._typing = false; });
+      input.addEventListener("change", () => this._typedDates());
+      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") this._typedDates(); });
+    }
     back.addEventListener("click", () => { this.player.stop(); this.model.shift(-1, "button"); this.host.commit(0); });
     fwd.addEventListener("click", () => { this.player.stop(); this.model.shift(1, "button"); this.host.commit(0); });
     playBtn.addEventListener("click", () => {
-      if (this.player.playing) this.player.stop();
-      else this.player.start({mode: mode.value === "grow" ? "grow" : "slide", speed: +speed.value, loop: loop.checked});
+      if (this.player.playing) { this.player.stop(); return; }
+      const plan = this._plan();
+      this.player.start({mode: plan.mode, speed: +speed.value, loop: loop.checked, plan: plan.plan});
+      playNote.textContent = plan.plan.text;
     });
+    for (const control of [speed, mode]) control.addEventListener("change", () => this._sayPlan());
 
     const overview = svg("svg", {"class": "ba-tl-overview", role: "img", "aria-label": "Overview of all years; drag to choose the part shown below"}, root);
     const track = svg("svg", {"class": "ba-tl-track"}, root);
@@ -174,10 +245,61 @@ export class Timeline {
     const ovAxis = svg("rect", {"class": "ba-tl-ovaxis"}, overview);
     const ovTicks = svg("g", {"class": "ba-tl-axis"}, overview);
     return {playBtn, speed, mode, loop, label, overview, track, bars, marks, axisG, brush, h0, h1,
-            ovBars, ovWin, ovAxis, ovTicks};
+            ovBars, ovWin, ovAxis, ovTicks, playNote, from, to, dateMsg, filterRow, importedBox};
   }
 
-  /** Per-day counts by actor group: the timeline layer's events and the imported ones. */
+  /** The preset the window is exactly, if any. */
+  _presetNow() {
+    const win = this.model.win;
+    const p = this.presets.find((x) => dayOf(x.start) === win[0] && dayOf(x.end) === win[1]);
+    return p ? {key: p.key, label: p.label, days: /** @type {[number, number]} */ ([win[0], win[1]])} : null;
+  }
+
+  /** What Play would play now (player.js playPlan). */
+  _plan() {
+    const mode = /** @type {import("#atlas/player.js").PlayMode} */ (this.mode.value === "grow" ? "grow" : "slide");
+    return {mode, plan: playPlan(this.model.win, this._presetNow(), this.model.domain, mode, +this.speed.value)};
+  }
+
+  /** The short text beside Play saying what it will play. */
+  _sayPlan() {
+    if (this.player.playing) return;
+    const text = this._plan().plan.text;
+    if (this.playNote.textContent !== text) this.playNote.textContent = text;
+  }
+
+  /** The typed dates: the window moves to them, or a message says what is wrong (the window stays). */
+  _typedDates() {
+    this._typing = false;
+    const found = typedWindow(this.from.value, this.to.value, this.model.domain);
+    if ("error" in found) {
+      this.dateMsg.textContent = found.error + "; the window is unchanged.";
+      this.root.classList.add("ba-tl-bad-dates");
+      return;
+    }
+    this.dateMsg.textContent = "";
+    this.root.classList.remove("ba-tl-bad-dates");
+    this.player.stop();
+    this.model.set(found.win[0], found.win[1], "dates");
+    this.host.commit(0);
+  }
+
+  /** The date fields follow the window (not the one being typed into). */
+  _syncDates() {
+    const win = this.model.win, typing = this._typing ? this.doc.activeElement : null;
+    if (typing !== this.from) this.from.value = isoOf(win[0]);
+    if (typing !== this.to) this.to.value = isoOf(win[1]);
+    if (!typing && this.dateMsg.textContent) {
+      this.dateMsg.textContent = "";
+      this.root.classList.remove("ba-tl-bad-dates");
+    }
+  }
+
+  /** Whether the timeline shows this event (the filters keep it). @param {DatedItem} it */
+  _kept(it) { return !this.host.kept || this.host.kept(it); }
+
+  /** Per-day counts by actor group: the timeline layer's events and the imported ones (those
+   * the filters keep; the imported only while the toggle counts them). */
   countDays() {
     const domain = this.model.domain;
     this.perDay = emptyCounts(domain, this.groups.length);
@@ -185,10 +307,32 @@ export class Timeline {
     const gIndex = {};
     this.groups.forEach((g, i) => { gIndex[g.key] = i; });
     this.host.items().forEach((it) => {
-      if (!it.circle && !it.feature.properties._l) countEvent(this.perDay, domain, it.d0, it.d1, gIndex[it.feature.properties._g]);
+      if (!it.circle && !it.feature.properties._l && this._kept(it)) {
+        countEvent(this.perDay, domain, it.d0, it.d1, gIndex[it.feature.properties._g]);
+      }
     });
     const d = this.host.imported();
-    if (d) for (let i = 0; i < d.n; i++) countEvent(this.perDay, domain, d.d0[i], d.d1[i], gIndex[d.groupOf ? d.groupOf(i) : "other"]);
+    this.importedBox.parentElement && this.importedBox.parentElement.toggleAttribute("hidden", !d);
+    if (!d || !this.importedInBars) return;
+    const keep = this.host.importedKeep ? this.host.importedKeep() : null;
+    const groups = this._importedGroups(d, gIndex);
+    for (let i = 0; i < d.n; i++) {
+      if ((!keep || keep[i]) && groups[i] >= 0) countEvent(this.perDay, domain, d.d0[i], d.d1[i], groups[i]);
+    }
+  }
+
+  /** Each imported event's stack (-1: none), read once per import: counting again (a change of
+   * filters) then reads typed arrays only.
+   * @param {ImportedData} d @param {Record<string, number>} gIndex @returns {Int8Array} */
+  _importedGroups(d, gIndex) {
+    if (this._groupsOf && this._groupsOf.data === d) return this._groupsOf.groups;
+    const groups = new Int8Array(d.n);
+    for (let i = 0; i < d.n; i++) {
+      const g = gIndex[d.groupOf ? d.groupOf(i) : "other"];
+      groups[i] = g == null ? -1 : g;
+    }
+    this._groupsOf = {data: d, groups};
+    return groups;
   }
 
   /** Widths are measured once per resize, never per frame: reading layout after the brush's
@@ -262,7 +406,7 @@ export class Timeline {
     while (this.marks.firstChild) this.marks.removeChild(this.marks.firstChild);
     this.markById = {};
     const items = this.host.items().filter((it) =>
-      !it.circle && !it.feature.properties._l && it.d0 >= this.axis[0] && it.d0 <= this.axis[1]);
+      !it.circle && !it.feature.properties._l && it.d0 >= this.axis[0] && it.d0 <= this.axis[1] && this._kept(it));
     // Events of one day side by side, centred on their day, so each can be clicked.
     /** @type {Record<number, number>} */
     const perDay = {};
@@ -301,14 +445,19 @@ export class Timeline {
                                       "aria-valuenow": h[2], "aria-valuetext": fmtDay(h[2])}));
     set(this.brush, {"aria-valuemin": dm[0], "aria-valuemax": dm[1], "aria-valuenow": win[0],
                      "aria-valuetext": fmtDay(win[0]) + " to " + fmtDay(win[1])});
-    set(this.ovWin, {x: this.ovX(win[0]).toFixed(1), width: Math.max(2, this.ovX(win[1] + 1) - this.ovX(win[0])).toFixed(1),
-                     y: 0, height: OV_H});
+    // The window's mark on the overview: at least MIN_OVERVIEW_MARK_PX wide, centred on it.
+    const ox0 = this.ovX(win[0]), ow = this.ovX(win[1] + 1) - ox0, wide = Math.max(MIN_OVERVIEW_MARK_PX, ow);
+    set(this.ovWin, {x: (ox0 - (wide - ow) / 2).toFixed(1), width: wide.toFixed(1), y: -2, height: OV_H + 4});
     set(this.ovAxis, {x: this.ovX(this.axis[0]).toFixed(1),
                       width: Math.max(3, this.ovX(this.axis[1] + 1) - this.ovX(this.axis[0])).toFixed(1), y: 0, height: OV_H});
     const days = win[1] - win[0] + 1, counts = this.host.counts();
-    this.label.textContent = fmtDay(win[0]) + " – " + fmtDay(win[1]) + " (" + plural(days, "day") + ")" +
-      (counts.events != null ? " · " + plural(counts.events, "event") : "") +
-      (counts.imported != null ? " · " + counts.imported.toLocaleString("en") + " imported" : "");
+    const filtered = this.host.filtered && this.host.filtered() ? " (filtered)" : "";
+    // the dates are in the fields beside it; the label says how long and how many
+    this.label.textContent = plural(days, "day") +
+      (counts.events != null ? " · " + plural(counts.events, "event") + filtered : "") +
+      (counts.imported != null ? " · " + counts.imported.toLocaleString("en") + " imported" + filtered : "");
+    this._syncDates();
+    this._sayPlan();
   }
 
   /** Show the days [lo, hi] on the track (at least MIN_AXIS_DAYS, inside the domain).

@@ -5,6 +5,8 @@
  * @module
  */
 
+import {FILTER_KEYS} from "#atlas/filters.js";
+
 export const EVENT_KEY = "event";
 export const WINDOW_KEY = "window";
 /** The named window's old key, still read. */
@@ -40,16 +42,60 @@ export function readAddress(search, hash, keys) {
  * @param {Record<string, unknown>} values
  * @param {readonly string[]} keys
  * @param {boolean} dropEvent
+ * @param {Record<string, string>} [filters]  the filters as URL keys: written, and the others removed
  * @returns {string}  "?..." (or "" for none)
  */
-export function writeAddress(search, values, keys, dropEvent) {
+export function writeAddress(search, values, keys, dropEvent, filters) {
   const params = new URLSearchParams(search);
   params.delete(OLD_WINDOW_KEY);
   params.delete(WINDOW_KEY);
   if (dropEvent) params.delete(EVENT_KEY);
   for (const key of keys) if (values[key] != null) params.set(key, String(values[key]));
+  if (filters) writeFilters(params, filters);
   const text = params.toString();
   return text ? "?" + text : "";
+}
+
+/**
+ * The filters' keys in `params`: those given set, the others removed (a filter cleared).
+ * @param {URLSearchParams} params
+ * @param {Record<string, string>} filters  the filters as URL keys (filters.js filtersToQuery)
+ */
+function writeFilters(params, filters) {
+  for (const key of FILTER_KEYS) {
+    if (filters[key]) params.set(key, filters[key]); else params.delete(key);
+  }
+}
+
+/**
+ * The fragment (a file's or a static copy's address, which has no server) with the window and
+ * the filters written in; other keys (an event, layers) keep their value, a named window goes.
+ * @param {string} hash  "#a=1" or ""
+ * @param {{start: string, end: string}} win
+ * @param {Record<string, string>} filters
+ * @returns {string}  "#..." (or "" for none)
+ */
+export function writeFragment(hash, win, filters) {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  params.delete(OLD_WINDOW_KEY);
+  params.delete(WINDOW_KEY);
+  params.set("start", win.start);
+  params.set("end", win.end);
+  writeFilters(params, filters);
+  const text = params.toString();
+  return text ? "#" + text : "";
+}
+
+/**
+ * The filters an address names (query string and fragment), as URL keys; null when it names
+ * none (the engine then keeps those Python sent).
+ * @param {string} search
+ * @param {string} hash
+ * @returns {Record<string, string> | null}
+ */
+export function addressFilters(search, hash) {
+  const found = readAddress(search, hash, FILTER_KEYS).values;
+  return Object.keys(found).length ? found : null;
 }
 
 /** @typedef {{key: string, start: string, end: string}} NamedWindow */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import {
-  FILTER_KEYS, cleanSearch, filtersFromQuery, filtersToQuery, isActive, maskColumns, matcher,
+  FILTER_KEYS, cleanSearch, codeColumn, featureFields, filtersFromQuery, filtersToQuery, isActive, maskColumns, matcher,
   noFilters, normaliseSearch, precisionClass,
 } from "../../static/atlas/filters.js";
 
@@ -95,3 +95,40 @@ test("a column-wise mask over 100,000 rows tests each distinct text once", () =>
   }
   assert.ok(kept > 0);
 });
+
+test("the searched text in several columns: every word in one of them, as in their joined text", () => {
+  const f = filtersFromQuery({ search: "jaish panjgur" }, ALLOWED);
+  const cols = columnsFromFeatures(CASES.features);
+  const mask = maskColumns(f, { text: cols }, CASES.features.length);
+  const joined = maskColumns(f, columns(CASES.features), CASES.features.length);
+  assert.deepEqual([...mask], [...joined]);
+  for (const c of CASES.cases) {
+    const g = filtersFromQuery(c.filters, ALLOWED);
+    const split = { ...columns(CASES.features), text: columnsFromFeatures(CASES.features) };
+    const m = maskColumns(g, split, CASES.features.length);
+    assert.deepEqual(CASES.features.filter((_, i) => m[i]).map((e) => e.id), c.keep, JSON.stringify(c.filters));
+  }
+});
+
+test("an atlas event's _f (built by Python) reads as the filters' fields", () => {
+  for (const c of CASES.cases) {
+    const keep = matcher(filtersFromQuery(c.filters, ALLOWED));
+    const kept = CASES.features.filter((e) => keep(featureFields({
+      _g: e.group,
+      _f: { k: e.kind, s: e.border_side, n: e.killed_high ?? e.killed_low, p: precisionClass(e.time_precision),
+            x: ["place", "actor", "target", "summary"].map((k) => normaliseSearch(e[k])).join("\n") },
+    }))).map((e) => e.id);
+    assert.deepEqual(kept, c.keep, JSON.stringify(c.filters));
+  }
+});
+
+test("codeColumn: each distinct text once, -1 for none", () => {
+  const col = codeColumn((i) => ["a", null, "b", "a", ""][i], 5);
+  assert.deepEqual(col.values, ["a", "b"]);
+  assert.deepEqual([...col.codes], [0, -1, 1, 0, -1]);
+});
+
+/** Place, actor, target and summary as four coded columns (the imported events' columns). */
+function columnsFromFeatures(features) {
+  return ["place", "actor", "target", "summary"].map((k) => codeColumn((i) => features[i][k], features.length));
+}
