@@ -54,9 +54,10 @@ MAP_ELEMENT_ID = "ba-timeline"
 # The engine's ES modules (static/atlas/), each importing the others as "#atlas/<name>": the
 # page's import map says where that is (the app's static files, or the file itself).
 ENGINE_DIR = "atlas"
-ENGINE_MODULES = ("days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
+ENGINE_MODULES = ("access.js", "fit.js", "days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
                   "window-model.js", "player.js", "timeline.js", "dated-layer.js", "imported-layer.js",
-                  "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js", "engine.js")
+                  "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js", "wheel.js",
+                  "tile-notice.js", "engine.js")
 MODULE_PREFIX = "#atlas/"
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
 VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery

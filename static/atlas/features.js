@@ -3,6 +3,7 @@
  * (m); a point with `_l` is a permanent label (`_ld` its direction).
  * @module
  */
+import {markerName, markupText, unfocusable, wireMarker} from "#atlas/access.js";
 import {esc} from "#atlas/symbols.js";
 
 /** @typedef {import("#atlas/symbols.js").Symbols} Symbols */
@@ -10,11 +11,15 @@ import {esc} from "#atlas/symbols.js";
  *   weight?: number, opacity?: number, dash?: string | null, interactive?: boolean}} Style */
 
 /**
- * Drawing of features with Leaflet `L` and a symbol table.
+ * Drawing of features with Leaflet `L` and a symbol table. With `access` (the document and
+ * the popups' focus, access.js), a marker with a popup is a named button in the Tab order and
+ * other shapes take no focus.
  * @param {any} L  Leaflet
  * @param {Symbols} symbols
+ * @param {{doc: Document, focus: import("#atlas/access.js").PopupFocus | null}} [access]
  */
-export function createFeatures(L, symbols) {
+export function createFeatures(L, symbols, access) {
+  const textOf = access ? markupText(access.doc) : null;
   /**
    * A marker's icon: the table's shape as SVG.
    * @param {Style} st
@@ -23,9 +28,10 @@ export function createFeatures(L, symbols) {
     const s = st.size || 10;
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '" viewBox="0 0 ' + s + " " + s +
       '" fill="' + esc(st.fill || "#fff") + '" fill-opacity="' + (st.fill_opacity == null ? 1 : st.fill_opacity) +
-      '" stroke="' + esc(st.color || "#000") + '" stroke-width="' + (st.weight || 1) + '">' + symbols.shapePath(st.marker, s) + "</svg>";
+      '" stroke="' + esc(st.color || "#000") + '" stroke-width="' + (st.weight || 1) + '" aria-hidden="true" focusable="false">' + symbols.shapePath(st.marker, s) + "</svg>";
+    // The popup's tip points at the marker's top edge, so an open popup never covers it.
     return L.divIcon({html: svg, className: "ba-marker ba-" + esc(st.marker || "circle"), iconSize: [s, s],
-                      iconAnchor: [s / 2, s / 2]});
+                      iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2]});
   }
 
   /** @param {Style} st */
@@ -60,7 +66,9 @@ export function createFeatures(L, symbols) {
         if (f.properties._r) {
           return L.circle(latlng, Object.assign(pathOptions(st), {radius: f.properties._r, interactive: false}));
         }
-        return L.marker(latlng, {icon: markerIcon(st), keyboard: false, riseOnHover: true,
+        // A marker with a popup is a button (Tab, Enter, Space; named in onEachFeature).
+        return L.marker(latlng, {icon: markerIcon(st), keyboard: !!(access && f.properties._p), riseOnHover: true,
+                                 autoPanOnFocus: !access,  // access.js pans clear of the legend
                                  title: "", alt: f.properties._id || ""});
       },
       /** @param {any} f @param {any} lyr */
@@ -70,6 +78,9 @@ export function createFeatures(L, symbols) {
         if (p._l) return;  // a label is its own layer
         if (p._t) lyr.bindTooltip(p._t, {sticky: true, className: "ba-tooltip"});
         if (p._p) lyr.bindPopup(p._p, {maxWidth: 380, maxHeight: 420, className: "ba-popup-wrap"});
+        if (!access || !textOf) return;
+        if (lyr.getLatLng && !lyr.getRadius && p._p) wireMarker(lyr, markerName(p, textOf), access.focus);
+        else if (!lyr.getLatLng || lyr.getRadius) unfocusable(lyr);
       }
     });
   }
