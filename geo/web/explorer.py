@@ -391,6 +391,10 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
     return out.reset_index(drop=True), meta
 
 
+# The mark that tells an imported event's shape from the atlas's: a white dot at its centre.
+IMPORTED_DOT = '<circle cx="14" cy="8" r="1.8" fill="#FFFFFF" stroke="#000000" stroke-width="0.6"/>'
+
+
 def imported_legend_html() -> str:
     """The imported layer's legend: its kinds and actors, and the density ramp used when
     zoomed out."""
@@ -399,6 +403,11 @@ def imported_legend_html() -> str:
             + "".join(f'<stop offset="{o}" stop-color="{c}"/>' for o, c in HEAT_GRADIENT.items())
             + '</linearGradient></defs><rect x="1" y="3" width="26" height="10" '
             'fill="url(#ba-heat-ramp)"/></svg>')
-    rows = [legend_row(swatch_svg(e.style, e.geometry), e.label) for e in IMPORTED.legend]
-    rows.append(legend_row(ramp, "Zoomed out: density, few to many events"))
-    return f'<div class="ba-legend">{legend_block(IMPORTED.title, rows)}</div>'
+    # Imported shapes are pierced by a white dot (static/atlas/imported-layer.js draws it too),
+    # so they never pass for the atlas's own.
+    rows = [legend_row(swatch_svg(e.style, e.geometry).replace("</svg>", IMPORTED_DOT + "</svg>"), e.label)
+            for e in IMPORTED.legend]
+    rows.append(legend_row(ramp, "Zoomed out: density, few to many events (the scale on the map "
+                                 "gives the counts)"))
+    return (f'<div class="ba-legend ba-legend-imported">{legend_block(f"Yours: {IMPORTED.title}", rows)}'
+            '<p class="ba-note">Your file\'s events: shapes with a white centre dot.</p></div>')
