@@ -169,6 +169,24 @@ def test_an_event_links_popup_leaves_its_marker_in_view(browser, exported, size)
         assert _inside(marker, area) and _inside(popup, area), (marker, popup, area)
         assert not _overlap(marker, popup), (marker, popup)
         assert not _overlap(popup, legend) and not _overlap(marker, legend), (popup, marker, legend)
+        # A marker under the legend, reached by Tab, comes out from under it, and so does its popup.
+        page.evaluate(f"{ENGINE}.map.closePopup()")
+        page.evaluate("""(id) => {
+            const e = BorderAtlasEngine, map = e.map, size = map.getSize();
+            const p = map.latLngToContainerPoint(map.getCenter()), r = e.marker(id).getBoundingClientRect();
+            const c = map.getContainer().getBoundingClientRect();
+            map.panBy([(r.left + r.right) / 2 - c.left - (size.x - 40), 0], {animate: false}); }""", IRAN_STRIKE)
+        page.wait_for_timeout(200)
+        page.evaluate(f"{ENGINE}.marker({IRAN_STRIKE!r}).focus()")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".leaflet-popup-content", timeout=5000)
+        page.wait_for_timeout(800)  # the popup fades in, the map pans it into view
+        popup = page.eval_on_selector(".leaflet-popup-content-wrapper", RECT)
+        marker = page.evaluate(f"({RECT})({ENGINE}.marker({IRAN_STRIKE!r}))")
+        page.screenshot(path=str(ARTIFACTS / f"access-by-the-legend-{size[0]}x{size[1]}.png"))
+        assert _inside(marker, area) and _inside(popup, area), (marker, popup, area)
+        assert not _overlap(marker, popup), (marker, popup)
+        assert not _overlap(popup, legend) and not _overlap(marker, legend), (popup, marker, legend)
     finally:
         page.close()
 
