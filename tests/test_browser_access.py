@@ -1,7 +1,7 @@
 """The explorer's map by keyboard and on a small screen, in Chromium at a laptop's and a
-desktop's size, on the exported file (the same engine as the app): every event's marker is a
-named button reached by Tab in time order, Enter or Space opens its own popup and Escape gives
-focus back; no shape is a Tab stop; a tooltip at the map's edge stays inside it; a linked
+desktop's size, on the exported file (the same engine as the app): the list of the events on
+the map, reached by Tab, names every event in time order, Enter or Space on one opens its own
+popup and Escape gives focus back; no shape or marker is a Tab stop; a tooltip at the map's edge stays inside it; a linked
 event's popup leaves its marker in view; a link whose window misses its event widens it and
 says so; a site's popup links to the event's page; imported events carry their own legend
 entry, a white centre dot and a density scale."""
@@ -78,45 +78,57 @@ def _overlap(a, b) -> bool:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_tab_reaches_every_event_in_time_order_and_enter_opens_its_own_popup(browser, exported, size):
+def test_the_list_of_events_reaches_every_event_in_time_order_and_opens_its_own_popup(browser, exported, size):
+    from tests._axe import report, violations
+
     page = _open(browser, exported[0], size)
     try:
         events = page.evaluate(f"{ENGINE}.shown().filter(id => /^\\d{{4}}-/.test(id))")
         assert len(events) >= 10
-        page.focus(".folium-map")  # the map itself (arrows pan it), then its markers
-        seen, names, shapes = [], [], []
-        for _ in range(400):
+        page.focus(".folium-map")  # the map itself (arrows pan it), then its controls
+        shapes, reached = [], False
+        for _ in range(80):
             page.keyboard.press("Tab")
             now = _active(page)
-            if now["tag"] in ("path", "svg", "g"):
+            if now["tag"] in ("path", "svg", "g") or "ba-marker" in now["cls"]:
                 shapes.append(now)
-            if "ba-marker" not in now["cls"]:
-                if seen:
-                    break
-                continue
-            assert now["role"] == "button" and now["name"], now  # a named button
-            seen.append(page.evaluate(f"() => {ENGINE}.shown().find(id => {ENGINE}.marker(id) === document.activeElement)"))
-            names.append(now["name"])
-        assert not shapes, f"Tab landed on shapes: {shapes[:3]}"
-        assert set(events) <= set(seen), set(events) - set(seen)  # every event's marker
-        dated = [i for i in seen if i]  # events and crossings (towns after them: no id)
-        assert len(dated) == len(set(dated))
-        assert seen[:len(events)] == [i for i in seen if i in events]  # the events first
-        dates = [ISO.search(n).group(0) for n in names[:len(events)]]
-        assert dates == sorted(dates), names  # in time order
-        # Enter on the strike's marker opens its popup, focus inside it; Escape gives focus back.
-        page.evaluate(f"{ENGINE}.marker({IRAN_STRIKE!r}).focus()")
+            if page.evaluate("document.activeElement.matches('.ba-events-control > summary')"):
+                reached = True
+                break
+        assert not shapes, f"Tab landed on shapes or markers: {shapes[:3]}"
+        assert reached, "Tab never reached the list of events"
+        assert page.inner_text(".ba-events-control summary").startswith("Events on the map (")
+        page.keyboard.press("Enter")  # the list opens
+        names = page.eval_on_selector_all(".ba-events-list button", "els => els.map(b => b.textContent)")
+        dated = [n for n in names if ISO.match(n) or n.startswith("week of")]
+        assert names[:len(dated)] == dated and len(dated) == len(events), names  # every event, first
+        dates = [ISO.search(n).group(0) for n in dated]
+        assert dates == sorted(dates), dated  # in time order
+        page.keyboard.press("Tab")
+        assert _active(page)["tag"] == "button" and page.evaluate("document.activeElement.textContent") == names[0]
+        found = violations(page)
+        assert not found, report(found)
+        # The strike's button opens its popup, focus inside it; Escape gives focus back.
+        strike = page.locator(".ba-events-list button", has_text="Koh-i-Sabz")
+        strike.focus()
         page.keyboard.press("Enter")
         page.wait_for_selector(".leaflet-popup-content", timeout=5000)
         assert "Koh-i-Sabz" in page.inner_text(".leaflet-popup-content")
         assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
         assert page.get_attribute(".leaflet-popup", "role") == "dialog"
+        assert "Koh-i-Sabz" in (page.get_attribute(".leaflet-popup", "aria-label") or "")
         page.wait_for_timeout(800)  # the popup fades in, the map pans it into view
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"access-keyboard-popup-{size[0]}x{size[1]}.png"))
+        area = page.eval_on_selector(".folium-map", RECT)
+        popup = page.eval_on_selector(".leaflet-popup-content-wrapper", RECT)
+        for control in (".ba-events-control", ".ba-legend-control"):
+            assert not _overlap(popup, page.eval_on_selector(control, RECT)), control
+        assert _inside(popup, area)
         page.keyboard.press("Escape")
         page.wait_for_selector(".leaflet-popup", state="detached", timeout=5000)
-        assert page.evaluate(f"document.activeElement === {ENGINE}.marker({IRAN_STRIKE!r})")
+        assert page.evaluate("document.activeElement.textContent").startswith(ISO.search(strike.inner_text()).group(0))
+        assert "Koh-i-Sabz" in page.evaluate("document.activeElement.textContent")
         page.keyboard.press(" ")  # Space opens it too
         page.wait_for_selector(".leaflet-popup-content", timeout=5000)
         assert "Koh-i-Sabz" in page.inner_text(".leaflet-popup-content")
@@ -169,7 +181,7 @@ def test_an_event_links_popup_leaves_its_marker_in_view(browser, exported, size)
         assert _inside(marker, area) and _inside(popup, area), (marker, popup, area)
         assert not _overlap(marker, popup), (marker, popup)
         assert not _overlap(popup, legend) and not _overlap(marker, legend), (popup, marker, legend)
-        # A marker under the legend, reached by Tab, comes out from under it, and so does its popup.
+        # A marker under the legend, opened from the list, comes out from under it, and so does its popup.
         page.evaluate(f"{ENGINE}.map.closePopup()")
         page.evaluate("""(id) => {
             const e = BorderAtlasEngine, map = e.map, size = map.getSize();
@@ -177,8 +189,8 @@ def test_an_event_links_popup_leaves_its_marker_in_view(browser, exported, size)
             const c = map.getContainer().getBoundingClientRect();
             map.panBy([(r.left + r.right) / 2 - c.left - (size.x - 40), 0], {animate: false}); }""", IRAN_STRIKE)
         page.wait_for_timeout(200)
-        page.evaluate(f"{ENGINE}.marker({IRAN_STRIKE!r}).focus()")
-        page.keyboard.press("Enter")
+        page.click(".ba-events-control summary")
+        page.locator(".ba-events-list button", has_text="Koh-i-Sabz").press("Enter")
         page.wait_for_selector(".leaflet-popup-content", timeout=5000)
         page.wait_for_timeout(800)  # the popup fades in, the map pans it into view
         popup = page.eval_on_selector(".leaflet-popup-content-wrapper", RECT)

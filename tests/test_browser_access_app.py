@@ -134,9 +134,8 @@ def test_a_copied_event_link_reopens_its_window_and_layers(server, browser):
         page.goto(server + "?start=2024-01-10&end=2024-01-25&layers=border,events,crossings")
         frame = engine_frame(page, timeout=90)
         wait_for(lambda: frame.evaluate(f"!!{ENGINE}.marker({IRAN_STRIKE!r})"), what="the strike's marker")
-        frame.evaluate(f"{ENGINE}.marker({IRAN_STRIKE!r}).focus()")
-        frame.locator(f"text=Koh").count()  # noqa: B018 (no wait: the marker is focused)
-        page.keyboard.press("Enter")
+        frame.click(".ba-events-control summary")
+        frame.locator(".ba-events-list button", has_text="Koh-i-Sabz").press("Enter")
         link = wait_for(lambda: frame.locator(".ba-link input").count() and frame.input_value(".ba-link input"),
                         what="the popup's link")
         query = parse_qs(urlsplit(link).query)

@@ -1,18 +1,20 @@
-/** Keyboard and screen-reader access to the map's events: each marker with a popup is a
- * named button in the Tab order, in time order (the timeline's events first, then the other
- * dated layers'); Enter or Space opens its popup and moves focus into it; Escape closes it and
- * gives focus back to the marker. Shapes that are not markers (provinces, routes, circles)
- * are never a Tab stop: Chromium makes an SVG path focusable once Leaflet listens for its
- * focus (to show its tooltip), and focusing one draws its bounding box.
+/** Keyboard and screen-reader access to the map's events: a list of the markers shown (the
+ * timeline's events first, in time order, then the other dated layers'), a control on the map
+ * ("Events on the map"), whose buttons open the same popup as a click on the marker, and move
+ * focus into it; Escape closes a popup and gives focus back to the button that opened it.
+ * Markers stay mouse targets only: too small and too close together to be keyboard targets of
+ * their own (WCAG 2.5.8), they are reached through the list. Shapes that are not markers
+ * (provinces, routes, circles) are never a Tab stop: Chromium makes an SVG path focusable once
+ * Leaflet listens for its focus (to show its tooltip), and focusing one draws its bounding box.
  * @module
  */
 
 import {controlsRoom} from "#atlas/fit.js";
 
-/** Room a focused marker keeps from the map's edges (px): its tooltip shows beside it. */
+/** Room an event opened from the list keeps from the map's edges (px). */
 export const REVEAL = 48;
 
-/** @typedef {{layer: any, d0: number, id: string | undefined, feature: any, on: boolean, circle: boolean}} Orderable */
+/** @typedef {{layer: any, d0: number, id?: string | undefined, rank: number, feature: any}} Listed  a marker shown */
 
 /**
  * A marker's accessible name, as plain text: the timeline's line for it (`_tl`), else its
@@ -40,23 +42,6 @@ export function tabOrder(items) {
 }
 
 /**
- * Put the shown markers' elements in tab order, one after another in their pane, moving only
- * those out of place (a marker shown anew is appended at the end by Leaflet). Leaflet stacks
- * markers by their own z-index, so the drawing is unchanged.
- * @param {{d0: number, id?: string | undefined, rank: number, el: Element}[]} shown
- * @returns {number} how many elements moved
- */
-export function orderElements(shown) {
-  const order = tabOrder(shown);
-  let moved = 0;
-  for (let i = 1; i < order.length; i++) {
-    const prev = order[i - 1].el, el = order[i].el;
-    if (el.previousElementSibling !== prev && prev.parentNode === el.parentNode) { prev.after(el); moved++; }
-  }
-  return moved;
-}
-
-/**
  * The text of the atlas's own markup (built and escaped by Python): parsed in a document that
  * runs nothing, only its text read.
  * @param {Document} doc
@@ -69,100 +54,6 @@ export function markupText(doc) {
 }
 
 /**
- * Focus follows the popups of one map: a popup opened from the keyboard takes focus (a named
- * dialog); Escape closes the open popup; when it closes, focus goes back to the marker that
- * opened it if focus was in the popup or on the marker.
- * @param {any} map
- * @param {Document} doc
- */
-export function popupFocus(map, doc) {
-  /** @type {{open: any, opener: HTMLElement | null}} */
-  const state = {open: null, opener: null};
-  map.on("popupopen", (/** @type {any} */ e) => {  // the map hears it before the popup's layer
-    state.open = e.popup;
-    state.opener = null;
-    const box = e.popup.getElement();
-    if (box) { box.setAttribute("role", "dialog"); box.setAttribute("aria-label", "Details"); }
-  });
-  map.on("popupclose", (/** @type {any} */ e) => {
-    if (e.popup !== state.open) return;
-    state.open = null;
-    const box = e.popup.getElement(), active = doc.activeElement, back = state.opener;
-    state.opener = null;
-    const inside = !active || active === doc.body || !!(box && box.contains(active)) || active === back;
-    if (back && inside && back.isConnected) back.focus({preventScroll: true});
-  });
-  map.getContainer().addEventListener("keydown", (/** @type {KeyboardEvent} */ ev) => {
-    if (ev.key !== "Escape" || !state.open) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    map.closePopup();
-  });
-  return {
-    /**
-     * Pan the map so a focused marker, and the tooltip it shows, are clear of the edges and
-     * the legend (fit.js).
-     * @param {any} latlng
-     */
-    reveal(latlng) {
-      const room = controlsRoom(map).right;
-      map.panInside(latlng, {paddingTopLeft: [REVEAL, REVEAL], paddingBottomRight: [REVEAL + room, REVEAL]});
-    },
-    /**
-     * A marker's popup opened: it is named after the marker; opened from the keyboard, it
-     * takes focus, which comes back to the marker when it closes.
-     * @param {any} popup
-     * @param {HTMLElement} marker
-     * @param {string} name
-     * @param {boolean} byKey
-     */
-    opened(popup, marker, name, byKey) {
-      const box = popup.getElement();
-      if (!box) return;
-      box.setAttribute("aria-label", name);
-      if (!byKey && doc.activeElement !== marker) return;
-      state.opener = marker;
-      if (!byKey) return;
-      const content = box.querySelector(".leaflet-popup-content");
-      if (content) { content.setAttribute("tabindex", "-1"); content.focus({preventScroll: true}); }
-    }
-  };
-}
-
-/** @typedef {ReturnType<typeof popupFocus>} PopupFocus */
-
-/**
- * Make a Leaflet marker a named button: Enter or Space opens its popup (as a click does, at
- * the marker), and the popup takes focus. Called for each marker with a popup.
- * @param {any} layer  a Leaflet marker
- * @param {string} name
- * @param {PopupFocus | null} focus
- */
-export function wireMarker(layer, name, focus) {
-  let byKey = false;
-  layer.on("add", () => {
-    const el = layer.getElement();
-    if (!el) return;
-    el.setAttribute("role", "button");
-    el.setAttribute("aria-label", name);
-    if (el.dataset.baKeys) return;
-    el.dataset.baKeys = "1";
-    el.addEventListener("focus", () => { if (focus) focus.reveal(layer.getLatLng()); });
-    el.addEventListener("keydown", (/** @type {KeyboardEvent} */ ev) => {
-      if (ev.key !== "Enter" && ev.key !== " ") return;
-      ev.preventDefault();  // no page scroll on Space; no keypress, so Leaflet's Enter is not heard twice
-      byKey = true;
-      layer.fire("click", {originalEvent: ev, latlng: layer.getLatLng()});
-      byKey = false;
-    });
-  });
-  layer.on("popupopen", (/** @type {any} */ e) => {
-    const el = layer.getElement();
-    if (focus && el) focus.opened(e.popup, el, name, byKey);
-  });
-}
-
-/**
  * Shapes that are not markers take no focus (no Tab stop, no box drawn around them).
  * @param {any} layer  a Leaflet vector layer
  */
@@ -171,4 +62,97 @@ export function unfocusable(layer) {
     const el = layer.getElement && layer.getElement();
     if (el) el.setAttribute("tabindex", "-1");
   });
+}
+
+/**
+ * The list of the map's events (a control on the map) and the focus of the popups it opens.
+ * `set(shown)` says which markers are shown; the list is rebuilt when they change (its
+ * buttons only while it is open).
+ * @param {any} L  Leaflet
+ * @param {any} map
+ * @param {Document} doc
+ */
+export function createEventList(L, map, doc) {
+  const textOf = markupText(doc);
+  /** @type {Listed[]} */
+  let shown = [];
+  let key = "", built = "";
+  /** @type {{open: any, opener: HTMLElement | null, pending: HTMLElement | null}} */
+  const focus = {open: null, opener: null, pending: null};
+  const Control = L.Control.extend({
+    onAdd() {
+      const box = L.DomUtil.create("details", "ba-events-control");
+      this.summary = L.DomUtil.create("summary", "", box);
+      this.list = L.DomUtil.create("ol", "ba-events-list", box);
+      this.list.setAttribute("aria-label", "Events on the map, oldest first");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      box.addEventListener("toggle", () => fill());
+      return box;
+    }
+  });
+  const control = new Control({position: "topleft"}).addTo(map);
+  const box = control.getContainer();
+  /** @param {Listed} it */
+  const nameOf = (it) => {
+    const f = /** @type {any} */ (it.feature);
+    return f.baName || (f.baName = markerName(f.properties, textOf));
+  };
+  function fill() {
+    control.summary.textContent = "Events on the map (" + shown.length + ")";
+    if (!box.open || built === key) return;
+    built = key;
+    control.list.textContent = "";
+    for (const it of shown) {
+      const button = control.list.appendChild(doc.createElement("li")).appendChild(doc.createElement("button"));
+      button.type = "button";
+      button.textContent = nameOf(it);  // text from the atlas's data, as text
+      button.addEventListener("click", () => open(it, button));
+    }
+  }
+  /** Open a listed event's popup (as a click on its marker), focus going into it.
+   * @param {Listed} it @param {HTMLElement} button */
+  function open(it, button) {
+    const ll = it.layer.getLatLng(), room = controlsRoom(map);
+    map.panInside(ll, {paddingTopLeft: [REVEAL + room.left, REVEAL], paddingBottomRight: [REVEAL + room.right, REVEAL],
+                       animate: false});
+    focus.pending = button;
+    it.layer.fire("click", {latlng: ll});
+    focus.pending = null;
+  }
+  map.on("popupopen", (/** @type {any} */ e) => {
+    focus.open = e.popup;
+    focus.opener = focus.pending;
+    const el = e.popup.getElement();
+    if (!el) return;
+    el.setAttribute("role", "dialog");
+    el.setAttribute("aria-label", focus.opener ? focus.opener.textContent || "Details" : "Details");
+    const content = el.querySelector(".leaflet-popup-content");
+    if (focus.opener && content) { content.setAttribute("tabindex", "-1"); content.focus({preventScroll: true}); }
+  });
+  map.on("popupclose", (/** @type {any} */ e) => {
+    if (e.popup !== focus.open) return;
+    focus.open = null;
+    const el = e.popup.getElement(), active = doc.activeElement, back = focus.opener;
+    focus.opener = null;
+    const inside = !active || active === doc.body || !!(el && el.contains(active));
+    if (back && inside && back.isConnected) back.focus({preventScroll: true});
+  });
+  map.getContainer().addEventListener("keydown", (/** @type {KeyboardEvent} */ ev) => {
+    if (ev.key !== "Escape" || !focus.open) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    map.closePopup();
+  });
+  return {
+    /** The markers shown now (any order). @param {Listed[]} items */
+    set(items) {
+      const next = tabOrder(items), k = next.map((it) => it.id).join("\n");
+      if (k === key) return;
+      shown = next; key = k;
+      fill();
+    },
+    /** The list's container (the control). */
+    element() { return box; }
+  };
 }

@@ -22,7 +22,7 @@
  * nothing of the engine is read from the DOM.
  * @module
  */
-import {orderElements, popupFocus} from "#atlas/access.js";
+import {createEventList} from "#atlas/access.js";
 import {dayOf, isoOf} from "#atlas/days.js";
 import {EDGE, MARKER_ROOM, keepTooltipsInside, popupPadding} from "#atlas/fit.js";
 import {createNotice, createTileNotice} from "#atlas/tile-notice.js";
@@ -156,7 +156,7 @@ export class Engine {
     this.doc = doc;
     this.win = /** @type {Window} */ (doc.defaultView);
     this.symbols = createSymbols(symbolTable);
-    this.features = createFeatures(L, this.symbols, {doc, focus: popupFocus(map, doc)});
+    this.features = createFeatures(L, this.symbols, true);
     /** @type {Config | null} */
     this.cfg = null;
     /** @type {WindowModel | null} */
@@ -196,6 +196,8 @@ export class Engine {
     this.statics = new StaticLayers(L, map, this.features, (url) => this._fetchJson(url), null);
     this.legend = createLegend(L, map);
     this.tileNotice = createTileNotice(L, map);
+    /** The events shown, as a list of buttons on the map (keyboard and screen readers). */
+    this.eventList = createEventList(L, map, doc);
     /** A note on how a linked event was opened (a widened window, a layer turned on). */
     this.linkNotice = createNotice(L, map, "bottomleft");
     /** @type {LabelLayer | null} */
@@ -459,21 +461,20 @@ export class Engine {
       if (this.dated[name].apply(start, end, !!this.layersShown[name])) toggled = true;
     }
     if (this.importedLayer) this.importedLayer.redraw();
-    if (toggled) { this._placeLabelsSoon(); this._orderMarkers(); }
+    if (toggled) { this._placeLabelsSoon(); this._listEvents(); }
   }
 
-  /** The markers shown, in Tab order: the timeline's layer first, each layer by date (access.js). */
-  _orderMarkers() {
+  /** The markers shown, listed for the keyboard: the timeline's layer first (access.js). */
+  _listEvents() {
     const names = Object.keys(this.dated), first = this.cfg && this.cfg.timelineLayer;
     const shown = [];
     for (const name of names) {
       const rank = name === first ? -1 : names.indexOf(name);
       for (const it of this.dated[name].items) {
-        const el = it.on && !it.circle && it.layer.getElement ? it.layer.getElement() : null;
-        if (el) shown.push({d0: it.d0, id: it.id, rank, el});
+        if (it.on && !it.circle && it.id && it.feature.properties._p) shown.push({layer: it.layer, d0: it.d0, id: it.id, rank, feature: it.feature});
       }
     }
-    orderElements(shown);
+    this.eventList.set(shown);
   }
 
   _placeLabelsSoon() {

@@ -3,7 +3,7 @@
  * (m); a point with `_l` is a permanent label (`_ld` its direction).
  * @module
  */
-import {markerName, markupText, unfocusable, wireMarker} from "#atlas/access.js";
+import {unfocusable} from "#atlas/access.js";
 import {esc} from "#atlas/symbols.js";
 
 /** @typedef {import("#atlas/symbols.js").Symbols} Symbols */
@@ -11,15 +11,13 @@ import {esc} from "#atlas/symbols.js";
  *   weight?: number, opacity?: number, dash?: string | null, interactive?: boolean}} Style */
 
 /**
- * Drawing of features with Leaflet `L` and a symbol table. With `access` (the document and
- * the popups' focus, access.js), a marker with a popup is a named button in the Tab order and
- * other shapes take no focus.
+ * Drawing of features with Leaflet `L` and a symbol table. With `access`, shapes that are not
+ * markers take no focus (access.js; markers are reached through the list of events).
  * @param {any} L  Leaflet
  * @param {Symbols} symbols
- * @param {{doc: Document, focus: import("#atlas/access.js").PopupFocus | null}} [access]
+ * @param {boolean} [access]
  */
 export function createFeatures(L, symbols, access) {
-  const textOf = access ? markupText(access.doc) : null;
   /**
    * A marker's icon: the table's shape as SVG.
    * @param {Style} st
@@ -66,9 +64,7 @@ export function createFeatures(L, symbols, access) {
         if (f.properties._r) {
           return L.circle(latlng, Object.assign(pathOptions(st), {radius: f.properties._r, interactive: false}));
         }
-        // A marker with a popup is a button (Tab, Enter, Space; named in onEachFeature).
-        return L.marker(latlng, {icon: markerIcon(st), keyboard: !!(access && f.properties._p), riseOnHover: true,
-                                 autoPanOnFocus: !access,  // access.js pans clear of the legend
+        return L.marker(latlng, {icon: markerIcon(st), keyboard: false, riseOnHover: true,
                                  title: "", alt: f.properties._id || ""});
       },
       /** @param {any} f @param {any} lyr */
@@ -78,9 +74,7 @@ export function createFeatures(L, symbols, access) {
         if (p._l) return;  // a label is its own layer
         if (p._t) lyr.bindTooltip(p._t, {sticky: true, className: "ba-tooltip"});
         if (p._p) lyr.bindPopup(p._p, {maxWidth: 380, maxHeight: 420, className: "ba-popup-wrap"});
-        if (!access || !textOf) return;
-        if (lyr.getLatLng && !lyr.getRadius && p._p) wireMarker(lyr, markerName(p, textOf), access.focus);
-        else if (!lyr.getLatLng || lyr.getRadius) unfocusable(lyr);
+        if (access && (!lyr.getLatLng || lyr.getRadius)) unfocusable(lyr);
       }
     });
   }

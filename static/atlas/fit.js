@@ -27,16 +27,21 @@ export function shiftInside(box, bounds, margin) {
 }
 
 /**
- * The room (px) the map's controls take from its right and top edges: the legend when it is
- * open and takes most of the height, else none.
+ * The room (px) the map's controls take from its left and right edges: a control column (the
+ * legend, the list of events) when it is open and takes much of the height, else none.
  * @param {any} map
- * @returns {{right: number}}
+ * @returns {{left: number, right: number}}
  */
 export function controlsRoom(map) {
-  const box = map.getContainer().querySelector(".leaflet-top.leaflet-right");
-  if (!box) return {right: 0};
-  const size = map.getSize(), rect = box.getBoundingClientRect();
-  return {right: rect.height > size.y / 3 && rect.width < size.x / 2 ? Math.ceil(rect.width) : 0};
+  const size = map.getSize(), box = map.getContainer();
+  /** @param {string} selector */
+  const room = (selector) => {
+    const column = box.querySelector(selector);
+    if (!column) return 0;
+    const rect = column.getBoundingClientRect();
+    return rect.height > size.y / 3 && rect.width < size.x / 2 ? Math.ceil(rect.width) : 0;
+  };
+  return {left: room(".leaflet-top.leaflet-left"), right: room(".leaflet-top.leaflet-right")};
 }
 
 /**
@@ -46,7 +51,8 @@ export function controlsRoom(map) {
  * @returns {{topLeft: [number, number], bottomRight: [number, number]}}
  */
 export function popupPadding(map) {
-  return {topLeft: [EDGE + 4, EDGE + 4], bottomRight: [EDGE + 4 + controlsRoom(map).right, EDGE + 4 + MARKER_ROOM]};
+  const room = controlsRoom(map);
+  return {topLeft: [EDGE + 4 + room.left, EDGE + 4], bottomRight: [EDGE + 4 + room.right, EDGE + 4 + MARKER_ROOM]};
 }
 
 /**
