@@ -167,8 +167,8 @@ def test_the_first_click_on_a_marker_opens_its_popup(session):
     assert "Pakistani side" in text
     links = popup.eval_on_selector_all(".ba-sources a", "els => els.map(e => e.href)")
     assert links and all(h.startswith("http") for h in links)
-    link = frame.input_value(".ba-link input")
-    assert link.endswith(f"?event={IRAN_STRIKE}")
+    link = frame.input_value(".ba-link input")  # the window and layers it was copied from
+    assert link.endswith(f"?start=2024-01-16&end=2024-01-16&layers=border%2Cevents&event={IRAN_STRIKE}"), link
     assert errors == [], errors
 
 

@@ -61,6 +61,24 @@ def test_a_bad_report_from_the_page_is_a_notice_and_the_view_is_kept(report, why
                                 "lon": 62, "zoom": 6}) is True
 
 
+GOOD = {"start": "2024-01-01", "end": "2024-01-03", "lat": 27, "lon": 62, "zoom": 6}
+
+
+@pytest.mark.parametrize("bounds", [
+    [float("nan"), 25, 64, 29], ["NaN", 25, 64, 29], [60, 25, 64], [60, 25, 64, 29, 1], "60,25,64,29",
+    [64, 25, 60, 29], [60, 25, 60.001, 29], [-400, 25, 64, 29], [60, 25, 64, 1e308], [60, 25, 64, float("inf")],
+    [[60], 25, 64, 29], {"w": 60},
+])
+def test_bad_bounds_from_the_page_are_a_notice_and_the_extent_falls_back(bounds):
+    state = _state()
+    assert _read_report(state, {**GOOD, "bounds": bounds}) is True  # the window and centre are taken
+    assert state.refused is not None and state.refused.startswith("bounds: ") and len(state.refused) < 300
+    assert state.bounds is None
+    state.refused = None
+    assert _read_report(state, {**GOOD, "bounds": [60.1234567, 25, 64, 29]}) is True
+    assert state.bounds == (60.1235, 25.0, 64.0, 29.0) and state.refused is None
+
+
 def test_a_view_ending_at_the_end_of_the_calendar_is_refused_by_name():
     with pytest.raises(ValueError, match="end: '9999-12-31' is outside"):
         View(start=dt.date(2024, 1, 1), end=dt.date(9999, 12, 31))

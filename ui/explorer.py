@@ -67,6 +67,7 @@ class ExplorerState:
     bounds: tuple[float, float, float, float] | None = None
     focus: dict[str, Any] | None = None  # an event to open, asked from a row of the table
     notes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # how a linked event was opened (shown once)
     refused: str | None = None  # why the element's last report was not taken (shown once)
     # the filters the element's controls last reported (None: none reported yet)
     filters: Filters | None = None
@@ -76,6 +77,7 @@ def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.d
     """The explorer's state for a new session, from the URL (view, centre, zoom, event)."""
     map_view, notes = map_view_from_query(query)
     start, end = view.start, view.end
+    changes: list[str] = []
     event = None
     if "event" in query:
         event = event_id_param(query["event"])
@@ -86,11 +88,16 @@ def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.d
             day = event_dates[event]
             start = day - dt.timedelta(days=EVENT_WINDOW_DAYS)
             end = day + dt.timedelta(days=EVENT_WINDOW_DAYS)
+        elif not start <= event_dates[event] <= end:  # the link's window no longer holds it
+            day = event_dates[event]
+            start, end = min(start, day), max(end, day)
+            changes.append(f"the window was widened to {start} – {end}")
     initial = {"window": [start.isoformat(), end.isoformat()],
                "view": None if map_view is None else {"lat": map_view.lat, "lon": map_view.lon,
                                                       "zoom": map_view.zoom},
                "event": event}
-    return ExplorerState(initial=initial, start=start, end=end, map_view=map_view, notes=notes)
+    return ExplorerState(initial=initial, start=start, end=end, map_view=map_view, notes=notes,
+                         changes=changes)
 
 
 def mercator_extent(view: MapView, width_px: float, height_px: float) -> tuple[float, float, float, float]:
@@ -118,17 +125,26 @@ def screen_extent(state: ExplorerState) -> tuple[float, float, float, float] | N
     return mercator_extent(state.map_view, NOMINAL_MAP_WIDTH, NOMINAL_MAP_HEIGHT)
 
 
-def _bounds(report: dict[str, Any]) -> tuple[float, float, float, float] | None:
-    """The reported bounds [lon_min, lat_min, lon_max, lat_max], if the report has sane ones."""
+def _bounds(report: dict[str, Any]) -> tuple[tuple[float, float, float, float] | None, str | None]:
+    """The reported bounds [lon_min, lat_min, lon_max, lat_max] and what is wrong with them:
+    (None, None) when the report has none, (None, why) when they are not a sane extent."""
     raw = report.get("bounds")
+    if raw is None:
+        return None, None
+    why = "bounds: not four finite numbers [west, south, east, north] of a map's extent"
+    if not isinstance(raw, (list, tuple)) or len(raw) != 4:
+        return None, why
     try:
-        x0, y0, x1, y1 = (float(v) for v in raw)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return None
+        x0, y0, x1, y1 = (float(v) for v in raw)
+    except (TypeError, ValueError, OverflowError):
+        return None, why
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+        return None, why
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90
             and min(x1 - x0, y1 - y0) >= MIN_EXTENT_DEGREES):
-        return None
-    return (round(x0, 4), round(y0, 4), round(x1, 4), round(y1, 4))
+        return None, (f"bounds: [{x0:.6g}, {y0:.6g}, {x1:.6g}, {y1:.6g}] is not an extent inside "
+                      f"the world at least {MIN_EXTENT_DEGREES} degrees wide and tall")
+    return (round(x0, 4), round(y0, 4), round(x1, 4), round(y1, 4)), None
 
 
 def ask_focus(state: ExplorerState, event_id: str) -> None:
@@ -153,7 +169,9 @@ def _read_report(state: ExplorerState, report: Any) -> bool:
     if map_view is None:
         state.refused = notes[0] if notes else "no map centre and zoom"
         return False
-    bounds = _bounds(report)
+    bounds, problem = _bounds(report)
+    if problem is not None:  # the window and centre are taken; the extent falls back to them
+        state.refused = problem
     changed = (start, end, map_view, bounds) != (state.start, state.end, state.map_view, state.bounds)
     if changed:
         state.start, state.end, state.map_view, state.bounds = start, end, map_view, bounds

@@ -81,6 +81,9 @@ def header(load_errors: dict[str, str]) -> None:
     st.html(f'<h1 class="ba-page-title">{html.escape(TEXT["title"])}</h1>')
     for note in st.session_state.get("notes", []):
         st.warning(plain_markdown(f"Link parameter ignored: {note}."), icon="⚠️")
+    changes = explorer_state().changes
+    if changes:
+        st.info(plain_markdown("To show the linked event, " + " and ".join(changes) + "."), icon="ℹ️")
     for name, error in load_errors.items():
         st.error(plain_markdown(f"The {name} layer could not be loaded and is left out:\n{error}"))
     if (problem := dated_file_problem()) is not None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo import layer_names
 from geo.view import ATLAS_END, ATLAS_START, Filters, View, view_from_query
+from layers import SPECS
 from ui.data import event_dates
 from ui.explorer import ExplorerState, initial_state
 
@@ -20,9 +21,14 @@ def init_state() -> None:
         return
     query = {k: st.query_params[k] for k in st.query_params}
     view = view_from_query(query)
-    st.session_state.explorer = initial_state(query, view, event_dates())
+    explorer = st.session_state.explorer = initial_state(query, view, event_dates())
     for name in layer_names():
         st.session_state[f"layer_{name}"] = name in view.layers
+    # A linked event opens even if the link's layers leave its layer out: it is turned on.
+    events_layer = next((n for n, spec in SPECS.items() if spec.timeline_group is not None), None)
+    if explorer.initial["event"] and events_layer and events_layer not in view.layers:
+        st.session_state[f"layer_{events_layer}"] = True
+        explorer.changes.append(f"the {SPECS[events_layer].title} layer was turned on")
     st.session_state.basemap = view.basemap
     st.session_state.filters = view.filters
     st.session_state.notes = list(view.notes) + st.session_state.explorer.notes

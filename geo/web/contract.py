@@ -99,6 +99,7 @@ class EngineView:
     imported_meta: dict[str, Json] | None = None  # their styles, popup fields, title, source, ramp
     url_layers: list[str] | None = None   # the layers a link names (the app: never an import)
     filters: dict[str, str] | None = None  # the filters in force, as URL keys (geo.view.Filters)
+    event_pages: dict[str, str] | None = None  # a static site: each event's own page (relative), by id
 
     def to_json(self) -> dict[str, Any]:
         return _to_json(self)

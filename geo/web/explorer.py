@@ -55,10 +55,10 @@ MAP_ELEMENT_ID = "ba-timeline"
 # The engine's ES modules (static/atlas/), each importing the others as "#atlas/<name>": the
 # page's import map says where that is (the app's static files, or the file itself).
 ENGINE_DIR = "atlas"
-ENGINE_MODULES = ("days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
+ENGINE_MODULES = ("access.js", "fit.js", "days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
                   "window-model.js", "player.js", "timeline.js", "dated-layer.js", "imported-layer.js",
                   "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js",
-                  "filter-controls.js", "engine.js")
+                  "filter-controls.js", "wheel.js", "tile-notice.js", "engine.js")
 MODULE_PREFIX = "#atlas/"
 ENGINE_CSS = ("atlas/atlas.css", "atlas/engine.css")
 VENDOR_JS = ("vendor/leaflet/leaflet.js",)  # the engine binds its own popups: no jQuery
@@ -416,6 +416,10 @@ def imported_columns(prepared: PreparedImport, name: str) -> tuple[pd.DataFrame,
     return out.reset_index(drop=True), meta
 
 
+# The mark that tells an imported event's shape from the atlas's: a white dot at its centre.
+IMPORTED_DOT = '<circle cx="14" cy="8" r="1.8" fill="#FFFFFF" stroke="#000000" stroke-width="0.6"/>'
+
+
 def imported_legend_html() -> str:
     """The imported layer's legend: its kinds and actors, and the density ramp used when
     zoomed out."""
@@ -424,6 +428,11 @@ def imported_legend_html() -> str:
             + "".join(f'<stop offset="{o}" stop-color="{c}"/>' for o, c in HEAT_GRADIENT.items())
             + '</linearGradient></defs><rect x="1" y="3" width="26" height="10" '
             'fill="url(#ba-heat-ramp)"/></svg>')
-    rows = [legend_row(swatch_svg(e.style, e.geometry), e.label) for e in IMPORTED.legend]
-    rows.append(legend_row(ramp, "Zoomed out: density, few to many events"))
-    return f'<div class="ba-legend">{legend_block(IMPORTED.title, rows)}</div>'
+    # Imported shapes are pierced by a white dot (static/atlas/imported-layer.js draws it too),
+    # so they never pass for the atlas's own.
+    rows = [legend_row(swatch_svg(e.style, e.geometry).replace("</svg>", IMPORTED_DOT + "</svg>"), e.label)
+            for e in IMPORTED.legend]
+    rows.append(legend_row(ramp, "Zoomed out: density, few to many events (the scale on the map "
+                                 "gives the counts)"))
+    return (f'<div class="ba-legend ba-legend-imported">{legend_block(f"Yours: {IMPORTED.title}", rows)}'
+            '<p class="ba-note">Your file\'s events: shapes with a white centre dot.</p></div>')

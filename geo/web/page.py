@@ -284,7 +284,8 @@ def _element_ids(root: Any) -> set[str]:
 def html_page(view: View, *, imported: Any = None, imported_label: str | None = None,
               map_view: MapView | None = None, title: str | None = None,
               prepared: Mapping[str, PreparedLayer] | None = None,
-              publish: Callable[[str, bytes], str] | None = None) -> HtmlPage:
+              publish: Callable[[str, bytes], str] | None = None,
+              event_pages: Mapping[str, str] | None = None) -> HtmlPage:
     """One self-contained HTML file of ``view``, with what it left out: the explorer's map,
     the view's layers, its window, the timeline and its play control, popups with their
     sources.
@@ -292,7 +293,8 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     Every script, style and layer is inside the file; opened from disk it makes no request.
     ``imported`` (a GeoDataFrame from ``geo.imports``) adds a user's events, at most
     ``IMPORTED_LIMIT`` of them (those in the window first); the file says how many it holds.
-    The same inputs give the same bytes.
+    The same inputs give the same bytes. ``event_pages`` (a static site): each event's own
+    page, by id, relative to the file; its popup links there.
 
     With ``publish`` (a static site's writer: given a file's name and bytes, it stores them and
     returns the page's address for them) the engine's modules and the layers' data are files
@@ -336,6 +338,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
         # no link base: a file has no address to link an event to, so popups carry no link box
         layers=layers, basemap="offline", legend=legend, link_base=None,
         filters=view.filters.to_query(),  # URL keys: what the file was filtered by
+        event_pages=dict(event_pages) if event_pages else None,
         **extra,
     ).to_json())
     page = HtmlPage(b"", total, included)

@@ -398,13 +398,16 @@ html > body .folium-map { height: max(240px, calc(100vh - var(--ba-timeline-h, 1
 </style>"""
 
 
-def _explorer_pages(pages: _Pages) -> View:
+def _explorer_pages(pages: _Pages, records: Sequence[Mapping[str, Any]]) -> View:
     view = View()
 
     def publish(name: str, data: bytes) -> str:  # the modules and layers, once for both pages
         return "./assets/" + _hashed(pages, data, name.rsplit(".", 1)[-1])  # an import map needs ./
 
-    index = html_page(view, title=TITLE, publish=publish).data.decode("utf-8")
+    # a popup links to its event's page (each event has one, event/<id>/)
+    index = html_page(view, title=TITLE, publish=publish,
+                      event_pages={str(p["id"]): event_path(str(p["id"])) for p in records}
+                      ).data.decode("utf-8")
     embed = index.replace("</head>", EMBED_CSS + "\n</head>", 1)
     pages.write("index.html", _externalise(pages, index), "explorer")
     pages.write("embed.html", _externalise(pages, embed), "explorer")
@@ -489,7 +492,7 @@ def build_site(out: str | Path, *, base_url: str | None = None, jobs: int | None
         css = SITE_CSS.encode("utf-8")
         pages = _Pages(work, base_url, "")
         pages.css_name = _hashed(pages, css, "css")
-        view = _explorer_pages(pages)
+        view = _explorer_pages(pages, records)
         for p in records:
             rel = event_path(p["id"])
             pages.write(rel + "map.png", images[p["id"]], "event maps")

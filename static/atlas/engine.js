@@ -22,7 +22,11 @@
  * nothing of the engine is read from the DOM.
  * @module
  */
+import {createEventList} from "#atlas/access.js";
 import {dayOf, isoOf} from "#atlas/days.js";
+import {EDGE, MARKER_ROOM, keepTooltipsInside, popupPadding} from "#atlas/fit.js";
+import {createNotice, createTileNotice} from "#atlas/tile-notice.js";
+import {gateWheels} from "#atlas/wheel.js";
 import {DatedLayer} from "#atlas/dated-layer.js";
 import {createFeatures} from "#atlas/features.js";
 import {FilterControls} from "#atlas/filter-controls.js";
@@ -41,7 +45,7 @@ import {WindowModel} from "#atlas/window-model.js";
 /** @typedef {import("#atlas/dated-layer.js").DatedItem} DatedItem */
 /** @typedef {import("#atlas/imported-layer.js").ImportedData} ImportedData */
 /** @typedef {import("#atlas/imported-layer.js").Drawn} Drawn */
-/** @typedef {{start: string, end: string, lat: number, lon: number, zoom: number, filters: Record<string, string>}} ViewState */
+/** @typedef {{start: string, end: string, lat: number, lon: number, zoom: number, bounds: [number, number, number, number], filters: Record<string, string>}} ViewState */
 /**
  * The engine's configuration: EngineData and EngineView of geo/web/contract.py, keys in
  * camelCase (a test checks this list against the Python contract; CONTRACT.md says what
@@ -74,6 +78,7 @@ import {WindowModel} from "#atlas/window-model.js";
  *   importedMeta?: import("#atlas/imported-layer.js").ImportedMeta | null,
  *   urlLayers?: string[] | null,
  *   filters?: Record<string, string> | null,
+ *   eventPages?: Record<string, string> | null,
  * }} Config
  */
 
@@ -92,8 +97,9 @@ export function readJson(doc, id) {
   return node && node.textContent ? JSON.parse(node.textContent) : null;
 }
 
-/** Space a popup keeps clear of the map's edges (px): the tip, the close button, a margin. */
-export const POPUP_MARGIN = 64;
+/** Space a popup keeps clear of the map's height (px): its padding and tip (about 48), the
+ * autopan's margins, and its marker under the tip (fit.js). */
+export const POPUP_MARGIN = 48 + 2 * (EDGE + 4) + MARKER_ROOM;
 
 /**
  * The tallest a popup may be on a map `height` px tall: it scrolls inside beyond this, so its
@@ -115,10 +121,11 @@ function fitPopup(map, popup) {
   const wanted = popup.options._baWanted || popup.options.maxHeight || 0;
   popup.options._baWanted = wanted;
   const max = popupMaxHeight(map.getSize().y, wanted);
-  if (popup.options.maxHeight !== max) {
+  const pad = popupPadding(map);
+  if (popup.options.maxHeight !== max || String(popup.options.autoPanPaddingBottomRight) !== String(pad.bottomRight)) {
     popup.options.maxHeight = max;
-    popup.options.autoPanPaddingTopLeft = [12, 12];
-    popup.options.autoPanPaddingBottomRight = [12, 12];
+    popup.options.autoPanPaddingTopLeft = pad.topLeft;
+    popup.options.autoPanPaddingBottomRight = pad.bottomRight;
     popup.update();
   }
 }
@@ -153,7 +160,7 @@ export class Engine {
     this.doc = doc;
     this.win = /** @type {Window} */ (doc.defaultView);
     this.symbols = createSymbols(symbolTable);
-    this.features = createFeatures(L, this.symbols);
+    this.features = createFeatures(L, this.symbols, true);
     /** @type {Config | null} */
     this.cfg = null;
     /** @type {WindowModel | null} */
@@ -204,6 +211,11 @@ export class Engine {
     this._filterTimings = [];
     this.statics = new StaticLayers(L, map, this.features, (url) => this._fetchJson(url), null);
     this.legend = createLegend(L, map);
+    this.tileNotice = createTileNotice(L, map);
+    /** The events shown, as a list of buttons on the map (keyboard and screen readers). */
+    this.eventList = createEventList(L, map, doc);
+    /** A note on how a linked event was opened (a widened window, a layer turned on). */
+    this.linkNotice = createNotice(L, map, "bottomleft");
     /** @type {LabelLayer | null} */
     this.labelLayer = null;
     /** @type {any} the Leaflet class of the imported layer, made once */
@@ -421,6 +433,7 @@ export class Engine {
     this.labelLayer = new LabelLayer(L, map, cfg.labels || []);
     map.on("zoomend moveend resize", () => this._placeLabels());
     map.on("popupopen", (/** @type {any} */ e) => fitPopup(map, e.popup));
+    keepTooltipsInside(map);
     this.player = new Player(model, {frame: (fn) => this.win.requestAnimationFrame(fn), now: () => this.win.performance.now()});
     // Listeners run in this order: the clock, the layers, the timeline (added by Timeline), the rest.
     /** @type {number} */
@@ -428,6 +441,7 @@ export class Engine {
     model.onChange(() => { t0 = this.win.performance.now(); });
     model.onChange((change) => this._applyWindow(change.start, change.end));
     this.model = model;
+    this._openLinked(cfg);
     this._update(cfg);
     const root = /** @type {HTMLElement} */ (this.doc.getElementById("ba-timeline"));
     this.timeline = new Timeline(root, model, this.player, {presets: cfg.presets || [], groups: cfg.groups || []}, {
@@ -442,6 +456,7 @@ export class Engine {
       filtered: () => isActive(this.filterState),
     });
     this._startFilters(cfg);
+    gateWheels(map, root);
     model.onChange((change) => {
       this._timings.push(this.win.performance.now() - t0);
       if (this._timings.length > TIMINGS_KEPT) this._timings.shift();
@@ -486,7 +501,20 @@ export class Engine {
       if (this.dated[name].apply(start, end, !!this.layersShown[name])) toggled = true;
     }
     if (this.importedLayer) this.importedLayer.redraw();
-    if (toggled) this._placeLabelsSoon();
+    if (toggled) { this._placeLabelsSoon(); this._listEvents(); }
+  }
+
+  /** The markers shown, listed for the keyboard: the timeline's layer first (access.js). */
+  _listEvents() {
+    const names = Object.keys(this.dated), first = this.cfg && this.cfg.timelineLayer;
+    const shown = [];
+    for (const name of names) {
+      const rank = name === first ? -1 : names.indexOf(name);
+      for (const it of this.dated[name].items) {
+        if (it.on && !it.circle && it.id && it.feature.properties._p) shown.push({layer: it.layer, d0: it.d0, id: it.id, rank, feature: it.feature});
+      }
+    }
+    this.eventList.set(shown);
   }
 
   _placeLabelsSoon() {
@@ -507,10 +535,39 @@ export class Engine {
     this.labelLayer.place(shown, points);
   }
 
-  /** A link to one event: the host page's address with `event=`. @param {string} id */
+  /** A link to one event as it is seen: the host page's address with the window, the layers
+   * (those a link names: never a session's import) and `event=`. @param {string} id */
   _eventLink(id) {
-    const base = /** @type {Config} */ (this.cfg).linkBase || "";
-    return base + (base.indexOf("?") >= 0 ? "&" : "?") + "event=" + encodeURIComponent(id);
+    const cfg = /** @type {Config} */ (this.cfg), base = cfg.linkBase || "", m = this._model();
+    const layers = (cfg.urlLayers || cfg.layers || []).filter((n) => n !== cfg.importedLayer);
+    const q = writeAddress("", {start: isoOf(m.start), end: isoOf(m.end), layers: layers.join(",")},
+                           cfg.urlKeys || [], true);
+    return base + (base.indexOf("?") >= 0 ? "&" + q.slice(1) : q) + "&event=" + encodeURIComponent(id);
+  }
+
+  /**
+   * A linked event opens even when the link's window or layers do not hold it (the data or
+   * the link changed): the window widens to its dates, its layer turns on, and a notice says
+   * so. Before the layers are drawn. @param {Config} cfg
+   */
+  _openLinked(cfg) {
+    const id = cfg.event, model = this._model();
+    if (!id) return;
+    const name = Object.keys(this.dated).find((n) => this.dated[n].items.some((it) => it.id === id));
+    const item = name ? this.byId[id] : null;
+    if (!name || !item) { this.linkNotice.set("The linked event is not in this atlas."); return; }
+    const said = [];
+    if ((cfg.layers || []).indexOf(name) < 0) {
+      cfg.layers = (cfg.layers || []).concat([name]);
+      said.push("its layer (" + name + ") was turned on");
+    }
+    if (item.d0 > model.end || item.d1 < model.start) {
+      const start = Math.max(model.domain[0], Math.min(model.start, item.d0));
+      const end = Math.min(model.domain[1], Math.max(model.end, item.d1));
+      model.set(start, end, "link");
+      said.push("the window was widened to " + isoOf(start) + " – " + isoOf(end));
+    }
+    if (said.length) this.linkNotice.set("To show the linked event, " + said.join(" and ") + ".");
   }
 
   /** The popup's content becomes a node once: the spec's HTML (built and escaped by Python)
@@ -521,6 +578,13 @@ export class Engine {
     const node = doc.createElement("div");
     node.innerHTML = item.feature.properties._p;  // markup built and escaped by Python from the atlas's data
     item.popupNode = node;
+    const pages = /** @type {Config} */ (this.cfg).eventPages, page = pages && item.id ? pages[item.id] : null;
+    if (page && Object.prototype.hasOwnProperty.call(pages, /** @type {string} */ (item.id))) {  // a static site
+      const p = node.appendChild(doc.createElement("p")), a = p.appendChild(doc.createElement("a"));
+      p.className = "ba-page-link";
+      a.href = page;  // a relative address Python made from the event's id (geo/web/site.py)
+      a.textContent = "This event's page (facts, sources, a map to share)";
+    }
     if (/** @type {Config} */ (this.cfg).linkBase == null) { popup.setContent(node); return; }  // a file: no address
     const box = doc.createElement("div");
     box.className = "ba-link";
@@ -549,7 +613,18 @@ export class Engine {
   _viewState() {
     const c = this.map.getCenter(), m = this._model();
     return {start: isoOf(m.start), end: isoOf(m.end), lat: +c.lat.toFixed(4), lon: +c.lng.toFixed(4), zoom: this.map.getZoom(),
-            filters: filtersToQuery(this.filterState)};
+            bounds: this.bounds(), filters: filtersToQuery(this.filterState)};
+  }
+
+  /**
+   * The map's extent on screen, [west, south, east, north] in degrees (4 decimals), within
+   * the world (longitudes -180..180, latitudes to Web Mercator's ±85.0511).
+   * @returns {[number, number, number, number]}
+   */
+  bounds() {
+    const b = this.map.getBounds(), r = (/** @type {number} */ v) => +v.toFixed(4);
+    const lat = (/** @type {number} */ v) => Math.max(-85.0511, Math.min(85.0511, v));
+    return [r(Math.max(-180, b.getWest())), r(lat(b.getSouth())), r(Math.min(180, b.getEast())), r(lat(b.getNorth()))];
   }
 
   /** Python hears the view when the user lets go. @param {number} [delay] */
@@ -568,14 +643,18 @@ export class Engine {
   /** Basemaps: tiles in, the background's fill out, the view kept. @param {string} key */
   _setBasemap(key) {
     const tiles = /** @type {Config} */ (this.cfg).basemaps || {}, map = this.map;
+    /** @type {any} */
+    let shown = null;
     Object.keys(tiles).forEach((k) => {
       const layer = /** @type {any} */ (this.win)[tiles[k]];  // folium's tile layer, by its JavaScript name
       if (!layer) return;
+      if (k === key) shown = layer;
       if (k === key && !map.hasLayer(layer)) layer.addTo(map);
       if (k !== key && map.hasLayer(layer)) map.removeLayer(layer);
     });
     this.basemapKey = key;
     this.statics.setFill(key === "offline");
+    this.tileNotice.watch(key === "offline" ? null : shown);  // tiles that fail say so
   }
 
   /** What may change between Python reruns without rebuilding anything. @param {Config} cfg */

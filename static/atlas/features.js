@@ -3,6 +3,7 @@
  * (m); a point with `_l` is a permanent label (`_ld` its direction).
  * @module
  */
+import {unfocusable} from "#atlas/access.js";
 import {esc} from "#atlas/symbols.js";
 
 /** @typedef {import("#atlas/symbols.js").Symbols} Symbols */
@@ -10,11 +11,13 @@ import {esc} from "#atlas/symbols.js";
  *   weight?: number, opacity?: number, dash?: string | null, interactive?: boolean}} Style */
 
 /**
- * Drawing of features with Leaflet `L` and a symbol table.
+ * Drawing of features with Leaflet `L` and a symbol table. With `access`, shapes that are not
+ * markers take no focus (access.js; markers are reached through the list of events).
  * @param {any} L  Leaflet
  * @param {Symbols} symbols
+ * @param {boolean} [access]
  */
-export function createFeatures(L, symbols) {
+export function createFeatures(L, symbols, access) {
   /**
    * A marker's icon: the table's shape as SVG.
    * @param {Style} st
@@ -23,9 +26,10 @@ export function createFeatures(L, symbols) {
     const s = st.size || 10;
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '" viewBox="0 0 ' + s + " " + s +
       '" fill="' + esc(st.fill || "#fff") + '" fill-opacity="' + (st.fill_opacity == null ? 1 : st.fill_opacity) +
-      '" stroke="' + esc(st.color || "#000") + '" stroke-width="' + (st.weight || 1) + '">' + symbols.shapePath(st.marker, s) + "</svg>";
+      '" stroke="' + esc(st.color || "#000") + '" stroke-width="' + (st.weight || 1) + '" aria-hidden="true" focusable="false">' + symbols.shapePath(st.marker, s) + "</svg>";
+    // The popup's tip points at the marker's top edge, so an open popup never covers it.
     return L.divIcon({html: svg, className: "ba-marker ba-" + esc(st.marker || "circle"), iconSize: [s, s],
-                      iconAnchor: [s / 2, s / 2]});
+                      iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2]});
   }
 
   /** @param {Style} st */
@@ -70,6 +74,7 @@ export function createFeatures(L, symbols) {
         if (p._l) return;  // a label is its own layer
         if (p._t) lyr.bindTooltip(p._t, {sticky: true, className: "ba-tooltip"});
         if (p._p) lyr.bindPopup(p._p, {maxWidth: 380, maxHeight: 420, className: "ba-popup-wrap"});
+        if (access && (!lyr.getLatLng || lyr.getRadius)) unfocusable(lyr);
       }
     });
   }

@@ -92,6 +92,7 @@ function drawDensity(ctx, xs, ys, m, size, ramp) {
     if (v > max) max = v;
   }
   const top = Math.log(max + 1), paths = ramp.map(() => new Path2D());
+  if (!max) return 0;
   for (let j = 0; j < grid.length; j++) {
     if (!grid[j]) continue;
     const level = Math.min(ramp.length - 1, Math.floor(Math.log(grid[j] + 1) / top * ramp.length));
@@ -100,6 +101,25 @@ function drawDensity(ctx, xs, ys, m, size, ramp) {
   ctx.globalAlpha = 0.75;
   paths.forEach((path, level) => { ctx.fillStyle = ramp[level]; ctx.fill(path); });
   ctx.globalAlpha = 1;
+  return max;
+}
+
+/**
+ * The counts each colour of the density ramp stands for (events per cell), as drawDensity
+ * picks them: level k holds counts c with floor(log(c + 1) / log(max + 1) * n) = k.
+ * @param {number} max  the most events in one cell
+ * @param {number} n  the ramp's colours
+ * @returns {[number, number][]}  [first, last] count of each level (empty levels left out)
+ */
+export function densityLevels(max, n) {
+  /** @type {[number, number][]} */
+  const out = [];
+  const top = Math.log(max + 1);
+  for (let c = 1, level = -1; c <= max; c++) {
+    const k = Math.min(n - 1, Math.floor(Math.log(c + 1) / top * n));
+    if (k !== level) { out.push([c, c]); level = k; } else out[out.length - 1][1] = c;
+  }
+  return out;
 }
 
 /**
@@ -122,6 +142,13 @@ function drawShapes(ctx, symbols, xs, ys, visible, m, d) {
     symbols.shapeOnCanvas(ctx, st.marker, xs[k], ys[k], s);
     ctx.fill(); ctx.stroke();
   }
+  // A white dot at each centre: imported shapes never pass for the atlas's own (the legend's
+  // swatches carry it too, geo/web/explorer.py IMPORTED_DOT).
+  ctx.fillStyle = "#fff";
+  ctx.lineWidth = 0.6;
+  ctx.beginPath();
+  for (let k = 0; k < m; k++) { ctx.moveTo(xs[k] + 1.8, ys[k]); ctx.arc(xs[k], ys[k], 1.8, 0, 2 * Math.PI); }
+  ctx.fill(); ctx.stroke();
 }
 
 /**
@@ -245,6 +272,7 @@ export function importedLayerClass(L, symbols, model) {
       box.removeEventListener("click", this._onClick, true);
       box.removeEventListener("mousemove", this._onMove, true);
       this._hover(-1);
+      if (this._scaleBox) { L.DomUtil.remove(this._scaleBox); this._scaleBox = null; }
       this.lastDrawn = {mode: "none", count: 0};
     },
     redraw() {
@@ -284,9 +312,36 @@ export function importedLayerClass(L, symbols, model) {
       }
       this._m = m;
       const mode = zoom >= IMPORTED_MARKER_ZOOM || m <= 500 ? "markers" : "density";
-      if (mode === "density") drawDensity(ctx, xs, ys, m, size, d.ramp);
-      else drawShapes(ctx, symbols, xs, ys, visible, m, d);
+      const max = mode === "density" ? drawDensity(ctx, xs, ys, m, size, d.ramp) : 0;
+      if (mode !== "density") drawShapes(ctx, symbols, xs, ys, visible, m, d);
+      this._scale(mode === "density" ? max : 0);
       this.lastDrawn = {mode, count: inWin, onScreen: m};
+    },
+    /** The density's scale on the map (counts per cell for each colour), shown while the
+     * events are drawn as density. @param {number} max  the most in a cell (0: hide) */
+    _scale(max) {
+      const map = this._map, d = this.data;
+      if (!max) { if (this._scaleBox) this._scaleBox.hidden = true; return; }
+      if (!this._scaleBox) {
+        const box = this._scaleBox = L.DomUtil.create("div", "ba-density-scale", map.getContainer());
+        L.DomEvent.disableClickPropagation(box);
+      }
+      const box = this._scaleBox;
+      box.hidden = false;
+      if (box.dataset.max === String(max)) return;
+      box.dataset.max = String(max);
+      box.textContent = "";
+      const doc = box.ownerDocument;
+      box.appendChild(doc.createElement("b")).textContent = "Your imported events per 6 px cell";
+      const row = box.appendChild(doc.createElement("div"));
+      row.className = "ba-density-row";
+      densityLevels(max, d.ramp.length).forEach((range) => {
+        const level = Math.min(d.ramp.length - 1, Math.floor(Math.log(range[0] + 1) / Math.log(max + 1) * d.ramp.length));
+        const cell = row.appendChild(doc.createElement("span"));
+        const sw = cell.appendChild(doc.createElement("i"));
+        sw.style.background = d.ramp[level];
+        cell.appendChild(doc.createTextNode(range[0] === range[1] ? String(range[0]) : range[0] + "–" + range[1]));
+      });
     },
     /** The imported event drawn nearest a point of the map (within 8 px), or -1.
      * @param {{x: number, y: number}} p */
