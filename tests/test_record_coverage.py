@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import geo
+from geo._paths import CURATED_DIR
 from geo.build import curated
 from geo.build.sources import (
     aggregator_of,
