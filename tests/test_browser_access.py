@@ -98,7 +98,8 @@ def test_the_list_of_events_reaches_every_event_in_time_order_and_opens_its_own_
         assert not shapes, f"Tab landed on shapes or markers: {shapes[:3]}"
         assert reached, "Tab never reached the list of events"
         assert page.inner_text(".ba-events-control summary").startswith("Events on the map (")
-        page.keyboard.press("Enter")  # the list opens
+        page.keyboard.press("Enter")  # the list opens (its buttons are made on its toggle event, a task later)
+        page.wait_for_selector(".ba-events-list button", timeout=5000)
         names = page.eval_on_selector_all(".ba-events-list button", "els => els.map(b => b.textContent)")
         dated = [n for n in names if ISO.match(n) or n.startswith("week of")]
         assert names[:len(dated)] == dated and len(dated) == len(events), names  # every event, first
