@@ -440,7 +440,6 @@ def test_the_commands_work_runs_in_a_capped_job_named_when_it_passes_the_cpu_cap
 
     monkeypatch.setattr(limits, "JOB_CPU_SECONDS", 1)
     out = tmp_path / "week.gif"
-    began = time.monotonic()
     code, out_text, err = run(capsys, "export", "--window", "crisis-week", "--frame-step", "day",
                               "--width-px", "1280", "--out", str(out))
     assert code == 2 and out_text == ""
@@ -448,7 +447,6 @@ def test_the_commands_work_runs_in_a_capped_job_named_when_it_passes_the_cpu_cap
             "stopped") in err, err
     assert err.count("\n") <= 2  # the progress line, then the error's one line
     assert list(tmp_path.iterdir()) == []
-    assert time.monotonic() - began < 60
 
 
 def test_a_recipes_figure_past_a_lowered_memory_cap_is_stopped_naming_it(tmp_path, capsys, monkeypatch):
