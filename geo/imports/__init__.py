@@ -293,6 +293,9 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     notes = raw.notes + fields.notes
     problems = list(raw.problems)
     n = len(raw.table)
+    # The fields are new columns (stripped, joined, mapped): the file's table of texts is not
+    # read again, so it is let go here rather than held beside them and the result.
+    raw.table = pd.DataFrame(columns=raw.table.columns)
     if n == 0:
         if not problems:
             notes.append(Problem(None, "no data", "the file has no event rows"))
