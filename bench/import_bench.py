@@ -173,7 +173,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout's root, measured too")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"Border Atlas import bench: ACLED CSVs, median of {args.runs} runs (3 at 1,000,000 "
+    print(f"Border Atlas import bench: ACLED CSVs, median of {args.runs} runs (at most 3 at 999,999 "
           f"rows), each contender in its own process; load average "
           f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     head = f"{'rows':>10} {'MB':>6} {'who':<9}{'median s':>9}{'CPU s':>8}{'peak MB':>9}" \

@@ -222,9 +222,9 @@ def import_events(
     data, label = read_bytes(source, filename=filename, max_bytes=max_bytes)
     try:
         with running_under(Budget(label, time_budget, stop)):
-            raw, label = _parse(data, label, max_bytes=max_bytes)
-            del data  # the file's bytes and text are not needed past parsing: memory back now
-            return _events(raw, label, border=border)
+            held = [data]  # handed over, so that parsing can let the bytes go (see _import)
+            del data
+            return _import(held, label, max_bytes=max_bytes, border=border)
     except EventImportError:
         raise
     except MemoryError:
@@ -234,6 +234,14 @@ def import_events(
         raise EventImportError(
             f"{quote(label)}: could not be imported (internal error: {type(exc).__name__}); "
             "please report it with the file") from exc
+
+
+def _import(held: list[bytes], label: str, *, max_bytes: int,
+            border: LineString | None) -> ImportResult:
+    """Parse the file whose bytes are ``held`` (the only reference left to them, taken out
+    here), then read its events: the bytes and the text are let go before the events are."""
+    raw, label = _parse(held.pop(), label, max_bytes=max_bytes)
+    return _events(raw, label, border=border)
 
 
 def _parse(data: bytes, label: str, *, max_bytes: int) -> tuple[RawTable, str]:
@@ -293,6 +301,9 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     notes = raw.notes + fields.notes
     problems = list(raw.problems)
     n = len(raw.table)
+    # The fields are new columns (stripped, joined, mapped): the file's table of texts is not
+    # read again, so it is let go here rather than held beside them and the result.
+    raw.table = pd.DataFrame(columns=raw.table.columns)
     if n == 0:
         if not problems:
             notes.append(Problem(None, "no data", "the file has no event rows"))
