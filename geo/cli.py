@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Collection, Iterator, Sequence
@@ -443,6 +445,12 @@ def _import_events(path: Path) -> ImportResult:
     from geo.imports import EventImportError
     from geo.jobs import import_file, run_job
 
+    # A device, pipe or socket is refused here at once, from its kind alone (stat opens
+    # nothing, so a pipe cannot hang it), before a job's process is started for it.
+    with contextlib.suppress(OSError, ValueError):  # missing, unreadable, a NUL: the job names it
+        if not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode):
+            raise BorderAtlasError(f"{str(path)!r}: not a regular file (a device, pipe or socket); "
+                                   "import a file saved on disk", field="events", value=str(path))
     try:  # in a job, as the app's uploads: capped, and this process never parses the file
         result = run_job(import_file, (str(Path(path).absolute()),), label=path.name)
     except EventImportError as exc:
