@@ -331,6 +331,28 @@ def test_explorer_draws_and_plays_from_the_static_host(served, page):
 
 
 @pytest.mark.browser
+def test_the_static_explorer_filters_and_its_address_keeps_them(served, page):
+    """The filter controls work on a static host: the map follows a search, the address's
+    fragment carries it (a static host has no server), and that address reopens it."""
+    page, requests, blocked, errors = page
+    page.goto(served)
+    wait_for(lambda: page.evaluate(f"{STARTED} && {ENGINE}.shown().length >= 2"), what="both strikes")
+    assert set(STRIKES) <= set(page.evaluate(f"{ENGINE}.shown()"))
+    page.fill('input[aria-label="Search place, actor, target and summary"]', "Saravan")
+    wait_for(lambda: STRIKES[0] not in page.evaluate(f"{ENGINE}.shown()"), what="the search to filter")
+    assert STRIKES[1] in page.evaluate(f"{ENGINE}.shown()")
+    fragment = wait_for(lambda: (lambda h: h if "search=Saravan" in h else None)(page.evaluate("location.hash")),
+                        what="the search in the address")
+    page.goto("about:blank")
+    page.goto(served + fragment)
+    wait_for(lambda: page.evaluate(f"{STARTED} && {ENGINE}.shown().length > 0"), what="markers")
+    assert STRIKES[1] in page.evaluate(f"{ENGINE}.shown()")
+    assert STRIKES[0] not in page.evaluate(f"{ENGINE}.shown()")
+    assert page.input_value('input[aria-label="Search place, actor, target and summary"]') == "Saravan"
+    assert blocked == [] and errors == [], (blocked, errors)
+
+
+@pytest.mark.browser
 def test_an_address_fragment_opens_its_event(served, page):
     page, requests, blocked, errors = page
     page.goto(served + f"#event={STRIKES[1]}")
