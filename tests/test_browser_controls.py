@@ -157,6 +157,8 @@ def test_play_steps_through_a_preset_or_runs_to_the_end_and_says_which(session):
     assert frame.inner_text(".ba-tl-playnote") == "Play: through Crisis week, day by day"
     seen = []
     frame.click(".ba-tl-playbtn")
+    # the first step may come a frame after the click: sample from the first day shown on
+    wait_for(lambda: len(set(frame.evaluate(f"{ENGINE}.window()"))) == 1, timeout=10, what="the first step")
     deadline = time.monotonic() + 4
     while time.monotonic() < deadline:
         seen.append(tuple(frame.evaluate(f"{ENGINE}.window()")))
@@ -170,14 +172,14 @@ def test_play_steps_through_a_preset_or_runs_to_the_end_and_says_which(session):
     assert frame.inner_text(".ba-tl-playnote").startswith("Play: on to the end of the data")
     frame.select_option('select[aria-label="Playback speed"]', "30")
     frame.click(".ba-tl-playbtn")
-    wait_for(lambda: frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false", timeout=30,
-             what="play to reach the end")
+    wait_for(lambda: frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false", timeout=90,
+             what="play to reach the end")  # a loaded machine drops frames: generous, not timed
     assert frame.evaluate(f"{ENGINE}.window()")[1] == end
     # a preset played to its end is shown whole again
     frame.click('button[data-preset="crisis-week"]')
     frame.select_option('select[aria-label="Playback speed"]', "3")
     frame.click(".ba-tl-playbtn")
-    wait_for(lambda: frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false", timeout=15,
+    wait_for(lambda: frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false", timeout=45,
              what="the week to play through")
     assert frame.evaluate(f"{ENGINE}.window()") == ["2024-01-15", "2024-01-22"]
     assert errors == [], errors
