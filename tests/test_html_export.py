@@ -246,10 +246,13 @@ def test_file_works_from_disk_with_every_request_blocked(offline_page, crisis_we
     assert before == "2024-01-15/2024-01-22"
     assert "Crisis week" in page.inner_text(".ba-tl-playnote")
     page.click(".ba-tl-playbtn")
-    # a day past the first inside the week (a first frame can show the day before the week:
-    # the race the session note records)
-    wait_for(lambda: (lambda w: w[0] == w[1] and "2024-01-16" <= w[0] <= "2024-01-22")(
-        page.evaluate(WINDOW).split("/")), what="play stepping through the week")
+    seen = []  # every window from the click on: single days inside the week, stepping
+
+    def stepped():
+        seen.append(tuple(page.evaluate(WINDOW).split("/")))
+        return seen[-1][0] >= "2024-01-16"
+    wait_for(stepped, what="play stepping through the week")
+    assert all(a == b and "2024-01-15" <= a <= "2024-01-22" for a, b in seen), seen
     page.click(".ba-tl-playbtn")
     assert page.get_attribute(".ba-tl-playbtn", "aria-pressed") == "false"
     start, end = page.evaluate(WINDOW).split("/")

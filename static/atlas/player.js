@@ -59,13 +59,14 @@ export function playPlan(win, preset, domain, mode, speed) {
  *   the play's state; `pos` (the window's end, in fractional days) is advanced in place; the
  *   window's end stops at `until` (the domain's last day when not given) and a loop starts
  *   again from `loopFrom` (the domain's first days)
- * @param {number} dt  seconds since the last step (at most a quarter of a second counts)
+ * @param {number} dt  seconds since the last step (at most a quarter of a second counts; a
+ *   negative one, a frame stamped before the last step, counts nothing)
  * @param {[number, number]} domain
  * @returns {{win: [number, number], stop: boolean}}
  */
 export function step(p, dt, domain) {
   const until = p.until == null ? domain[1] : p.until;
-  p.pos += Math.min(0.25, dt) * p.speed;
+  p.pos += Math.min(0.25, Math.max(0, dt)) * p.speed;
   let end = Math.floor(p.pos);
   if (end >= until) {
     if (!p.loop) return {win: [p.mode === "grow" ? p.start : until - p.span, until], stop: true};
@@ -131,8 +132,9 @@ export class Player {
   _tick(now) {
     const p = this.play;
     if (!p) return;
+    // a frame's time is when the frame began, which can come before the clock read at start
     const dt = (now - p.last) / 1000;
-    p.last = now; p.frames++;
+    p.last = Math.max(p.last, now); p.frames++;
     const next = step(p, dt, this.model.domain);
     this.model.set(next.win[0], next.win[1], "play");
     if (next.stop) { this.stop(true); return; }

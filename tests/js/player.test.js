@@ -74,3 +74,21 @@ test("a brushed window plays on to the end of the data, and says so", () => {
   assert.deepEqual(atEnd.from, [0, 10], "from the end it starts again at the beginning");
   assert.match(atEnd.text, /from the start to the end of the data/);
 });
+
+test("a first frame stamped before play began never steps back a day", () => {
+  // requestAnimationFrame hands each frame the time the frame began, which can be a few
+  // milliseconds before the performance.now() read when Play was pressed
+  const plan = playPlan([40, 47], week, domain, "slide", 1);
+  const m = new WindowModel(domain, [40, 47]);
+  /** @type {((now: number) => void)[]} */
+  const frames = [];
+  const player = new Player(m, {frame: (fn) => frames.push(fn), now: () => 1000});
+  /** @type {[number, number][]} */
+  const seen = [];
+  m.onChange((c) => seen.push([c.start, c.end]));
+  player.start({mode: "slide", speed: 1, loop: false, plan});
+  /** @type {(now: number) => void} */ (frames.shift())(992);
+  assert.ok(seen.every((w) => w[0] >= 40), "a day before the preset: " + JSON.stringify(seen));
+  const p = {mode: /** @type {const} */ ("slide"), speed: 7, loop: false, pos: 40, start: 40, span: 0};
+  assert.deepEqual(step(p, -0.05, domain).win, [40, 40], "time running backwards does not move the window");
+});
