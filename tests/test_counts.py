@@ -7,8 +7,10 @@ import pandas as pd
 
 import geopandas as gpd
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from geo.counts import count_range
+from geo.counts import count_range, count_ranges
 from geo.table import imported_table
 from geo.web.explorer import imported_columns
 from geo.web.imported import prepare_imported
@@ -39,3 +41,24 @@ def test_every_door_formats_casualties_alike():
     wanted = [None if e == "unknown" else e for e in EXPECTED]
     assert table == [e or "" for e in wanted]
     assert browser == wanted
+
+
+COUNTS = st.one_of(st.none(), st.just(np.nan), st.just(pd.NA), st.integers(-5, 2000),
+                   st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["4", "x", "", "2.5"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(COUNTS, COUNTS), max_size=40))
+def test_a_column_reads_each_row_as_one_pair_does(pairs):
+    """The column (imports, table) and the single pair (popups) follow one rule, row by row,
+    whatever repeats, is missing, fractional, infinite or not a number."""
+    low = [lo for lo, _ in pairs]
+    high = [hi for _, hi in pairs]
+    column = count_ranges(low, high)
+    assert list(column.index) == list(range(len(pairs)))
+    assert [("unknown" if pd.isna(v) else v) for v in column] == [count_range(lo, hi) for lo, hi in pairs]
+    for (lo, hi), text in zip(pairs, column):
+        if pd.isna(text):
+            continue
+        low_text, _, high_text = text.partition("–")
+        assert not high_text or int(high_text) != int(low_text)  # a range only where they differ
