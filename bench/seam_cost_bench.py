@@ -1,0 +1,157 @@
+"""What the engine's split costs, in CPU rather than wall time, the two trees taken in turn.
+
+`engine_split_bench.py` times each tree's whole app once, one after the other; on a shared
+machine its frame rates and first-visit seconds move with the load more than with the code.
+This bench measures what the code spends, alternating the trees round by round (before,
+after, before, after, ...), and reports medians:
+
+- **first visit**: CPU seconds the server process used from its start until the first
+  visitor's map is drawn (Python's start, imports, the layers prepared, the first run);
+- **playback**: the page's main-thread CPU milliseconds per played frame (Chromium's
+  `Performance.getMetrics` `ThreadTime`) while a year-long window plays at a month a second
+  and the crisis week at a day a second, with 100,000 imported ACLED events.
+
+The tree at BEFORE (the last one-closure engine) is unpacked with `git archive`; each round
+runs in a child process with that tree first on `sys.path`, so each tree serves its own app.
+
+    .venv/bin/python bench/seam_cost_bench.py [ROUNDS] [BEFORE]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = "b105a31"  # the one-closure engine (engine.js, 922 lines), before the split
+
+# Run inside each tree (argv: tree, export, flavour); prints its figures as JSON last.
+_MEASURE = r"""
+import json, os, sys, time
+from pathlib import Path
+root = Path(sys.argv[1]); sys.path.insert(0, str(root))
+from playwright.sync_api import sync_playwright
+from tests import _server as srv
+
+OLD = sys.argv[3] == "before"
+UPLOAD = '[data-testid="stFileUploaderDropzoneInput"]'
+
+
+def tree_cpu(pid):
+    seconds, todo = 0.0, [pid]
+    while todo:
+        cur = todo.pop()
+        try:
+            fields = Path(f"/proc/{cur}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{cur}/task").glob("*/children"):
+            todo += [int(k) for k in task.read_text().split()]
+    return seconds
+
+
+def server_pid():
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        for kid in task.read_text().split():
+            if b"streamlit" in Path(f"/proc/{kid}/cmdline").read_bytes():
+                return int(kid)
+    raise SystemExit("no streamlit server found")
+
+
+def ready(page, until=None):
+    if OLD:
+        return srv.map_frame(page, "[data-ba-imported]" if until else "html[data-ba-ready]", timeout=240)
+    return srv.engine_frame(page, "e.imported()" if until else "true", timeout=240)
+
+
+def played(frame, cdp, start, end, speed, seconds=3.0):
+    e = "BorderAtlasEngine"
+    frame.evaluate(f"{e}.setWindow({e}.dayOf('{start}'), {e}.dayOf('{end}'), 'bench')")
+    frame.select_option('select[aria-label="Playback speed"]', str(speed))
+    before = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    frame.click(".ba-tl-playbtn")
+    time.sleep(seconds)
+    if frame.get_attribute(".ba-tl-playbtn", "aria-pressed") == "true":
+        frame.click(".ba-tl-playbtn")
+    after = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    stats = frame.evaluate(f"{e}.state.stats.lastPlay" if OLD else f"{e}.lastPlay()")
+    return {"frames": stats["frames"], "seconds": stats["seconds"],
+            "cpu_ms": 1000 * (after["ThreadTime"] - before["ThreadTime"]),
+            "task_ms": 1000 * (after["TaskDuration"] - before["TaskDuration"])}
+
+
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=srv.CHROMIUM, args=srv.CHROMIUM_ARGS)
+    with srv.streamlit_server(timeout=180) as url:
+        pid = server_pid()
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        ready(page)
+        first = tree_cpu(pid)
+        page.set_input_files(UPLOAD, sys.argv[2])
+        frame = ready(page, True)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        year = played(frame, cdp, "2023-01-01", "2023-12-31", 30)
+        week = played(frame, cdp, "2024-01-15", "2024-01-22", 1)
+    browser.close()
+print(json.dumps({"first_cpu": first, "year": year, "week": week}))
+"""
+
+
+def measure(tree: Path, export: Path, flavour: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(tree), str(export), flavour], cwd=tree,
+                          capture_output=True, text=True, timeout=1800)
+    if done.returncode:
+        raise SystemExit(f"measuring {tree} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_frame(play: dict) -> float:
+    return play["cpu_ms"] / max(1, play["frames"])
+
+
+def main(rounds: int = 3, before: str = BEFORE) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests._synthetic import write_export
+
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
+    loads = [os.getloadavg()[0]]
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "before"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", before], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        export = Path(tmp) / "acled-100k.csv"
+        write_export(export)
+        for _ in range(rounds):
+            runs["before"].append(measure(old, export, "before"))
+            runs["after"].append(measure(ROOT, export, "after"))
+            loads.append(os.getloadavg()[0])
+
+    def med(side: str, fn) -> float:
+        return statistics.median(fn(r) for r in runs[side])
+
+    rows = [
+        ("first visit: server CPU to map drawn (s)", lambda r: r["first_cpu"]),
+        ("a year at 1 month/s, 100k imported: CPU per frame (ms)", lambda r: per_frame(r["year"])),
+        ("a year at 1 month/s: frames per second", lambda r: r["year"]["frames"] / r["year"]["seconds"]),
+        ("crisis week at 1 day/s, 100k imported: CPU per frame (ms)", lambda r: per_frame(r["week"])),
+        ("crisis week at 1 day/s: frames per second", lambda r: r["week"]["frames"] / r["week"]["seconds"]),
+    ]
+    print(f"{rounds} rounds, trees alternating; load average {min(loads):.1f}-{max(loads):.1f}")
+    print(f"{'median':60s} {'before ' + before:>14s} {'after':>10s} {'after/before':>13s}")
+    for name, fn in rows:
+        a, b = med("before", fn), med("after", fn)
+        print(f"{name:60s} {a:14.2f} {b:10.2f} {b / a if a else float('nan'):13.2f}")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(int(args[0]) if args else 3, *(args[1:2]))
