@@ -8,7 +8,7 @@ table, the figure, the map and the HTML file draw it from its spec alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from geo import LAYER_NAMES
@@ -22,11 +22,41 @@ from layers.places import PLACES
 from layers.provinces import PROVINCES
 from layers.routes import ROUTES
 
-# Drawing order: bottom to top.
-SPECS: dict[str, LayerSpec] = {
-    s.name: s for s in sorted((CONTEXT, PROVINCES, ROUTES, PLACES, CROSSINGS, BORDER, EVENTS),
-                              key=lambda s: s.z)
-}
+
+class LayerTable(Mapping[str, LayerSpec]):
+    """The layers' specs by name, in drawing order (bottom to top, by ``z``).
+
+    Read-only to its readers. ``register`` and ``unregister`` replace the table's dict whole,
+    in one assignment, so a reader that is iterating (another session's run, say) keeps the
+    table it started with and never sees it half changed."""
+
+    def __init__(self, specs: Iterable[LayerSpec]) -> None:
+        self._specs = self._ordered(specs)
+
+    @staticmethod
+    def _ordered(specs: Iterable[LayerSpec]) -> dict[str, LayerSpec]:
+        return {s.name: s for s in sorted(specs, key=lambda s: s.z)}
+
+    def _replace(self, specs: Iterable[LayerSpec]) -> None:
+        self._specs = self._ordered(specs)
+
+    def __getitem__(self, name: str) -> LayerSpec:
+        return self._specs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __repr__(self) -> str:
+        return f"LayerTable({list(self._specs)})"
+
+
+SPECS = LayerTable((CONTEXT, PROVINCES, ROUTES, PLACES, CROSSINGS, BORDER, EVENTS))
 assert set(SPECS) == set(LAYER_NAMES), "every data layer needs a spec"
 
 
@@ -39,20 +69,13 @@ def register(spec: LayerSpec, schema: LayerSchema, file: str | Path) -> None:
     if spec.name in SPECS:
         raise ValueError(f"a layer named {spec.name!r} already exists")
     add_schema(schema, Path(file))
-    _reorder({**SPECS, spec.name: spec})
+    SPECS._replace([*SPECS.values(), spec])
 
 
 def unregister(name: str) -> None:
     """Remove a layer added with ``register`` (the shipped layers stay)."""
     remove_schema(name)
-    _reorder({n: s for n, s in SPECS.items() if n != name})
-
-
-def _reorder(specs: dict[str, LayerSpec]) -> None:
-    """SPECS in drawing order, changed in place (every module holds the same dict)."""
-    ordered = sorted(specs.values(), key=lambda s: s.z)
-    SPECS.clear()
-    SPECS.update((s.name, s) for s in ordered)
+    SPECS._replace(s for n, s in SPECS.items() if n != name)
 
 
 

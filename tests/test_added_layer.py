@@ -8,6 +8,7 @@ engine draws its markers in real Chromium, in and out of the window.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
@@ -119,6 +120,26 @@ def test_a_layer_of_the_same_name_or_an_unknown_one_is_refused(added):
         unregister("events")
     with pytest.raises(ViewError, match="unknown layer 'nowhere'.*sightings"):  # listed as known
         View(layers=("nowhere",), **WEEK)
+
+
+def test_a_reader_of_the_table_never_sees_it_half_changed(tmp_path):
+    """A run iterating the specs while a layer is added keeps the table it began with."""
+    path = tmp_path / "late.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    late = dataclasses.replace(SPEC, name="late")
+    before = list(SPECS)
+    seen = []
+    for name in SPECS:
+        seen.append(name)
+        if len(seen) == 1:
+            register(late, dataclasses.replace(SCHEMA, name="late"), path)
+    try:
+        assert seen == before and "late" in SPECS and list(SPECS) != before
+        with pytest.raises(TypeError):
+            SPECS["late"] = late  # type: ignore[index]  # read-only to its readers
+    finally:
+        unregister("late")
+    assert list(SPECS) == before
 
 
 @pytest.mark.browser

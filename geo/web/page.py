@@ -281,10 +281,44 @@ def _element_ids(root: Any) -> set[str]:
     return ids
 
 
+@dataclass(frozen=True)
+class Assets:
+    """Where a page's engine modules and layers' data go: inside the page (the default: one
+    file that opened from disk makes no request), or, given ``publish`` (a static site's
+    writer: given a file's name and bytes, it stores them and returns the page's address for
+    them), files of their own that the pages of a site share."""
+
+    publish: Callable[[str, bytes], str] | None = None
+
+    @property
+    def one_file(self) -> bool:
+        return self.publish is None
+
+    def module_urls(self) -> dict[str, str] | None:
+        """Each engine module's address, or None when the page inlines them."""
+        if self.publish is None:
+            return None
+        return {name: self.publish(name, module_source(name).encode("utf-8")) for name in ENGINE_MODULES}
+
+    def layer_sources(self, static: Mapping[str, Any], dated: Callable[[], str]
+                      ) -> tuple[Mapping[str, Any], str | None]:
+        """The undated layers (their data, or their files' addresses) and the dated layers'
+        file address (None: the engine's configuration carries them)."""
+        if self.publish is None:
+            return static, None
+        publish = self.publish
+        return ({name: publish(f"{name}.json", json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                               .encode("utf-8")) for name, data in static.items()},
+                publish("dated.json", dated().encode("utf-8")))
+
+
+ONE_FILE = Assets()
+
+
 def html_page(view: View, *, imported: Any = None, imported_label: str | None = None,
               map_view: MapView | None = None, title: str | None = None,
               prepared: Mapping[str, PreparedLayer] | None = None,
-              publish: Callable[[str, bytes], str] | None = None,
+              assets: Assets = ONE_FILE,
               event_pages: Mapping[str, str] | None = None) -> HtmlPage:
     """One self-contained HTML file of ``view``, with what it left out: the explorer's map,
     the view's layers, its window, the timeline and its play control, popups with their
@@ -296,9 +330,8 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     The same inputs give the same bytes. ``event_pages`` (a static site): each event's own
     page, by id, relative to the file; its popup links there.
 
-    With ``publish`` (a static site's writer: given a file's name and bytes, it stores them and
-    returns the page's address for them) the engine's modules and the layers' data are files
-    of their own instead, so the pages of a site share them.
+    ``assets`` says where the engine's modules and the layers' data go (``Assets``): inside
+    the file, or files of their own that a site's pages share.
     """
     prepared = shipped_prepared() if prepared is None else prepared
     if view.filters.active:  # the file holds the events the view's filters keep
@@ -306,9 +339,7 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
                     for name, p in prepared.items()}
         if imported is not None:
             imported = apply_filters(imported, view.filters, IMPORTED)
-    module_urls = None if publish is None else {
-        name: publish(name, module_source(name).encode("utf-8")) for name in ENGINE_MODULES}
-    m, _ = build_map(_ASSET_BASE, online_basemaps=False, inline_modules=True, module_urls=module_urls)
+    m, _ = build_map(_ASSET_BASE, online_basemaps=False, inline_modules=True, module_urls=assets.module_urls())
     m.default_js, m.default_css = [], []  # written inside the page instead
     domain = (ATLAS_START, ATLAS_END)
     layers = [name for name in view.layers if name in prepared]
@@ -322,14 +353,9 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
             domain = (min(domain[0], span[0]), max(domain[1], span[1]))
         layers.append(IMPORTED.name)
         legend += imported_legend_html()
-    static_sources: Mapping[str, Any] = _static_data(prepared, view.layers)
-    dated_source = None
-    if publish is not None:
-        static_sources = {name: publish(f"{name}.json", json.dumps(data, ensure_ascii=False,
-                                                                   separators=(",", ":")).encode("utf-8"))
-                          for name, data in static_sources.items()}
-        dated_source = publish("dated.json", dated_json({n: p for n, p in prepared.items()
-                                                         if n in view.layers}).encode("utf-8"))
+    static_sources, dated_source = assets.layer_sources(
+        _static_data(prepared, view.layers),
+        lambda: dated_json({n: p for n, p in prepared.items() if n in view.layers}))
     config = engine_config(prepared, domain=domain, static_sources=static_sources, basemaps={},
                            dated_source=dated_source)
     config.update(EngineView(
@@ -351,9 +377,9 @@ def html_page(view: View, *, imported: Any = None, imported_label: str | None = 
     header.add_child(RawText(PAGE_CSS), name="ba_page_css")
     header.add_child(RawText(json_block("ba-config", config_json(config))), name="ba_config")
     body = figure.html
-    body.add_child(RawText(_head_html(view, title, one_file=publish is None)), name="ba_head")
+    body.add_child(RawText(_head_html(view, title, one_file=assets.one_file)), name="ba_head")
     body.add_child(RawText(_foot_html(view, page.note, imported_label if imported is not None else None,
-                                    included, one_file=publish is None)), name="ba_foot")
+                                    included, one_file=assets.one_file)), name="ba_foot")
     text = with_lang(figure.render())
     text = _stable_names(text, _element_ids(figure))
     return HtmlPage(text.encode("utf-8"), total, included)

@@ -47,7 +47,7 @@ from geo.citation import PAPER, TITLE, data_date, version, window_citation
 from geo.errors import ExportError
 from geo.limits import SITE_SIZE_BUDGET_BYTES
 from geo.view import View, layer_names
-from geo.web.page import LICENCES, html_page
+from geo.web.page import LICENCES, Assets, html_page
 from layers.events import EVENTS, casualties_text, when_text
 
 SITE_MARKER = ".border-atlas-site"  # written into every site folder: only such a folder is replaced
@@ -405,7 +405,7 @@ def _explorer_pages(pages: _Pages, records: Sequence[Mapping[str, Any]]) -> View
         return "./assets/" + _hashed(pages, data, name.rsplit(".", 1)[-1])  # an import map needs ./
 
     # a popup links to its event's page (each event has one, event/<id>/)
-    index = html_page(view, title=TITLE, publish=publish,
+    index = html_page(view, title=TITLE, assets=Assets(publish),
                       event_pages={str(p["id"]): event_path(str(p["id"])) for p in records}
                       ).data.decode("utf-8")
     embed = index.replace("</head>", EMBED_CSS + "\n</head>", 1)
