@@ -66,8 +66,8 @@ def server_pid():
 
 def ready(page, until=None):
     if OLD:
-        return srv.map_frame(page, "[data-ba-imported]" if until else "html[data-ba-ready]", timeout=240)
-    return srv.engine_frame(page, "e.imported()" if until else "true", timeout=240)
+        return srv.map_frame(page, "[data-ba-imported]" if until else "html[data-ba-ready]", timeout=600)
+    return srv.engine_frame(page, "e.imported()" if until else "true", timeout=600)
 
 
 def played(frame, cdp, start, end, speed, seconds=3.0):
