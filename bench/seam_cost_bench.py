@@ -24,7 +24,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,18 +117,11 @@ def per_frame(play: dict) -> float:
 
 
 def main(rounds: int = 3, before: str = BEFORE) -> None:
-    sys.path.insert(0, str(ROOT))
-    from tests._synthetic import write_export
+    from engine_split_bench import tree_and_export
 
     runs: dict[str, list[dict]] = {"before": [], "after": []}
     loads = [os.getloadavg()[0]]
-    with tempfile.TemporaryDirectory() as tmp:
-        old = Path(tmp) / "before"
-        old.mkdir()
-        archive = subprocess.run(["git", "archive", before], cwd=ROOT, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
-        export = Path(tmp) / "acled-100k.csv"
-        write_export(export)
+    with tree_and_export(before) as (old, export):
         for _ in range(rounds):
             runs["before"].append(measure(old, export, "before"))
             runs["after"].append(measure(ROOT, export, "after"))
