@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/explorer_bench.py
 	$(BIN)/python bench/engine_split_bench.py
+	$(BIN)/python bench/seam_cost_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/limits_bench.py
