@@ -7,9 +7,13 @@ after, before, after, ...), and reports medians:
 
 - **first visit**: CPU seconds the server process used from its start until the first
   visitor's map is drawn (Python's start, imports, the layers prepared, the first run);
-- **playback**: the page's main-thread CPU milliseconds per played frame (Chromium's
-  `Performance.getMetrics` `ThreadTime`) while a year-long window plays at a month a second
-  and the crisis week at a day a second, with 100,000 imported ACLED events.
+- **window steps**: the page's main-thread CPU milliseconds (Chromium's
+  `Performance.getMetrics` `ThreadTime`) per step of the same scripted motion in both trees,
+  a frame drawn after each step: a year-long window moved 3 days at a time, 100 steps, and a
+  one-day window moved a day at a time through 60 days, with 100,000 imported ACLED events;
+- **playback**: the same CPU per played frame, and the frame rate, while a year-long window
+  plays at a month a second and the crisis week at a day a second (these move with the
+  machine's load: the frames a second decide how far each frame moves).
 
 The tree at BEFORE (the last one-closure engine) is unpacked with `git archive`; each round
 runs in a child process with that tree first on `sys.path`, so each tree serves its own app.
@@ -69,6 +73,24 @@ def ready(page, until=None):
     return srv.engine_frame(page, "e.imported()" if until else "true", timeout=600)
 
 
+def thread_ms(cdp):
+    return 1000 * next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime")
+
+
+STEPS = '''async ([start, end, by, n]) => {
+  const e = window.BorderAtlasEngine, a = e.dayOf(start), b = e.dayOf(end);
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  for (let i = 0; i < n; i++) { e.setWindow(a + i * by, b + i * by, "bench"); await frame(); }
+  await frame();
+}'''
+
+
+def stepped(frame, cdp, start, end, by, n):
+    before = thread_ms(cdp)
+    frame.evaluate(STEPS, [start, end, by, n])
+    return (thread_ms(cdp) - before) / n
+
+
 def played(frame, cdp, start, end, speed, seconds=3.0):
     e = "BorderAtlasEngine"
     frame.evaluate(f"{e}.setWindow({e}.dayOf('{start}'), {e}.dayOf('{end}'), 'bench')")
@@ -97,10 +119,14 @@ with sync_playwright() as p:
         frame = ready(page, True)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        time.sleep(3)  # what the import set going (the app's rerun, the first draw) settles
+        steps_year = stepped(frame, cdp, "2023-01-01", "2023-12-31", 3, 100)
+        steps_day = stepped(frame, cdp, "2023-11-01", "2023-11-01", 1, 60)
         year = played(frame, cdp, "2023-01-01", "2023-12-31", 30)
         week = played(frame, cdp, "2024-01-15", "2024-01-22", 1)
     browser.close()
-print(json.dumps({"first_cpu": first, "year": year, "week": week}))
+print(json.dumps({"first_cpu": first, "year": year, "week": week, "steps_year": steps_year,
+                  "steps_day": steps_day}))
 """
 
 
@@ -132,6 +158,8 @@ def main(rounds: int = 3, before: str = BEFORE) -> None:
 
     rows = [
         ("first visit: server CPU to map drawn (s)", lambda r: r["first_cpu"]),
+        ("a year-long window, 100 steps of 3 days: CPU per step (ms)", lambda r: r["steps_year"]),
+        ("a one-day window, 60 steps of a day: CPU per step (ms)", lambda r: r["steps_day"]),
         ("a year at 1 month/s, 100k imported: CPU per frame (ms)", lambda r: per_frame(r["year"])),
         ("a year at 1 month/s: frames per second", lambda r: r["year"]["frames"] / r["year"]["seconds"]),
         ("crisis week at 1 day/s, 100k imported: CPU per frame (ms)", lambda r: per_frame(r["week"])),
