@@ -114,6 +114,8 @@ export class Timeline {
     this.axis = [model.domain[0], model.domain[1]];
     /** @type {Uint32Array[]} */
     this.perDay = [];
+    /** @type {{perDay: Uint32Array[], width: number, from: number, to: number} | null} what the overview shows now */
+    this._overviewDrawn = null;
     /** @type {Record<string, SVGElement>} */
     this.markById = {};
     this.trackW = 600;
@@ -395,8 +397,14 @@ export class Timeline {
     const dm = this.model.domain, xOf = this.xOf.bind(this), ovX = this.ovX.bind(this);
     this._drawBars(this.bars, this.axis[0], this.axis[1], this.trackW, TRACK_H, xOf);
     this._drawAxis(this.axisG, this.axis[0], this.axis[1], this.trackW, TRACK_H, xOf);
-    this._drawBars(this.ovBars, dm[0], dm[1], this.overviewW, OV_H, ovX);
-    this._drawAxis(this.ovTicks, dm[0], dm[1], this.overviewW, OV_H, ovX);
+    // the overview shows the whole domain: drawn again only when its counts or width changed
+    // (countDays makes new counts), not at every move of the window or the axis
+    const ov = this._overviewDrawn;
+    if (!ov || ov.perDay !== this.perDay || ov.width !== this.overviewW || ov.from !== dm[0] || ov.to !== dm[1]) {
+      this._drawBars(this.ovBars, dm[0], dm[1], this.overviewW, OV_H, ovX);
+      this._drawAxis(this.ovTicks, dm[0], dm[1], this.overviewW, OV_H, ovX);
+      this._overviewDrawn = {perDay: this.perDay, width: this.overviewW, from: dm[0], to: dm[1]};
+    }
     this._drawMarks();
     this.drawBrush();
   }
