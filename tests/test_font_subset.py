@@ -11,8 +11,8 @@ from fontTools.ttLib import TTFont
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo.build import fonts
 from geo.figure import render_figure
+from geo.figure import subset_fonts as fonts
 from geo.figure.typeface import FONT_DIR, FONT_FAMILY, LATIN_FONT
 from geo.view import View
 

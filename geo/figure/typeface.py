@@ -1,7 +1,7 @@
 """The figure fonts: DejaVu Sans (from matplotlib) and Noto Sans Arabic UI (shipped in geo/figure/fonts).
 
 Latin text is set in "DejaVu Sans Atlas", DejaVu Sans cut to the characters map text uses
-(shipped in geo/figure/fonts, made by ``python -m geo.build.fonts``): the same glyphs, so the
+(shipped in geo/figure/fonts, made by ``python -m geo.figure.subset_fonts``): the same glyphs, so the
 same picture, but a PDF embeds it in a third of the time. A character it lacks comes from
 the whole DejaVu Sans, glyph by glyph.
 

@@ -1,4 +1,4 @@
-"""Make the figures' Latin font: ``python -m geo.build.fonts`` writes geo/figure/fonts/DejaVuSansAtlas*.ttf.
+"""Make the figures' Latin font: ``python -m geo.figure.subset_fonts`` writes geo/figure/fonts/DejaVuSansAtlas*.ttf.
 
 A PDF embeds a subset of every font its text uses, and matplotlib makes each subset with
 fontTools from the whole font file: for DejaVu Sans (6,241 glyphs, large kerning and
@@ -25,7 +25,7 @@ import matplotlib
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "figure" / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu Sans Atlas"
 STYLES = {"": "Book", "-Bold": "Bold", "-Oblique": "Oblique", "-BoldOblique": "Bold Oblique"}
 # Code point ranges (inclusive) the subset covers.
@@ -97,7 +97,7 @@ def write_all(folder: Path = FONT_DIR) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.build.fonts", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m geo.figure.subset_fonts", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=FONT_DIR, help="folder to write the fonts in")
     args = parser.parse_args(argv)
     for path in write_all(args.out):
