@@ -16,12 +16,12 @@ import subprocess
 import numpy as np
 import pytest
 from matplotlib.lines import Line2D
-from matplotlib.offsetbox import DrawingArea, HPacker, OffsetBox, TextArea
 from matplotlib.patches import PathPatch
 from PIL import Image
 from test_export_imported import acled_csv
 
 from geo.figure import FigureSpec, build_figure, figure_info
+from geo.figure.furniture import legend_rows
 from geo.imports import import_events
 from geo.view import View
 from layers import SPECS
@@ -39,18 +39,9 @@ def imported():
 
 
 def _rows(legend):
-    """(handle box, label) of each legend row, through the legend's public children."""
-    stack = list(legend.get_children())
-    while stack:
-        box = stack.pop()
-        if not isinstance(box, OffsetBox):
-            continue
-        kids = box.get_children()
-        if (isinstance(box, HPacker) and len(kids) == 2 and isinstance(kids[0], DrawingArea)
-                and isinstance(kids[1], TextArea)):
-            yield kids[0], kids[1].get_children()[0].get_text()
-        else:
-            stack.extend(kids)
+    """(handle box, label) of each legend row, as the figure's own code finds them."""
+    for _row, handle_box, label_box in legend_rows(legend):
+        yield handle_box, label_box.get_children()[0].get_text()
 
 
 def _outline(artist, renderer):
