@@ -181,3 +181,12 @@ def test_a_job_does_not_run_the_page_first(monkeypatch):
     job = Job(main_module_ran, label="the page", orphan_seconds=None)
     assert job.wait(WAIT)
     assert job.result() is False
+
+
+def test_the_server_skips_streamlits_collection_after_every_run():
+    """Each script run (and each import's poll) ended in a full collection of the server's
+    heap; with a crowd importing, that kept both cores busy (bench/crowd_bench.py)."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
