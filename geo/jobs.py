@@ -111,12 +111,12 @@ def _limit_self(cpu_seconds: float, memory_mb: float) -> None:
     """Set this process's CPU time and address space limits (over what it holds now)."""
     cpu = max(1, int(cpu_seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))  # SIGXCPU, then SIGKILL
-    held = _address_space()
+    held = address_space()
     limit = held + int(memory_mb * MB)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _address_space() -> int:
+def address_space() -> int:
     """This process's virtual memory in bytes (what ``RLIMIT_AS`` counts)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
