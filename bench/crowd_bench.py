@@ -121,7 +121,7 @@ def crowd(root: Path, files: list[Path], row: dict) -> None:
         pages = []
         for _ in range(sessions):
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.goto(url + "?layers=border")
+            page.goto(url + "?layers=border", timeout=180_000, wait_until="commit")  # a busy machine
             pages.append(page)
         for page in pages:
             page.wait_for_selector(UPLOAD_INPUT, state="attached", timeout=180_000)
