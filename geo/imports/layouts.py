@@ -257,7 +257,10 @@ def _col(table: pd.DataFrame, name: str) -> pd.Series:
         column = table[name]
         if column.dtype != TEXT:  # pandas' "str" is already text: no pass over it to convert
             column = column.astype(str)
-        return _text(pc.utf8_trim_whitespace(_arrow(column)), table.index)  # as .str.strip()
+        values = _arrow(column)
+        if _may_have_outer_space(values):  # as .str.strip(); a column with none is not copied
+            values = pc.utf8_trim_whitespace(values)
+        return _text(values, table.index)
     return pd.Series("", index=table.index, dtype=str)
 
 
@@ -272,6 +275,34 @@ def _arrow(series: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The Arrow strings behind a text column (shared, not copied), as large strings."""
     values = pa.array(series) if series.dtype == TEXT else pa.array(series.astype(str))
     return values if values.type == pa.large_string() else values.cast(pa.large_string())
+
+
+def _may_have_outer_space(values: pa.Array | pa.ChunkedArray) -> bool:
+    """False when no value starts or ends with a character that could be white space.
+
+    Only each value's first and last byte is read (from the Arrow buffers: one byte a value,
+    no text made): a value whose outer bytes are printable ASCII has nothing to strip. Any
+    other byte (a control character, a space, or a byte of a non-ASCII character, some of
+    which are spaces) answers True, and the column is stripped as it always was.
+    """
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        if chunk.null_count:
+            return True
+        if not len(chunk):
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        width = np.int64 if chunk.type == pa.large_string() else np.int32
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if not filled.any():
+            continue
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        outer = np.concatenate((data[starts[filled]], data[ends[filled] - 1]))
+        if ((outer <= 0x20) | (outer >= 0x7F)).any():
+            return True
+    return False
 
 
 def _text(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:

@@ -320,7 +320,8 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
             OverflowError, csv.Error):
         _, frame, rows, problems = _read_csv_slowly(text, sep, label)
         frame.columns = unique
-    frame = frame.fillna("")
+    if any(frame[c].hasnans for c in frame.columns):  # Arrow's columns have none: no copy
+        frame = frame.fillna("")
     frame, rows = _drop_blank_rows(frame, rows)
     notes = _duplicate_columns(frame, names, unique, label)
     frame, rows, more_problems, more_notes = _multiline_fields(frame, rows, text, header_end,
@@ -339,6 +340,8 @@ def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
     skip = np.zeros(len(frame), dtype=bool)
     problems = []
     for column in frame.columns:
+        if _surely_short(frame[column]):
+            continue
         lengths = frame[column].str.len().fillna(0).to_numpy()
         for i in np.flatnonzero((lengths > MAX_FIELD_CHARS) & ~skip):
             problems.append(Problem(int(rows[i]), "value too long", f"{quote(column, 40)} holds "
@@ -348,6 +351,19 @@ def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
     if not skip.any():
         return frame, rows, []
     return frame[~skip], rows[~skip], problems
+
+
+def _surely_short(column: pd.Series) -> bool:
+    """True when no value of a text column can be over ``MAX_FIELD_CHARS``: a character is at
+    least one byte of UTF-8, so the longest value in bytes bounds them all (one Arrow pass,
+    with no count of characters)."""
+    if column.dtype != "str" or not len(column):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(pa.array(column))).as_py()
+    return longest is None or longest <= MAX_FIELD_CHARS
 
 
 ARROW_BLOCK_BYTES = 8 << 20  # bytes of CSV Arrow parses between two checks of the budget
