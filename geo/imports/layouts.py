@@ -292,8 +292,9 @@ def _may_have_outer_space(values: pa.Array | pa.ChunkedArray) -> bool:
         if not len(chunk):
             continue
         _, offsets_buffer, data_buffer = chunk.buffers()
-        width = np.int64 if chunk.type == pa.large_string() else np.int32
-        offsets = np.frombuffer(offsets_buffer, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        width = np.dtype(np.int64 if chunk.type == pa.large_string() else np.int32)
+        offsets: np.ndarray = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
         starts, ends = offsets[:-1], offsets[1:]
         filled = ends > starts
         if not filled.any():
