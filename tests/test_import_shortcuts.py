@@ -98,3 +98,18 @@ def test_padded_acled_fields_import_stripped():
     assert events["kind"].tolist() == ["clash", "clash"]
     assert events["killed_low"].tolist() == [2.0, 0.0]
     assert events.geometry.x.round(2).tolist() == [64.09, 62.33]
+
+
+def test_a_file_just_over_the_field_limit_is_searched():
+    header = "event_id_cnty,event_date,event_type,actor1,latitude,longitude,notes\n"
+    good = "PAK1,16 January 2024,Battles,Army,26.97,64.09,n\n"
+    long_row = "PAK2,16 January 2024,Battles,Army,26.97,64.09," + "x" * (MAX_FIELD_CHARS + 1) + "\n"
+    data = (header + good + long_row).encode()
+    assert len(data) < 2 * MAX_FIELD_CHARS
+    result = import_events(data, filename="acled.csv", max_bytes=len(data))
+    assert result.events["id"].tolist() == ["PAK1"]
+    assert [(p.row, p.category) for p in result.problems] == [(3, "value too long")]
+    frame = pd.DataFrame({"a": _texts(["y" * (MAX_FIELD_CHARS + 1)])})
+    assert drop_long_fields(frame, np.array([2]), file_bytes=MAX_FIELD_CHARS + 1)[1].size == 0
+    small = drop_long_fields(frame.iloc[:0], np.array([], dtype=int), file_bytes=MAX_FIELD_CHARS)
+    assert small[1].size == 0 and small[2] == []

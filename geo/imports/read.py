@@ -309,8 +309,9 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     names = [c.strip().lower() for c in header]
     unique = _unique_names(names)
     problems: list[Problem] = []
+    arrow = None
     try:
-        frame = _read_csv_arrow(data, sep, codec, unique)
+        frame = arrow = _read_csv_arrow(data, sep, codec, unique)
         if frame is None:
             frame = _read_csv_in_chunks(data, sep, codec, unique)
         rows = np.arange(2, len(frame) + 2)
@@ -320,14 +321,15 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
             OverflowError, csv.Error):
         _, frame, rows, problems = _read_csv_slowly(text, sep, label)
         frame.columns = unique
-    if any(frame[c].hasnans for c in frame.columns):  # Arrow's columns have none: no copy
+    if arrow is None:  # Arrow was told that no value is missing: its table needs no copy
         frame = frame.fillna("")
+    del arrow
     frame, rows = _drop_blank_rows(frame, rows)
     notes = _duplicate_columns(frame, names, unique, label)
     frame, rows, more_problems, more_notes = _multiline_fields(frame, rows, text, header_end,
                                                                len(problems))
     problems += more_problems
-    frame, rows, long_problems = drop_long_fields(frame, rows)
+    frame, rows, long_problems = drop_long_fields(frame, rows, file_bytes=len(data))
     problems += long_problems
     frame = frame.reset_index(drop=True)
     n_read = len(frame) + len(problems)
@@ -335,8 +337,16 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
                     notes=notes + more_notes, delimiter=sep)
 
 
-def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
-    """Rows with a value over ``MAX_FIELD_CHARS`` skipped, each naming the column and length."""
+def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray, *, file_bytes: int | None = None,
+                     ) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+    """Rows with a value over ``MAX_FIELD_CHARS`` skipped, each naming the column and length.
+
+    ``file_bytes``: the size of the text file the values were read from, when there was one;
+    a file no larger than the limit cannot hold a longer value (every codec read here takes
+    at least one byte a character), so it is not searched.
+    """
+    if file_bytes is not None and file_bytes <= MAX_FIELD_CHARS:
+        return frame, rows, []
     skip = np.zeros(len(frame), dtype=bool)
     problems = []
     for column in frame.columns:
