@@ -336,8 +336,10 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     checkpoint()
     row_notes = _notes_by_row(notes, rows)
 
+    every_row = k.size == n  # then each column is kept whole, not copied row by row
+
     def pick(series: pd.Series) -> pd.Series:  # keeps pandas' string storage: no re-conversion
-        return series.iloc[k].reset_index(drop=True)
+        return series.reset_index(drop=True) if every_row else series.iloc[k].reset_index(drop=True)
 
     data: dict[str, Any] = {
         "id": pick(ids.astype(str)),

@@ -405,7 +405,8 @@ def _read_csv_arrow(data: bytes, sep: str, codec: str, names: list[str]) -> pd.D
                              use_threads=False)
     parse = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
                                newlines_in_values=True, ignore_empty_lines=False)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+    # large strings: what pandas keeps its "str" columns in, so they are not copied into it
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
     batches = []
     try:
@@ -423,7 +424,7 @@ def _read_csv_arrow(data: bytes, sep: str, codec: str, names: list[str]) -> pd.D
                               for value in table.slice(table.num_rows - 1).to_pylist()[0].values()):
         return None  # maybe a quote left open: Arrow read on to the end, pandas' parser refuses
     string = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as the C parser gives
-    return table.to_pandas(types_mapper={pa.string(): string}.get, self_destruct=True)
+    return table.to_pandas(types_mapper={pa.large_string(): string}.get, self_destruct=True)
 
 
 def _read_csv_in_chunks(data: bytes, sep: str, codec: str, names: list[str]) -> pd.DataFrame:
