@@ -20,71 +20,25 @@ may be shared, so the load average is printed too.
 
 from __future__ import annotations
 
-import os
+import argparse
 import statistics
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from _timing import ROOT, UPLOAD_INPUT, Prober, chromium, load, rss_mb, tree_at
+from playwright.sync_api import sync_playwright
 
-from tests._server import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVERS,
-    engine_frame,
-    streamlit_server,
-    tree_cpu_seconds,
-)
-from tests._synthetic import write_export  # noqa: E402
+from tests._server import SERVERS, engine_frame, streamlit_server, tree_cpu_seconds
+from tests._synthetic import write_export
 
-UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 ROWS_5MB = 27_000  # ~5 MB of the synthetic ACLED export
 SUMMARY_DEADLINE = 300.0
 RELEASE_DEADLINE = 60.0
 SUMMARY_TARGET, RELEASE_TARGET = 15.0, 1.0
-
-
-class Prober:
-    """Another reader: asks the health endpoint every 100 ms and keeps the worst wait."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url + "_stcore/health"
-        self.worst = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            began = time.monotonic()
-            try:
-                with urllib.request.urlopen(self.url, timeout=30) as r:
-                    r.read()
-            except OSError:
-                pass
-            self.worst = max(self.worst, time.monotonic() - began)
-            self._stop.wait(0.1)
-
-    def __enter__(self) -> Prober:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(35)
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -94,14 +48,16 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _case(name: str, pid: int, url: str, run) -> list[float]:
+def _case(name: str, pid: int, url: str, run) -> tuple[list[float], float, float]:
+    """(the case's values, the server's CPU seconds, a second session's worst latency)."""
     cpu, began = tree_cpu_seconds(pid), time.monotonic()
     with Prober(url) as probe:
         values = run()
-    print(f"  {name}: server CPU {tree_cpu_seconds(pid) - cpu:.1f} s over {time.monotonic() - began:.0f} s, "
+    used = tree_cpu_seconds(pid) - cpu
+    print(f"  {name}: server CPU {used:.1f} s over {time.monotonic() - began:.0f} s, "
           f"RSS {rss_mb(pid):,.0f} MB, second session's worst health latency {probe.worst:.2f} s, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    return values
+          f"{load()}")
+    return values, used, probe.worst
 
 
 def uploads(pages: list, files: list[Path]) -> tuple[list[float], int, int]:
@@ -156,52 +112,88 @@ def releases(pages: list) -> tuple[list[float], int]:
     return list(seen.values()), len(pages) - len(seen)
 
 
+def crowd(root: Path, files: list[Path], row: dict) -> None:
+    """Serve ``root``'s app, and run the crowd's two cases against it; figures into ``row``."""
+    sessions = len(files)
+    with streamlit_server(timeout=180, app=root / "app.py", root=root) as url, sync_playwright() as p:
+        pid = SERVERS[url].pid
+        browser = chromium(p)
+        pages = []
+        for _ in range(sessions):
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.goto(url + "?layers=border", timeout=180_000, wait_until="commit")  # a busy machine
+            pages.append(page)
+        for page in pages:
+            page.wait_for_selector(UPLOAD_INPUT, state="attached", timeout=180_000)
+        print(f"  server RSS with {sessions} sessions open: {rss_mb(pid):,.0f} MB; {load()}")
+        outcome: dict = {}
+
+        def run_uploads():
+            values, outcome["queued"], outcome["missing"] = uploads(pages, files)
+            return values
+
+        times, row["upload_cpu"], row["upload_worst"] = _case("upload -> summary", pid, url, run_uploads)
+        late = sum(t > SUMMARY_TARGET for t in times)
+        row.update(summary_p50=_pct(times, 0.5), summary_worst=max(times, default=float("nan")),
+                   late=late, queued=outcome["queued"], missing=outcome["missing"])
+        print(f"upload -> summary: p50 {_pct(times, 0.5):.1f} s, p95 {_pct(times, 0.95):.1f} s, "
+              f"worst {row['summary_worst']:.1f} s; {late} over {SUMMARY_TARGET:g} s, "
+              f"{outcome['queued']} showed their place in line, {outcome['missing']} missing")
+
+        def run_releases():
+            values, outcome["lost"] = releases(pages)
+            return values
+
+        waits, row["release_cpu"], row["release_worst_probe"] = _case(
+            "window release -> table", pid, url, run_releases)
+        row.update(release_median=statistics.median(waits) if waits else float("nan"),
+                   release_worst=max(waits, default=float("nan")), lost=outcome["lost"])
+        print(f"window release -> table: median {row['release_median']:.2f} s "
+              f"(target {RELEASE_TARGET:g} s), p95 {_pct(waits, 0.95):.2f} s, worst "
+              f"{row['release_worst']:.2f} s, {outcome['lost']} missing")
+        browser.close()
+
+
 def main() -> None:
-    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 25
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sessions", nargs="?", type=int, default=25)
+    parser.add_argument("--before", metavar="REV", help="also run the crowd against the app as "
+                        "committed at REV (git archive), first, in the same run")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files = []
-        for i in range(sessions):
+        for i in range(args.sessions):
             path = Path(tmp) / f"acled-{i:02d}.csv"
             write_export(path, n=ROWS_5MB, seed=100 + i)
             files.append(path)
         size = files[0].stat().st_size / 1e6
-        print(f"{sessions} sessions, each uploading its own {size:.1f} MB ACLED export "
-              f"({ROWS_5MB:,} rows); load average {os.getloadavg()[0]:.1f} at the start")
-        with streamlit_server(timeout=120) as url, sync_playwright() as p:
-            pid = SERVERS[url].pid
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            pages = []
-            for _ in range(sessions):
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                page.goto(url + "?layers=border")
-                pages.append(page)
-            for page in pages:
-                page.wait_for_selector(UPLOAD_INPUT, state="attached", timeout=180_000)
-            print(f"  server RSS with {sessions} sessions open: {rss_mb(pid):,.0f} MB")
-            times, queued, missing = [], 0, 0
-
-            def run_uploads():
-                nonlocal queued, missing
-                values, queued, missing = uploads(pages, files)
-                return values
-
-            times = _case("upload -> summary", pid, url, run_uploads)
-            late = sum(t > SUMMARY_TARGET for t in times)
-            print(f"upload -> summary: p50 {_pct(times, 0.5):.1f} s, p95 {_pct(times, 0.95):.1f} s, "
-                  f"worst {max(times, default=float('nan')):.1f} s; {late} over {SUMMARY_TARGET:g} s, "
-                  f"{queued} showed their place in line, {missing} missing")
-            lost = 0
-
-            def run_releases():
-                nonlocal lost
-                values, lost = releases(pages)
-                return values
-
-            waits = _case("window release -> table", pid, url, run_releases)
-            print(f"window release -> table: median {statistics.median(waits) if waits else float('nan'):.2f} s "
-                  f"(target {RELEASE_TARGET:g} s), p95 {_pct(waits, 0.95):.2f} s, worst "
-                  f"{max(waits, default=float('nan')):.2f} s, {lost} missing")
-            browser.close()
+        print(f"{args.sessions} sessions, each uploading its own {size:.1f} MB ACLED export "
+              f"({ROWS_5MB:,} rows); {load()} at the start")
+        trees = [("this tree", ROOT)]
+        if args.before:
+            trees.insert(0, (args.before, tree_at(args.before, Path(tmp) / "before")))
+        rows = {}
+        for name, root in trees:
+            print(f"{name}:")
+            rows[name] = {}
+            crowd(root, files, rows[name])
+        print(f"| measure | {' | '.join(rows)} |\n|---|{'---|' * len(rows)}")
+        for label, key, unit in [
+                ("upload -> summary, median", "summary_p50", "s"),
+                ("upload -> summary, worst", "summary_worst", "s"),
+                ("summaries over 15 s / showed their place in line / missing", None, ""),
+                ("server CPU, uploads", "upload_cpu", "s"),
+                ("second session's worst latency, uploads", "upload_worst", "s"),
+                ("window release -> table, median", "release_median", "s"),
+                ("window release -> table, worst", "release_worst", "s"),
+                ("server CPU, releases", "release_cpu", "s"),
+                ("second session's worst latency, releases", "release_worst_probe", "s")]:
+            if key is None:
+                cells = [f"{r['late']} / {r['queued']} / {r['missing']}" for r in rows.values()]
+            else:
+                cells = [f"{r[key]:.2f} {unit}" for r in rows.values()]
+            print(f"| {label} | {' | '.join(cells)} |")
+        print(f"{load()} at the end")
 
 
 if __name__ == "__main__":

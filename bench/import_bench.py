@@ -10,7 +10,8 @@ Out: per size, the median wall time (and CPU time, which other work on a shared 
      (target: 3x in time, 1.5x in memory). Memory is given as the child's peak RSS and as
      its growth above the RSS it had before the first read. ``--baseline DIR`` adds a third
      contender, ``import_events`` of another checkout (e.g. the main branch), measured in the
-     same run. A naive row-by-row import of 2,000 rows is timed last, for scale.
+     same run (``--baseline-name main`` names it in the table). A naive row-by-row import of
+     2,000 rows is timed last, for scale; a Markdown table of CPU medians and peaks ends it.
 
 Run: ``.venv/bin/python bench/import_bench.py [--sizes 1000,100000] [--runs 5]
 [--baseline DIR]`` (by hand, not CI; a few minutes with the 1,000,000-row file). The
@@ -171,6 +172,8 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--baseline", type=Path, help="another checkout's root, measured too")
+    parser.add_argument("--baseline-name", default="baseline",
+                        help="what to call the other checkout in the table (e.g. main)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Border Atlas import bench: ACLED CSVs, median of {args.runs} runs (at most 3 at 999,999 "
@@ -179,6 +182,7 @@ def main() -> None:
     head = f"{'rows':>10} {'MB':>6} {'who':<9}{'median s':>9}{'CPU s':>8}{'peak MB':>9}" \
            f"{'grew MB':>9}{'time x':>8}{'CPU x':>7}{'peak x':>8}{'grew x':>8}"
     print(head)
+    table: dict[int, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="border-atlas-bench-") as tmp:
         for n in sizes:
             n = min(n, MAX_ROWS - 1)  # the header is a line too: 999,999 rows is the most taken
@@ -187,7 +191,7 @@ def main() -> None:
             runs = args.runs if n < 500_000 else min(args.runs, 3)
             contenders = [("pandas", "pandas", ROOT), ("atlas", "atlas", ROOT)]
             if args.baseline:
-                contenders.append(("baseline", "atlas", args.baseline.resolve()))
+                contenders.append((args.baseline_name[:9], "atlas", args.baseline.resolve()))
             floor: dict[str, float] = {}
             for who, kind, root in contenders:
                 got = measure(kind, path, runs, root)
@@ -197,6 +201,7 @@ def main() -> None:
                 if who == "pandas":
                     floor = {"median": got["median"], "cpu": got["cpu"], "peak": got["peak"],
                              "grew": grew}
+                table.setdefault(n, {})[who] = got
                 print(f"{n:>10,} {path.stat().st_size / 1e6:>6.1f} {who:<9}{got['median']:>9.3f}"
                       f"{got['cpu']:>8.3f}{got['peak']:>9.0f}{grew:>9.0f}"
                       f"{got['median'] / floor['median']:>8.2f}{got['cpu'] / floor['cpu']:>7.2f}"
@@ -212,6 +217,23 @@ def main() -> None:
         print(f"naive row-by-row import, {NAIVE_SAMPLE:,} rows: {took:.2f} s "
               f"(~{took * 100_000 / NAIVE_SAMPLE:.0f} s per 100,000 rows)")
     print(f"targets: time x <= {TIME_TARGET:g}, peak x <= {MEMORY_TARGET:g}")
+    print(markdown_table(table))
+
+
+def markdown_table(table: dict[int, dict[str, dict[str, float]]]) -> str:
+    """CPU medians and peak memory of every contender beside the floor's, as a Markdown table."""
+    others = [w for w in next(iter(table.values()), {}) if w != "pandas"]
+    head = ["rows", "floor CPU s"] + [f"{w} CPU s (x floor)" for w in others] + \
+        ["floor peak MB"] + [f"{w} peak MB (x floor)" for w in others]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n, got in table.items():
+        floor = got["pandas"]
+        cells = [f"{n:,}", f"{floor['cpu']:.3f}"]
+        cells += [f"{got[w]['cpu']:.3f} ({got[w]['cpu'] / floor['cpu']:.1f}x)" for w in others]
+        cells.append(f"{floor['peak']:.0f}")
+        cells += [f"{got[w]['peak']:.0f} ({got[w]['peak'] / floor['peak']:.2f}x)" for w in others]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -22,25 +22,15 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from _timing import UPLOAD_INPUT, chromium, load, rss_mb
+from playwright.sync_api import sync_playwright
 
-from tests._server import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SERVERS,
-    cpu_seconds,
-    cpu_share,
-    map_frame,
-    streamlit_server,
-    wait_for,
-)
-from tests._slow_import_app import slow_app  # noqa: E402
-from tests.test_import import acled_row, to_csv  # noqa: E402
+from tests._server import SERVERS, cpu_seconds, cpu_share, map_frame, streamlit_server, wait_for
+from tests._slow_import_app import slow_app
+from tests.test_import import acled_row, to_csv
 
-UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 ERROR = '[data-testid="stAlertContentError"]'
 
 
@@ -56,13 +46,6 @@ def _bombs(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def _memory_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise KeyError(field)
-
-
 def _reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS (Linux 4.0+)
 
@@ -76,14 +59,14 @@ def upload_bomb(browser, path: Path) -> tuple[float, float, float, str]:
         map_frame(page, ".ba-marker", timeout=60)
         time.sleep(1.0)  # let the first page's work settle
         _reset_peak(pid)
-        rss, cpu, began = _memory_kb(pid, "VmRSS"), cpu_seconds(pid), time.monotonic()
+        rss, cpu, began = rss_mb(pid), cpu_seconds(pid), time.monotonic()
         page.set_input_files(UPLOAD_INPUT, str(path))
         wait_for(lambda: page.locator(ERROR).count(), timeout=300, what="the refusal")
         seconds = time.monotonic() - began
         message = page.locator(ERROR).first.inner_text()
         time.sleep(0.5)
         used = cpu_seconds(pid) - cpu
-        peak = (_memory_kb(pid, "VmHWM") - rss) / 1024
+        peak = rss_mb(pid, "VmHWM") - rss
         page.close()
     return used, peak, seconds, message
 
@@ -119,12 +102,12 @@ def naive_duplicates(n: int) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         folder = Path(tmp)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium(p)
         for name, path in _bombs(folder).items():
             used, peak, seconds, message = upload_bomb(browser, path)
             print(f"limits: upload of {name} ({path.stat().st_size / 1e6:.2f} MB): server CPU "
                   f"{used:.2f} s, peak RSS +{peak:.0f} MB, refused on screen in {seconds:.1f} s "
-                  f"(target < 1 s CPU, < 200 MB): {' '.join(message.replace('🚫', '').split())[:110]}")
+                  f"({load()}; target < 1 s CPU, < 200 MB): {' '.join(message.replace('🚫', '').split())[:110]}")
         running, after = closed_tab(browser, folder)
         print(f"limits: server CPU with a running import {running:.0%} of a core; 5 s after its "
               f"tab was closed {after:.0%} (target < 10 %)")

@@ -14,31 +14,22 @@ growth; the target is within 50 MB of before. Also the load average, since the m
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from _timing import UPLOAD_INPUT, chromium, load, rss_mb
+from playwright.sync_api import sync_playwright
 
-from tests._server import CHROMIUM, CHROMIUM_ARGS, SERVERS, descendants, streamlit_server, wait_for  # noqa: E402
-from tests._synthetic import write_export  # noqa: E402
+from tests._server import SERVERS, descendants, streamlit_server, wait_for
+from tests._synthetic import write_export
 
-UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 KILLS = 10
 TARGET_MB = 50
 TTL_SECONDS = 15  # .streamlit/config.toml: server.disconnectedSessionTTL
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
 
 
 def _jobs_running(pid: int) -> int:
@@ -61,7 +52,7 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         with streamlit_server(timeout=120) as url, sync_playwright() as p:
             pid = SERVERS[url].pid
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = chromium(p)
             warm = browser.new_context()
             page = warm.new_page()
             page.goto(url + "?layers=border")
@@ -71,8 +62,7 @@ def main() -> None:
             warm.close()
             _settle(pid)
             before = rss_mb(pid)
-            print(f"server RSS before: {before:,.0f} MB (file {size:.1f} MB; load average "
-                  f"{os.getloadavg()[0]:.1f})")
+            print(f"server RSS before: {before:,.0f} MB (file {size:.1f} MB; {load()})")
             for i in range(KILLS):
                 context = browser.new_context()
                 tab = context.new_page()
@@ -98,7 +88,7 @@ def main() -> None:
         grew = after - before
         print(f"server RSS after {KILLS} killed uploads: {after:,.0f} MB, {grew:+,.0f} MB "
               f"(target within {TARGET_MB} MB: {'met' if grew < TARGET_MB else 'NOT met'}); "
-              f"load average {os.getloadavg()[0]:.1f}")
+              f"{load()}")
 
 
 if __name__ == "__main__":

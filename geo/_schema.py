@@ -42,6 +42,8 @@ EVENT_KINDS = ("strike", "attack", "bombing", "clash", "shelling", "shoot-down",
 # An event whose site is known only within an area: "province:<ISO 3166-2>", "border:<stretch>"
 # or "country:<ISO3>" (Iran or Pakistan, when no more is known).
 AREA_KINDS = ("province", "border", "country")
+# What a place is (places.toml `kind`): the places layer draws and names each kind as itself.
+PLACE_KINDS = ("town", "village", "valley", "mountain")
 # A crossing's dated status changes (status_history entries). "halted": closed on that day for a
 # time whose end no source gives; the map draws it closed on that day only.
 CROSSING_STATUSES = ("opened", "closed", "reopened", "approved", "inaugurated", "halted")
@@ -95,6 +97,7 @@ SCHEMAS: dict[str, LayerSchema] = {
             Field("name_en", STR),
             Field("name_fa", STR, required=False),
             Field("name_ur", STR, required=False),
+            Field("kind", STR, choices=PLACE_KINDS),
             Field("country", STR, choices=ISO3),
             Field("precision_m", NUM),
             Field("geonameid", INT, required=False),

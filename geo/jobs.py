@@ -54,6 +54,31 @@ def _context() -> Any:
         return _CONTEXT
 
 
+def _nothing() -> None:
+    """A job process's smallest work (to start the fork server)."""
+
+
+_STARTED = threading.Event()
+
+
+def start_pool() -> None:
+    """Start the fork server now, in the background, so that a server's first job does not
+    wait for it: it loads the importer and the figure code once (``PRELOAD``), which takes a
+    few seconds of one core, and tens of seconds on a busy machine. Idempotent."""
+    with _CONTEXT_LOCK:
+        if _STARTED.is_set():
+            return
+        _STARTED.set()
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # a job started later says what went wrong
+            process = _context().Process(target=_nothing, name="border-atlas-job-start", daemon=True)
+            process.start()
+            process.join()
+
+    threading.Thread(target=run, name="border-atlas-job-start", daemon=True).start()
+
+
 # -- in the child ---------------------------------------------------------------------------
 
 
@@ -86,12 +111,12 @@ def _limit_self(cpu_seconds: float, memory_mb: float) -> None:
     """Set this process's CPU time and address space limits (over what it holds now)."""
     cpu = max(1, int(cpu_seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))  # SIGXCPU, then SIGKILL
-    held = _address_space()
+    held = address_space()
     limit = held + int(memory_mb * MB)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _address_space() -> int:
+def address_space() -> int:
     """This process's virtual memory in bytes (what ``RLIMIT_AS`` counts)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")

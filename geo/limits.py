@@ -34,8 +34,15 @@ IMPORT_POLL_SECONDS = 0.5
 # -- jobs: every import and export of the app runs in a child process (geo.jobs) ------------
 
 JOB_WORKERS = 2  # child processes at once (the machine's cores); more jobs wait in line
-JOB_CPU_SECONDS = 90  # CPU time of one job, set by the kernel (RLIMIT_CPU); 1,000,000 rows ~15 s
-JOB_MEMORY_MB = 3_000  # memory of one job over its start (RLIMIT_AS); 1,000,000 rows peak ~2,300
+# CPU time of one job, set by the kernel (RLIMIT_CPU). The largest upload (50 MB: ~260,000
+# ACLED-like rows) imports in ~3.5 s of one core, a 5 MB file in ~0.4 s; the cap is set for
+# exports (the longest animations the frame budget allows take tens of seconds) and stops a
+# file crafted to be slow.
+JOB_CPU_SECONDS = 90
+# Address space of one job over its start (RLIMIT_AS). The largest upload grows it by
+# ~350 MB (its peak resident memory ~550 MB); the largest export allowed needs more: an
+# animation's MAX_ANIMATION_MEGAPIXELS held as RGB is 900 MB, and the encoder's copies.
+JOB_MEMORY_MB = 3_000
 
 # -- the shipped layers (data/*.geojson) ----------------------------------------------------
 
@@ -74,6 +81,11 @@ EVENT_ID_MAX = 120  # a linked event's id in the URL (?event=)
 # What a site may weigh before the command says it is over budget (150 events with their
 # 1200x630 maps, the explorer and the downloads come to about 8 MB).
 SITE_SIZE_BUDGET_BYTES = 15 * MB
+# The processes drawing the event maps: at most this many (``--jobs``; the cores by default),
+# each under JOB_MEMORY_MB of address space over its start, and each map under this much CPU
+# time (the kernel's RLIMIT_CPU, reset before each map; a map takes ~0.5 s).
+SITE_WORKERS = 8
+SITE_MAP_CPU_SECONDS = 30
 
 # -- text from users shown on screen (URL values, file names, file content) -----------------
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
 
 import geopandas as gpd
+import shapely
 import shapely.geometry
 
 from geo._schema import BORDER_SIDES
 from geo.counts import count_ranges
-from geo.io import dumps_collection, feature
+from geo.io import COORD_DECIMALS, feature
 from geo.limits import SHOWN_CELL_CHARS
 from geo.safe_csv import csv_bytes
 from geo.safe_text import CONTROL_CHARACTERS
@@ -92,26 +94,93 @@ def events_csv(events: gpd.GeoDataFrame) -> bytes:
 def events_geojson(events: gpd.GeoDataFrame, name: str) -> bytes:
     """GeoJSON FeatureCollection of the events, in the shipped file's format, named ``name``
     (their layer's); an event known only within an area is that area's polygon
-    (``point_lon``/``point_lat``: its point)."""
-    feats = []
-    for row in events.to_dict("records"):
-        geom = row.pop("geometry")
-        area = row.pop("area_geometry", None)
-        if isinstance(area, dict):
-            # An event known only within an area is exported as that area, its
-            # representative point kept as properties.
-            row["point_lon"], row["point_lat"] = round(geom.x, 6), round(geom.y, 6)
-            geom = shapely.geometry.shape(area)
-        props = {}
-        for key, value in row.items():
-            if isinstance(value, pd.Timestamp):
-                props[key] = value.strftime("%Y-%m-%d")
-            elif value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-                continue
-            else:
-                props[key] = value
-        feats.append(feature(geom, props))
-    return dumps_collection(name, feats).encode("utf-8")
+    (``point_lon``/``point_lat``: its point).
+
+    Written column by column (an import can hold 100,000 rows): each property's JSON text is
+    made once per column, and each point's line is joined from them; the text is that of
+    ``geo.io.dumps_collection`` over ``geo.io.feature`` (keys sorted, no spaces, dates as
+    YYYY-MM-DD, missing numbers and dates left out), which an event with an area, or a shape
+    other than a point, is still written by.
+    """
+    columns = sorted(c for c in events.columns if c not in ("geometry", "area_geometry"))
+    # Each row's properties: ',"key":value' per column, joined; the first comma cut below.
+    props = np.full(len(events), "", dtype=object)
+    for column in columns:
+        props = props + _property_texts(events[column])
+    areas = events["area_geometry"].tolist() if "area_geometry" in events else [None] * len(events)
+    geometries = events.geometry.to_numpy()
+    points = (shapely.get_type_id(geometries) == shapely.GeometryType.POINT) & ~shapely.has_z(geometries)
+    points &= ~shapely.is_empty(geometries)
+    xy = shapely.get_coordinates(geometries[points]).tolist() if points.any() else []
+    point_at = (np.cumsum(points) - 1).tolist()
+    lines = []
+    for i, (is_point, area, text) in enumerate(zip(points.tolist(), areas, props.tolist(), strict=True)):
+        if isinstance(area, dict) or not is_point:
+            lines.append(_feature_line(events.iloc[i].to_dict()))
+            continue
+        x, y = xy[point_at[i]]
+        lines.append(f'{{"geometry":{{"coordinates":[{_number(x)},{_number(y)}],"type":"Point"}},'
+                     f'"properties":{{{text[1:]}}},"type":"Feature"}}')
+    head = json.dumps({"type": "FeatureCollection", "name": name})[:-1]
+    return (head + ',"features":[\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+
+
+# The JSON text of one value as geo.io.dumps_collection writes it.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _property_texts(column: pd.Series) -> np.ndarray:
+    """Each row's ',"key":value' JSON text for one column, '' where the value is left out (a
+    missing date or number). Repeated values (kinds, countries, sources) are written once."""
+    key = "," + _JSON.encode(str(column.name)) + ":"
+    if pd.api.types.is_datetime64_any_dtype(column):
+        days = column.dt.strftime("%Y-%m-%d").tolist()
+        return np.array(["" if pd.isna(d) else f'{key}"{d}"' for d in days], dtype=object)
+    try:
+        codes, values = pd.factorize(column, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists, dicts): each is written on its own
+        codes, values = np.arange(len(column)), column.to_numpy(dtype=object)
+    texts = np.array([_value_text(key, v) for v in pd.Series(values, dtype=object).tolist()] + [""],
+                     dtype=object)
+    return texts[codes]  # a missing value's code, -1, takes the last: ''
+
+
+def _number(coordinate: float) -> str:
+    """A coordinate as ``geo.io.feature`` writes it: rounded, as the json module writes it."""
+    value = round(coordinate, COORD_DECIMALS)
+    return repr(value) if math.isfinite(value) else _JSON.encode(value)
+
+
+def _value_text(key: str, value: object) -> str:
+    if type(value) is float and math.isfinite(value):
+        return key + repr(value)  # as the json module writes a float (and below, an int)
+    if type(value) is int:
+        return key + repr(value)
+    if isinstance(value, pd.Timestamp):
+        return f'{key}"{value.strftime("%Y-%m-%d")}"'
+    if value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return key + _JSON.encode(value)
+
+
+def _feature_line(row: dict) -> str:
+    """One event's feature, one row at a time (an area's polygon, or a shape not a point)."""
+    geom = row.pop("geometry")
+    area = row.pop("area_geometry", None)
+    if isinstance(area, dict):
+        # An event known only within an area is exported as that area, its
+        # representative point kept as properties.
+        row["point_lon"], row["point_lat"] = round(geom.x, 6), round(geom.y, 6)
+        geom = shapely.geometry.shape(area)
+    props = {}
+    for key, value in row.items():
+        if isinstance(value, pd.Timestamp):
+            props[key] = value.strftime("%Y-%m-%d")
+        elif value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+            continue
+        else:
+            props[key] = value
+    return _JSON.encode(feature(geom, props))
 
 
 def imported_table(events: gpd.GeoDataFrame) -> pd.DataFrame:

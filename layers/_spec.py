@@ -10,7 +10,7 @@ from geo.timespan import TimeRule
 
 GeometryKind = Literal["point", "line", "polygon"]
 Marker = Literal["circle", "triangle", "square", "diamond", "star", "cross", "hexagon", "pentagon",
-                 "triangle-down", "triangle-right", "burst", "plus", "bar", "bowtie", "dot"]
+                 "triangle-down", "triangle-right", "burst", "plus", "bar", "bowtie", "dot", "peak"]
 Dash = Literal["solid", "dash", "dot", "dashdot"]
 
 

@@ -94,6 +94,9 @@ SHAPES: dict[str, Shape] = {  # in this order print stacks them (the last on top
     "bar": Shape(_round([(-R, -0.42), (R, -0.42), (R, 0.42), (-R, 0.42)])),
     "bowtie": Shape(_round([(-R, -R), (0, -0.3), (R, -R), (R, R), (0, 0.3), (-R, R)])),
     "dot": Shape(radius=0.5),
+    # A mountain or ridge on the places layer: two summits over a flat foot, the map sign for
+    # relief, so a ridge never passes for a town's circle or an event's triangle.
+    "peak": Shape(_round([(-R, 0.7), (-0.3, -0.46), (-0.02, -0.02), (0.32, -R), (R, 0.7)])),
 }
 
 # On and off lengths in line widths; None: a solid line.

@@ -215,3 +215,42 @@ def test_a_large_windows_downloads_are_written_on_request_in_a_job(served, monke
     assert _imported_downloads(at, served) == files
     report(at, "2024-01-01", "2024-03-31")  # another window: asked for again
     assert _imported_downloads(at, served) == {} and at.button(key="imported_prepare")
+
+
+def test_a_queued_import_shows_its_place_in_line_then_its_summary():
+    """With every job process busy, an upload waits in line and its page says where; a second
+    file in the same session replaces the first's job (one job a session); once the pool is
+    free the import runs and its summary shows."""
+    from geo.errors import ImportStopped
+    from geo.jobs import POOL, Job
+    from tests.test_jobs import burn
+
+    blockers = [Job(burn, label=f"busy {i}", orphan_seconds=None) for i in range(POOL.workers)]
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while POOL.running < POOL.workers and time.monotonic() < deadline:
+            time.sleep(0.05)
+        at = _fresh()
+        at.sidebar.get("file_uploader")[0].upload("first.csv", to_csv(_rows()), "text/csv")
+        at.run()
+        first = at.session_state["import_job"]
+        assert first.position == 1
+        at.sidebar.get("file_uploader")[0].upload("mine.csv", to_csv(_rows()[:2]), "text/csv")
+        at.run()
+        notices = [shown(i.value) for i in at.sidebar.info]
+        assert any("mine.csv" in n and "number 1 in line" in n for n in notices), notices
+        assert first.wait(10) and isinstance(_error_of(first), ImportStopped)  # replaced, not left
+        assert at.session_state["import_job"].position == 1
+    finally:
+        for job in blockers:
+            job.cancel("the test is done")
+    at = _settled(at)
+    assert [shown(w.value) for w in at.sidebar.success] == ["2 rows read, 2 imported, none skipped"]
+
+
+def _error_of(job) -> BaseException | None:
+    try:
+        job.result()
+    except BaseException as exc:
+        return exc
+    return None

@@ -268,7 +268,7 @@ def test_town_labels_follow_the_zoom_without_colliding(session):
     for box in close.values():
         assert not any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
     frame.evaluate(f"{ENGINE}.map.setView([27.4, 62.4], 6, {{animate: false}})")
-    page.get_by_text("Towns", exact=True).click()  # the layer off: no names either
+    page.get_by_text("Places", exact=True).click()  # the layer off: no names either
     wait_for(lambda: not _label_boxes(frame), what="labels to go with the towns layer")
     assert errors == [], errors
 

@@ -151,3 +151,37 @@ def test_ten_clicks_in_a_row_give_ten_downloads(sessions):
     _collect([one], 10)
     good, failures = _outcome([one], 10, _csv_ids)
     assert (good, failures) == (10, [])
+
+
+def test_a_drawn_figure_downloads_every_time(sessions):
+    """Three sessions draw a figure; each clicks its download three times while the others
+    click theirs: nine PNGs arrive whole, each session's three the same bytes."""
+    from ui.text import TEXT
+
+    drawers = sessions[:3]
+    for s in drawers:
+        s.page.get_by_text(TEXT["export_heading"]).click()
+        s.page.locator(".st-key-export_draw button").click(timeout=60_000)
+    wait_for(lambda: all(s.page.locator(".st-key-export_download button").count() for s in drawers),
+             timeout=480, what="each session's figure")
+    for _ in range(3):
+        for s in drawers:
+            s.click(".st-key-export_download button")
+        for s in drawers:
+            s.page.wait_for_timeout(100)
+    _collect(drawers, 3)
+    failures = []
+    for n, s in enumerate(drawers):
+        kinds = set()
+        if len(s.arrived) < 3:
+            failures.append(f"session {n}: {len(s.arrived)} of 3 downloads started")
+        for download in s.arrived:
+            if download.failure():
+                failures.append(f"session {n}: {download.failure()}")
+                continue
+            data = Path(download.path()).read_bytes()
+            assert data.startswith(b"\x89PNG"), data[:20]
+            kinds.add(data)
+        s.arrived.clear()
+        assert len(kinds) <= 1, f"session {n}: one figure, different bytes"  # the same every time
+    assert failures == []

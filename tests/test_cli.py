@@ -391,7 +391,9 @@ def test_endless_and_deep_events_are_one_line_quickly(tmp_path, capsys, events):
         events = str(path)
     began = time.monotonic()
     code, _, err = run(capsys, "export", *FAST, "--events", events, "--out", str(tmp_path / "f.png"))
-    assert time.monotonic() - began < 10
+    # a bound on hanging (an endless read never ends), not a speed test: a loaded machine
+    # takes seconds to start the job that reads the file
+    assert time.monotonic() - began < 60
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
     assert "not a regular file" in err or "over the limit of 64" in err
 

@@ -160,3 +160,33 @@ def test_a_page_that_stops_while_waiting_kills_its_job(tmp_path):
     while status.exists() and "zombie" not in status.read_text().lower() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not status.exists() or "zombie" in status.read_text().lower(), "the job's child still runs"
+
+
+def main_module_ran(*, progress) -> bool:
+    """Whether the page's main script was run in this job's process before its work."""
+    import sys
+
+    return "streamlit" in sys.modules
+
+
+def test_a_job_does_not_run_the_page_first(monkeypatch):
+    """Streamlit runs app.py as a ``__main__`` module with its file; a job's process imports
+    that file first, as ``__mp_main__``: behind app.py's guard, it runs nothing."""
+    import sys
+    import types
+
+    page = types.ModuleType("__main__")  # as Streamlit sets it for a session's run
+    page.__file__ = str(Path(__file__).resolve().parent.parent / "app.py")
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    job = Job(main_module_ran, label="the page", orphan_seconds=None)
+    assert job.wait(WAIT)
+    assert job.result() is False
+
+
+def test_the_server_skips_streamlits_collection_after_every_run():
+    """Each script run (and each import's poll) ended in a full collection of the server's
+    heap; with a crowd importing, that kept both cores busy (bench/crowd_bench.py)."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False

@@ -16,15 +16,16 @@ import subprocess
 import numpy as np
 import pytest
 from matplotlib.lines import Line2D
-from matplotlib.offsetbox import DrawingArea, HPacker, OffsetBox, TextArea
 from matplotlib.patches import PathPatch
 from PIL import Image
 from test_export_imported import acled_csv
 
 from geo.figure import FigureSpec, build_figure, figure_info
+from geo.figure.furniture import legend_rows
 from geo.imports import import_events
 from geo.view import View
 from layers import SPECS
+from layers.imported import IMPORTED
 from layers.symbols import SHAPES
 
 DPI = 600
@@ -38,18 +39,9 @@ def imported():
 
 
 def _rows(legend):
-    """(handle box, label) of each legend row, through the legend's public children."""
-    stack = list(legend.get_children())
-    while stack:
-        box = stack.pop()
-        if not isinstance(box, OffsetBox):
-            continue
-        kids = box.get_children()
-        if (isinstance(box, HPacker) and len(kids) == 2 and isinstance(kids[0], DrawingArea)
-                and isinstance(kids[1], TextArea)):
-            yield kids[0], kids[1].get_children()[0].get_text()
-        else:
-            stack.extend(kids)
+    """(handle box, label) of each legend row, as the figure's own code finds them."""
+    for _row, handle_box, label_box in legend_rows(legend):
+        yield handle_box, label_box.get_children()[0].get_text()
 
 
 def _outline(artist, renderer):
@@ -117,7 +109,10 @@ def test_every_shape_is_in_the_legend(rendered):
     kinds = {e.label for name in SPECS for e in SPECS[name].legend if e.style.marker}
     assert kinds <= labels, kinds - labels
     assert {"Kind: protest", "Kind: other"} <= labels  # the import's own shapes (star, dot)
-    assert len(SHAPES) <= len({label for label in labels if label.startswith("Kind: ")})
+    # Every shape of the table is some row's glyph: the atlas's layers' and the import's.
+    specs = [*SPECS.values(), IMPORTED]
+    drawn = {e.style.marker for spec in specs for e in spec.legend if e.style.marker and e.label in labels}
+    assert set(SHAPES) <= drawn, set(SHAPES) - drawn
 
 
 def test_each_glyph_is_drawn_inside_its_legend_box(rendered):

@@ -122,6 +122,8 @@ def test_the_wheel_holds_every_data_file_and_every_package(wheel):
     for package in ("geo", "geo/build", "geo/figure", "geo/imports", "geo/web", "layers"):
         assert f"{package}/__init__.py" in names, package
     assert "geo/figure/fonts/OFL.txt" in names
+    assert {"geo/figure/fonts/LICENSE_DEJAVU", "geo/figure/fonts/DejaVuSansAtlas.ttf",
+            "geo/figure/fonts/DejaVuSansAtlas-Bold.ttf"} <= names
     assert ASSETS and {"geo/" + name for name in ASSETS} <= names, (
         sorted({"geo/" + name for name in ASSETS} - names))
 

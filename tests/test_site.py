@@ -416,3 +416,30 @@ def test_every_event_of_the_record_gets_its_map(layers):
     with ProcessPoolExecutor(max_workers=2) as pool:
         sizes = list(pool.map(len, pool.map(event_image, records, chunksize=8)))
     assert len(sizes) == len(records) and min(sizes) > 10_000
+
+
+def _spin(p) -> bytes:
+    """A map that never finishes (its process's CPU cap must end it)."""
+    while True:
+        pass
+
+
+def _hoard(p) -> bytes:
+    """A map that takes memory for ever (its process's memory cap must end it)."""
+    kept = []
+    while True:
+        kept.append(bytearray(50_000_000))
+
+
+@pytest.mark.parametrize(("draw", "named"), [(_spin, "SITE_MAP_CPU_SECONDS"), (_hoard, "needed more than its memory limit of 300 MB")])
+def test_the_map_drawing_processes_are_capped(sample, tmp_path, monkeypatch, draw, named):
+    """Each process of the site's pool is capped like the app's jobs (geo.limits): a map over
+    its CPU time, or a process over its memory, ends the build with the limit named."""
+    import geo.web.site as site
+
+    monkeypatch.setattr(site, "event_image", draw)  # the pool's processes are forked from here
+    monkeypatch.setattr(site.limits, "SITE_MAP_CPU_SECONDS", 1)
+    monkeypatch.setattr(site.limits, "JOB_MEMORY_MB", 300)
+    with pytest.raises(ExportError, match=named):
+        build_site(tmp_path / "capped", events=sample.head(6), jobs=2)
+    assert not (tmp_path / "capped").exists()

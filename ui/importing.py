@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from geo.imports import EventImportError
-from geo.jobs import Job, import_upload
+from geo.jobs import Job, import_upload, start_pool
 from geo.limits import IMPORT_POLL_SECONDS, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.view import ATLAS_END, ATLAS_START
@@ -95,6 +95,7 @@ def _import_progress(name: str) -> None:
 
 def import_panel() -> None:
     """Upload box, what the import kept and skipped, and the layer's toggle."""
+    start_pool()  # the first upload need not wait for the job processes to start
     upload = st.file_uploader(TEXT["import_label"], type=list(UPLOAD_TYPES), key="upload",
                               help=TEXT["import_help"], max_upload_size=MAX_UPLOAD_MB)
     if upload is None:

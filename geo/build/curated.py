@@ -27,8 +27,8 @@ import shapely
 from shapely import geometry as sgeom
 
 from geo._paths import CURATED_DIR
-from geo._schema import AREA_KINDS
-from geo._validate import derived_deaths, parse_date
+from geo._schema import AREA_KINDS, SCHEMAS
+from geo._validate import derived_deaths, parse_date, validate_features
 from geo.acled import acled_types
 from geo.build.sources import aggregator_of, registry_problems
 from geo.errors import LayerValidationError
@@ -154,9 +154,23 @@ def build(border: Any, curated_dir: Path = CURATED_DIR,
         out[layer] = [feature(p, props) for p, props in sorted(feats, key=_order)]
     routes = _routes(tables["routes"], points["places"], sources, problems)
     out["routes"] = [feature(g, p) for g, p in sorted(routes, key=_order)]
+    for layer, built in out.items():
+        problems += _contract_problems(layer, built)
     if problems:
         raise LayerValidationError("data/curated", problems)
     return out
+
+
+def _contract_problems(layer: str, feats: list[dict[str, Any]]) -> list[str]:
+    """What in a built layer breaks its data contract (geo._schema: a field missing, of the
+    wrong kind, not one of its choices), each problem naming the file and the entry's id, so
+    that a bad table is refused here rather than when the written layer is read."""
+    try:
+        validate_features({"type": "FeatureCollection", "features": feats}, SCHEMAS[layer],
+                          f"{layer}.toml")
+    except LayerValidationError as exc:
+        return [f"{layer}.toml {p}" for p in exc.problems]
+    return []
 
 
 def _point_features(layer: str, entries: list[dict[str, Any]], sources: dict[str, Any],

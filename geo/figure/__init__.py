@@ -44,6 +44,9 @@ RC: dict[RcKeyType, Any] = {
     # Urdu letters DejaVu lacks). Same fonts on every machine, so the same figure everywhere.
     "font.family": FONT_FAMILY,
     "pdf.fonttype": 42,  # embed TrueType, text stays text
+    # zlib level 3 for the PDF's streams (as for PNG): half the deflate time of the default 6
+    # (0.02 s against 0.04 s a single-column map), for a file 8% larger; the same drawing.
+    "pdf.compression": 3,
     "ps.fonttype": 42,
     "svg.fonttype": "none",  # <text> elements, editable in a drawing program
     "svg.hashsalt": "border-atlas",  # element ids from content, not from a random salt

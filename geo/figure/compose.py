@@ -433,7 +433,12 @@ def _legend_below(fig: Figure, groups: list, renderer: Any,
         return None, (0.0, 0.0)
     tries = [(n, FONT["legend"], False) for n in range(min(4, len(groups)), 1, -1)]
     tries += [(2, FONT["legend_small"], True), (1, FONT["legend"], False)]
+    room_px = room_mm / 25.4 * fig.dpi
+    widths: dict[tuple[str, bool, float], float] = {}
     for ncol, size, compact in tries:
+        if ncol > 1 and furniture.legend_width_floor(groups, renderer, ncol=ncol, fontsize=size,
+                                                     compact=compact, widths=widths) > room_px:
+            continue  # it cannot fit: not built
         legend = furniture.add_legend(fig, groups, ncol=ncol, fontsize=size, compact=compact)
         assert legend is not None
         measured = _size_mm(legend, renderer)

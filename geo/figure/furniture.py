@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerLine2D, HandlerPatch
 from matplotlib.lines import Line2D
@@ -539,6 +540,12 @@ def pack_columns(groups: list[list[LegendItem]], ncol: int) -> list[LegendItem]:
     return out
 
 
+def _spacing(compact: bool) -> dict[str, float]:
+    """The legend's horizontal spacings, in font sizes (``compact``: two columns in small type)."""
+    return {"handlelength": 2.8 if compact else 2.6, "handletextpad": 0.5 if compact else 0.6,
+            "columnspacing": 1.0 if compact else 1.4}
+
+
 def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
                fontsize: float = 6.0, compact: bool = False) -> Legend | None:
     """A figure legend of the groups (headers in bold, flush left); placed later by the caller."""
@@ -553,16 +560,50 @@ def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
                      if isinstance(i.handle, Line2D) and glyph_size_pt(i.handle)})
     legend = fig.legend([i.handle for i in items], [i.label for i in items], loc="upper left",
                         bbox_to_anchor=(0, 1), ncols=columns, fontsize=fontsize, frameon=False,
-                        handlelength=2.8 if compact else 2.6,
-                        handleheight=handle_height(glyph, fontsize),
-                        handletextpad=0.5 if compact else 0.6, labelspacing=0.32,
-                        columnspacing=1.0 if compact else 1.4, borderaxespad=0.0, borderpad=0.0, numpoints=1,
-                        scatterpoints=1, handler_map=handlers)
+                        handleheight=handle_height(glyph, fontsize), labelspacing=0.32,
+                        borderaxespad=0.0, borderpad=0.0, numpoints=1, scatterpoints=1,
+                        handler_map=handlers, **_spacing(compact))
     for item, text in zip(items, legend.get_texts(), strict=True):
         if item.header:
             text.set_fontweight("bold")
     _flush_headers(legend, items)
     return legend
+
+
+def legend_width_floor(groups: list[list[LegendItem]], renderer: Any, *, ncol: int = 1,
+                       fontsize: float = 6.0, compact: bool = False,
+                       widths: dict[tuple[str, bool, float], float] | None = None) -> float:
+    """A lower bound, in pixels of ``renderer``, of the width of ``add_legend``'s legend.
+
+    Building a legend and measuring it costs as much as drawing it; this sums, column by
+    column, the widest row's label and handle, from the labels' text metrics alone (which
+    matplotlib caches for the drawing). A legend is never narrower, so a layout that cannot
+    fit on this bound need not be built. Labels with math in them give 0 (no bound).
+    ``widths`` keeps the labels' widths between calls with the same renderer.
+    """
+    items = pack_columns(groups, ncol)
+    if not items or any("$" in i.label for i in items):
+        return 0.0
+    spacing = _spacing(compact)
+    em = renderer.points_to_pixels(fontsize)
+    handle = (spacing["handlelength"] + spacing["handletextpad"]) * em
+    known = {} if widths is None else widths
+    props = {False: FontProperties(size=fontsize), True: FontProperties(size=fontsize, weight="bold")}
+
+    def text_width(item: LegendItem) -> float:
+        key = (item.label, item.header, fontsize)
+        if key not in known:
+            known[key] = renderer.get_text_width_height_descent(
+                item.label, props[item.header], ismath=False)[0] if item.label else 0.0
+        return known[key]
+
+    columns = max(1, min(ncol, len(groups)))
+    width = 0.0
+    # matplotlib deals the entries into columns as numpy's array_split does.
+    for column in np.array_split(np.arange(len(items)), columns):
+        if len(column):
+            width += max(text_width(items[k]) + (0.0 if items[k].header else handle) for k in column)
+    return width + (columns - 1) * spacing["columnspacing"] * em
 
 
 def _flush_headers(legend: Legend, items: Sequence[LegendItem]) -> None:
@@ -577,14 +618,15 @@ def _flush_headers(legend: Legend, items: Sequence[LegendItem]) -> None:
     """
     headers = {id(text) for item, text in zip(items, legend.get_texts(), strict=False)
                if item.header}
-    for row, handle_box, label_box in _legend_rows(legend):
+    for row, handle_box, label_box in legend_rows(legend):
         if any(id(t) in headers for t in label_box.get_children()):
             handle_box.width = 0
             row.sep = 0
 
 
-def _legend_rows(legend: Legend) -> Iterator[tuple[HPacker, DrawingArea, TextArea]]:
-    """Each entry row of a legend: (row, handle box, label box), through public children."""
+def legend_rows(legend: Legend) -> Iterator[tuple[HPacker, DrawingArea, TextArea]]:
+    """Each entry row of a legend: (row, handle box, label box), through its public children
+    (``get_children``); rows whose boxes matplotlib packs otherwise are not found."""
     stack: list[Artist] = list(legend.get_children())
     while stack:
         box = stack.pop()

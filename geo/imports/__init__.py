@@ -323,7 +323,10 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     keep = reasons == ""
 
     ends = _end_dates(fields, dates, rows, keep, notes)
-    ids = fields.id.where(fields.id != "", origin + "-" + pd.Series(rows, index=fields.id.index).astype(str))
+    no_id = (fields.id == "").to_numpy()
+    ids = fields.id
+    if no_id.any():  # made up from the row number, only where the file gives none
+        ids = ids.where(~no_id, origin + "-" + pd.Series(rows, index=fields.id.index).astype(str))
     _note_duplicates(ids, rows, keep, notes)
 
     k = np.flatnonzero(keep)
@@ -333,8 +336,10 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
     checkpoint()
     row_notes = _notes_by_row(notes, rows)
 
+    every_row = k.size == n  # then each column is kept whole, not copied row by row
+
     def pick(series: pd.Series) -> pd.Series:  # keeps pandas' string storage: no re-conversion
-        return series.iloc[k].reset_index(drop=True)
+        return series.reset_index(drop=True) if every_row else series.iloc[k].reset_index(drop=True)
 
     data: dict[str, Any] = {
         "id": pick(ids.astype(str)),
@@ -531,7 +536,20 @@ def _in_box(lon: np.ndarray, lat: np.ndarray, box: tuple[float, float, float, fl
 
 
 def _numbers(text: pd.Series) -> np.ndarray:
-    number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    """Decimal degrees from text ('61,5' read as 61.5); NaN where the text is not a number."""
+    text = text.str.replace(",", ".", regex=False)
+    if text.dtype == "str":  # Arrow's own parser, when every text is a number or empty
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = pa.array(text)
+        try:
+            parsed = pc.cast(pc.if_else(pc.equal(values, ""), None, values), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # a text Arrow does not read as a number: pandas names which, below
+        else:
+            return np.array(parsed.to_numpy(zero_copy_only=False), dtype=float)  # writable
+    number = pd.to_numeric(text, errors="coerce")
     return np.array(number.to_numpy(dtype=float, na_value=np.nan), dtype=float)  # writable
 
 

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.errors import EventImportError
 from geo.imports.problems import IMPORT_KINDS, Problem, quote
@@ -252,18 +254,80 @@ def property_layout(columns: list[str]) -> str:
 
 def _col(table: pd.DataFrame, name: str) -> pd.Series:
     if name in table.columns:
-        return table[name].astype(str).str.strip()
+        column = table[name]
+        if column.dtype != TEXT:  # pandas' "str" is already text: no pass over it to convert
+            column = column.astype(str)
+        values = _arrow(column)
+        if _may_have_outer_space(values):  # as .str.strip(); a column with none is not copied
+            values = pc.utf8_trim_whitespace(values)
+        return _text(values, table.index)
     return pd.Series("", index=table.index, dtype=str)
+
+
+# The text columns' dtype: pandas' "str", kept in Arrow. The helpers below work on the Arrow
+# strings with one pyarrow.compute call per step: the same kernels pandas' ``.str`` and ``+``
+# call, without the wrapping and checking pandas does around each (a fixed cost that a
+# 1,000-row file feels in every one of a layout's ~100 steps).
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _arrow(series: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The Arrow strings behind a text column (shared, not copied), as large strings."""
+    values = pa.array(series) if series.dtype == TEXT else pa.array(series.astype(str))
+    return values if values.type == pa.large_string() else values.cast(pa.large_string())
+
+
+def _may_have_outer_space(values: pa.Array | pa.ChunkedArray) -> bool:
+    """False when no value starts or ends with a character that could be white space.
+
+    Only each value's first and last byte is read (from the Arrow buffers: one byte a value,
+    no text made): a value whose outer bytes are printable ASCII has nothing to strip. Any
+    other byte (a control character, a space, or a byte of a non-ASCII character, some of
+    which are spaces) answers True, and the column is stripped as it always was.
+    """
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        if chunk.null_count:
+            return True
+        if not len(chunk):
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        width = np.dtype(np.int64 if chunk.type == pa.large_string() else np.int32)
+        offsets: np.ndarray = np.frombuffer(offsets_buffer, dtype=width)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if not filled.any():
+            continue
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        outer = np.concatenate((data[starts[filled]], data[ends[filled] - 1]))
+        if ((outer <= 0x20) | (outer >= 0x7F)).any():
+            return True
+    return False
+
+
+def _text(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    return pd.Series(values, index=index, dtype=TEXT)
 
 
 def _join(left: pd.Series, right: pd.Series, sep: str) -> pd.Series:
     """'left<sep>right', or whichever is not empty."""
-    both = (left != "") & (right != "")
-    return (left + sep + right).where(both, left + right)
+    a, b = _arrow(left), _arrow(right)
+    both = pc.and_(pc.not_equal(a, ""), pc.not_equal(b, ""))
+    joined = pc.if_else(both, pc.binary_join_element_wise(a, b, pa.scalar(sep, pa.large_string())),
+                        pc.binary_join_element_wise(a, b, _EMPTY))
+    return _text(joined, left.index)
+
+
+_EMPTY = pa.scalar("", pa.large_string())
 
 
 def _wrap(series: pd.Series, before: str, after: str = "") -> pd.Series:
-    return (before + series + after).where(series != "", "")
+    """'<before>value<after>' where the value is not empty, else ''."""
+    a = _arrow(series)
+    wrapped = pc.binary_join_element_wise(pa.scalar(before, pa.large_string()), a,
+                                          pa.scalar(after, pa.large_string()), _EMPTY)
+    return _text(pc.if_else(pc.not_equal(a, ""), wrapped, _EMPTY), series.index)
 
 
 def _codes(series: pd.Series) -> pd.Series:
@@ -313,8 +377,16 @@ def numbers(text: pd.Series, column: str, rows: np.ndarray, notes: list[Problem]
     return number.where(~bad).astype(float)
 
 
+def _mapped(text: pd.Series, table: dict[str, str]) -> pd.Series:
+    """``text.map(table)`` (NaN where the table has no key), each distinct text looked up once:
+    a column of types or countries holds a handful of values over 100,000 rows."""
+    which, distinct = pd.factorize(text, use_na_sentinel=False)
+    found = np.array([table.get(value, np.nan) for value in distinct], dtype=object)
+    return pd.Series(found[which], index=text.index, dtype=object)
+
+
 def _country(text: pd.Series) -> pd.Series:
-    iso = text.str.lower().map(COUNTRY_ISO3)
+    iso = _mapped(text.str.lower(), COUNTRY_ISO3)
     return iso.where(iso.notna(), text).astype(str)
 
 
@@ -334,11 +406,17 @@ def acled_fields(table: pd.DataFrame, rows: np.ndarray) -> Fields:
     c = lambda name: _col(table, name)  # noqa: E731 - a local shorthand
     notes: list[Problem] = []
     sub, etype, notes_text = c("sub_event_type"), c("event_type"), c("notes")
-    kind = sub.str.lower().map(ACLED_SUB_EVENT_KIND).fillna(etype.str.lower().map(ACLED_EVENT_KIND))
-    kind = kind.fillna("other").astype(str)
-    shot_down = (sub.str.lower() == "disrupted weapons use") & notes_text.str.contains(
-        _SHOT_DOWN, case=False, regex=True)
-    kind = kind.where(~shot_down, "shoot-down")
+    sub_lower = sub.str.lower()
+    kind = _mapped(sub_lower, ACLED_SUB_EVENT_KIND).fillna(_mapped(etype.str.lower(), ACLED_EVENT_KIND))
+    kind = kind.fillna("other")
+    # the notes are searched only on the rows whose sub-event type can be a shoot-down
+    disrupted = (sub_lower == "disrupted weapons use").to_numpy()
+    if disrupted.any():
+        shot_down = np.zeros(len(kind), dtype=bool)
+        shot_down[disrupted] = notes_text[disrupted].str.contains(_SHOT_DOWN, case=False,
+                                                                  regex=True).to_numpy()
+        kind = kind.where(~shot_down, "shoot-down")
+    kind = kind.astype(str)
     precision_m, location_note = _precision(c("geo_precision"), ACLED_PRECISION, "geo_precision",
                                             rows, notes)
     killed = numbers(c("fatalities"), "fatalities", rows, notes)

@@ -309,8 +309,9 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
     names = [c.strip().lower() for c in header]
     unique = _unique_names(names)
     problems: list[Problem] = []
+    arrow = None
     try:
-        frame = _read_csv_arrow(data, sep, codec, unique)
+        frame = arrow = _read_csv_arrow(data, sep, codec, unique)
         if frame is None:
             frame = _read_csv_in_chunks(data, sep, codec, unique)
         rows = np.arange(2, len(frame) + 2)
@@ -320,13 +321,15 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
             OverflowError, csv.Error):
         _, frame, rows, problems = _read_csv_slowly(text, sep, label)
         frame.columns = unique
-    frame = frame.fillna("")
+    if arrow is None:  # Arrow was told that no value is missing: its table needs no copy
+        frame = frame.fillna("")
+    del arrow
     frame, rows = _drop_blank_rows(frame, rows)
     notes = _duplicate_columns(frame, names, unique, label)
     frame, rows, more_problems, more_notes = _multiline_fields(frame, rows, text, header_end,
                                                                len(problems))
     problems += more_problems
-    frame, rows, long_problems = drop_long_fields(frame, rows)
+    frame, rows, long_problems = drop_long_fields(frame, rows, file_bytes=len(data))
     problems += long_problems
     frame = frame.reset_index(drop=True)
     n_read = len(frame) + len(problems)
@@ -334,11 +337,21 @@ def read_csv(data: bytes, text: str, codec: str, label: str) -> RawTable:
                     notes=notes + more_notes, delimiter=sep)
 
 
-def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
-    """Rows with a value over ``MAX_FIELD_CHARS`` skipped, each naming the column and length."""
+def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray, *, file_bytes: int | None = None,
+                     ) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+    """Rows with a value over ``MAX_FIELD_CHARS`` skipped, each naming the column and length.
+
+    ``file_bytes``: the size of the text file the values were read from, when there was one;
+    a file no larger than the limit cannot hold a longer value (every codec read here takes
+    at least one byte a character), so it is not searched.
+    """
+    if file_bytes is not None and file_bytes <= MAX_FIELD_CHARS:
+        return frame, rows, []
     skip = np.zeros(len(frame), dtype=bool)
     problems = []
     for column in frame.columns:
+        if _surely_short(frame[column]):
+            continue
         lengths = frame[column].str.len().fillna(0).to_numpy()
         for i in np.flatnonzero((lengths > MAX_FIELD_CHARS) & ~skip):
             problems.append(Problem(int(rows[i]), "value too long", f"{quote(column, 40)} holds "
@@ -348,6 +361,19 @@ def drop_long_fields(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
     if not skip.any():
         return frame, rows, []
     return frame[~skip], rows[~skip], problems
+
+
+def _surely_short(column: pd.Series) -> bool:
+    """True when no value of a text column can be over ``MAX_FIELD_CHARS``: a character is at
+    least one byte of UTF-8, so the longest value in bytes bounds them all (one Arrow pass,
+    with no count of characters)."""
+    if column.dtype != "str" or not len(column):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(pa.array(column))).as_py()
+    return longest is None or longest <= MAX_FIELD_CHARS
 
 
 ARROW_BLOCK_BYTES = 8 << 20  # bytes of CSV Arrow parses between two checks of the budget
@@ -379,7 +405,8 @@ def _read_csv_arrow(data: bytes, sep: str, codec: str, names: list[str]) -> pd.D
                              use_threads=False)
     parse = pacsv.ParseOptions(delimiter=sep, quote_char='"', double_quote=True,
                                newlines_in_values=True, ignore_empty_lines=False)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+    # large strings: what pandas keeps its "str" columns in, so they are not copied into it
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
     batches = []
     try:
@@ -397,7 +424,7 @@ def _read_csv_arrow(data: bytes, sep: str, codec: str, names: list[str]) -> pd.D
                               for value in table.slice(table.num_rows - 1).to_pylist()[0].values()):
         return None  # maybe a quote left open: Arrow read on to the end, pandas' parser refuses
     string = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str", as the C parser gives
-    return table.to_pandas(types_mapper={pa.string(): string}.get, self_destruct=True)
+    return table.to_pandas(types_mapper={pa.large_string(): string}.get, self_destruct=True)
 
 
 def _read_csv_in_chunks(data: bytes, sep: str, codec: str, names: list[str]) -> pd.DataFrame:

@@ -327,9 +327,26 @@ def legend_block(title: str, rows: Sequence[str]) -> str:
     return f'<div class="ba-legend-block"><b>{escape(title)}</b>{"".join(rows)}</div>'
 
 
+def legend_entries(name: str, spec: LayerSpec) -> tuple[Any, ...]:
+    """The legend entries the map shows for a layer.
+
+    An undated layer (always drawn whole) lists only the entries that stand for some feature
+    of its data (``LegendEntry.shows``), as print does: the places legend names the kinds of
+    place there are, not every kind a place could be. A dated layer lists them all, since the
+    window decides what is drawn.
+    """
+    if spec.time is not None or not any(e.shows is not None for e in spec.legend):
+        return spec.legend
+    frame = shipped_layer(name)
+    rows = [{k: v for k, v in row.items() if k != "geometry"}
+            for row in frame.to_dict("records")] if frame is not None else []
+    kept = tuple(e for e in spec.legend if e.shows is None or any(e.shows(r) for r in rows))
+    return kept or spec.legend
+
+
 def legend_html(layers: Sequence[str]) -> str:
     """The legend of the shown layers, from the same specs the map draws with."""
     blocks = [legend_block(spec.title, [legend_row(swatch_svg(e.style, e.geometry), e.label)
-                                        for e in spec.legend])
+                                        for e in legend_entries(name, spec)])
               for name, spec in SPECS.items() if name in layers and spec.legend]
     return '<div class="ba-legend">' + "".join(blocks) + "</div>"

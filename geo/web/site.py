@@ -34,6 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from geo import limits
 from geo.citation import PAPER, TITLE, data_date, version, window_citation
 from geo.errors import ExportError
 from geo.limits import SITE_SIZE_BUDGET_BYTES
@@ -173,13 +175,51 @@ def _images(records: Sequence[Mapping[str, Any]], jobs: int,
             if progress:
                 progress(i + 1, total)
         return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for i, (p, data) in enumerate(zip(records, pool.map(event_image, records, chunksize=4),
-                                          strict=True)):
-            out[p["id"]] = data
-            if progress:
-                progress(i + 1, total)
+    caps = (limits.JOB_MEMORY_MB, limits.SITE_MAP_CPU_SECONDS)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_limit_worker, initargs=caps) as pool:
+            for i, (p, data) in enumerate(zip(records, pool.map(_capped_image, records, chunksize=4),
+                                              strict=True)):
+                out[p["id"]] = data
+                if progress:
+                    progress(i + 1, total)
+    except MemoryError:
+        raise ExportError(f"a process drawing the event maps needed more than its memory limit "
+                          f"of {limits.JOB_MEMORY_MB:,} MB (JOB_MEMORY_MB)") from None
+    except BrokenProcessPool:
+        raise ExportError(f"a process drawing the event maps was stopped at its limits: "
+                          f"{limits.SITE_MAP_CPU_SECONDS:g} s of CPU time a map "
+                          f"(SITE_MAP_CPU_SECONDS) or {limits.JOB_MEMORY_MB:,} MB of memory "
+                          f"(JOB_MEMORY_MB)") from None
     return out
+
+
+_MAP_CPU_SECONDS = 0.0  # in a worker: each map's CPU time (set by _limit_worker)
+
+
+def _limit_worker(memory_mb: float, map_cpu_seconds: float) -> None:
+    """In each process of the pool, once: its memory cap (RLIMIT_AS, over what it holds)."""
+    global _MAP_CPU_SECONDS
+    import resource
+
+    from geo.jobs import address_space
+
+    limit = address_space() + int(memory_mb * limits.MB)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _MAP_CPU_SECONDS = map_cpu_seconds
+
+
+def _capped_image(p: Mapping[str, Any]) -> bytes:
+    """``event_image`` under a CPU-time cap of its own: the kernel's soft limit is set to the
+    CPU this process has used so far plus a map's allowance (past it, SIGXCPU ends the
+    process, and the pool reports it broken)."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(used.ru_utime + used.ru_stime + _MAP_CPU_SECONDS) + 1
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    return event_image(p)
 
 
 # ---- pages -----------------------------------------------------------------------------------
@@ -485,7 +525,7 @@ def build_site(out: str | Path, *, base_url: str | None = None, jobs: int | None
 
         events = load_layer(EVENTS.name)
     records = _records(events)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, 8))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, limits.SITE_WORKERS))
     images = _images(records, jobs, progress)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
