@@ -220,6 +220,28 @@ def test_every_tick_carries_its_year_and_the_overview_mark_is_visible(session):
     assert errors == [], errors
 
 
+def test_the_overview_is_drawn_again_only_when_its_counts_change(session):
+    """Moving the window redraws the track, not the whole domain's overview; a filter that
+    changes the counts redraws both."""
+    page, url, errors, _ = session
+    page.goto(url)
+    frame = engine_frame(page, timeout=60)
+    first_bar = "document.querySelector('.ba-tl-overview g rect')"
+    bars = "document.querySelectorAll('.ba-tl-overview g rect').length"
+    frame.evaluate(f"{first_bar}.dataset.probe = 'kept'")
+    track = frame.evaluate("document.querySelector('.ba-tl-track .ba-tl-axis text').textContent")
+    frame.click('button[data-preset="crisis-week"]')
+    frame.evaluate(f"{ENGINE}.setWindow({ENGINE}.dayOf('2019-03-01'), {ENGINE}.dayOf('2019-03-09'))")
+    assert frame.evaluate("document.querySelector('.ba-tl-track .ba-tl-axis text').textContent") != track
+    assert frame.evaluate(f"{first_bar}.dataset.probe") == "kept"  # the same node: not drawn again
+    before = frame.evaluate(bars)
+    frame.fill(".ba-fl-search", "Saravan")
+    wait_for(lambda: frame.evaluate(f"{first_bar} === null || {first_bar}.dataset.probe !== 'kept'"),
+             what="the overview drawn again for the filtered counts")
+    assert frame.evaluate(bars) < before
+    assert errors == [], errors
+
+
 # ---- the exported file: the same controls, offline --------------------------------------------
 @pytest.fixture(scope="module")
 def imported_events():
