@@ -41,7 +41,8 @@ def test_the_credit_line_reads_the_specs_attribution(monkeypatch):
     # provinces are Natural Earth's, cut along OpenStreetMap's border: both are credited
     line = furniture.source_line(("provinces",), [])
     assert "Map data: Natural Earth; © OpenStreetMap contributors (ODbL)." in line
-    monkeypatch.setitem(SPECS, "places", replace(SPECS["places"], attribution="A gazetteer (CC0)"))
+    # the table is read-only to its readers and replaced whole (layers.LayerTable): so here
+    monkeypatch.setattr(SPECS, "_specs", {**SPECS, "places": replace(SPECS["places"], attribution="A gazetteer (CC0)")})
     line = furniture.source_line(("places",), [])
     assert "A gazetteer (CC0)" in line and "GeoNames" not in line
     # the background (the locator inset's countries) is always credited
