@@ -268,6 +268,14 @@ def test_town_labels_follow_the_zoom_without_colliding(session):
     for box in close.values():
         assert not any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in markers)
     frame.evaluate(f"{ENGINE}.map.setView([27.4, 62.4], 6, {{animate: false}})")
+    wait_for(lambda: _label_boxes(frame) == wide, what="the first labels back when zoomed out")
+    # Placed again where nothing changed (a move that ends where it began), the labels on the
+    # map stay the same elements: nothing is rebuilt (label-layer.js placementKey).
+    keep = "els => els.forEach(e => { e.baKept = true; })"
+    frame.eval_on_selector_all(".ba-town-label", keep)
+    frame.evaluate(f"{ENGINE}.map.fire('moveend')")
+    kept = frame.eval_on_selector_all(".ba-town-label", "els => els.map(e => e.baKept === true)")
+    assert kept and all(kept), kept
     page.get_by_text("Places", exact=True).click()  # the layer off: no names either
     wait_for(lambda: not _label_boxes(frame), what="labels to go with the towns layer")
     assert errors == [], errors

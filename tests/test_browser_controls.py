@@ -142,7 +142,10 @@ def test_typed_dates_move_the_window_and_a_bad_date_says_so_and_moves_nothing(se
     assert frame.evaluate(f"{ENGINE}.window()") == ["2024-01-17", "2024-01-19"]
     # the brush moves the fields
     frame.evaluate(f"{ENGINE}.setWindow({ENGINE}.dayOf('2023-03-01'), {ENGINE}.dayOf('2023-03-09'))")
-    assert [frame.input_value(f'input[type="date"] >> nth={i}') for i in (0, 1)] == ["2023-03-01", "2023-03-09"]
+    # at once, or within the fields' throttle (timeline.js DATE_FIELDS_MS, 250 ms) after a
+    # write just before
+    fields = lambda: [frame.input_value(f'input[type="date"] >> nth={i}') for i in (0, 1)]  # noqa: E731
+    wait_for(lambda: fields() == ["2023-03-01", "2023-03-09"], timeout=2, what="the fields showing the window")
     assert frame.inner_text(".ba-tl-datemsg") == ""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"controls-dates-{size}.png"))

@@ -56,7 +56,7 @@ MAP_ELEMENT_ID = "ba-timeline"
 # page's import map says where that is (the app's static files, or the file itself).
 ENGINE_DIR = "atlas"
 ENGINE_MODULES = ("access.js", "fit.js", "days.js", "ticks.js", "bins.js", "status.js", "labels.js", "symbols.js", "features.js",
-                  "window-model.js", "player.js", "timeline.js", "dated-layer.js", "imported-layer.js",
+                  "window-model.js", "player.js", "throttle.js", "timeline.js", "dated-layer.js", "imported-layer.js",
                   "label-layer.js", "legend.js", "static-layers.js", "url-state.js", "filters.js",
                   "filter-controls.js", "wheel.js", "tile-notice.js", "engine.js")
 MODULE_PREFIX = "#atlas/"

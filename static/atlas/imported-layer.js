@@ -145,6 +145,7 @@ function drawShapes(ctx, symbols, xs, ys, visible, m, d) {
   // A white dot at each centre: imported shapes never pass for the atlas's own (the legend's
   // swatches carry it too, geo/web/explorer.py IMPORTED_DOT).
   ctx.fillStyle = "#fff";
+  ctx.strokeStyle = "#000";  // as the legend's swatch (IMPORTED_DOT), not the last shape's colour
   ctx.lineWidth = 0.6;
   ctx.beginPath();
   for (let k = 0; k < m; k++) { ctx.moveTo(xs[k] + 1.8, ys[k]); ctx.arc(xs[k], ys[k], 1.8, 0, 2 * Math.PI); }

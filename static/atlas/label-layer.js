@@ -1,7 +1,7 @@
 /** Town labels on the map, placed by labels.js around the markers shown.
  * @module
  */
-import {LABEL_H, markerBox, placeLabels} from "#atlas/labels.js";
+import {LABEL_H, markerBox, placeLabels, placementKey} from "#atlas/labels.js";
 
 /** @typedef {{id: string, name: string, lat: number, lon: number, rank?: number}} Town */
 
@@ -20,6 +20,8 @@ export class LabelLayer {
     this.group = L.layerGroup().addTo(map);
     /** @type {string[]} ids of the towns labelled now */
     this.shown = [];
+    /** What the labels on the map are (placementKey); "" for none. */
+    this.key = "";
   }
 
   /**
@@ -28,9 +30,7 @@ export class LabelLayer {
    * @param {any[]} points  Leaflet LatLngs of the markers shown
    */
   place(visible, points) {
-    this.group.clearLayers();
-    this.shown = [];
-    if (!visible) return;
+    if (!visible) { this._clear(); return; }
     const map = this.map, L = this.L;
     const taken = points.map((ll) => { const p = map.latLngToContainerPoint(ll); return markerBox(p.x, p.y); });
     const towns = this.towns.map((t) => {
@@ -38,7 +38,13 @@ export class LabelLayer {
       return {id: t.id, name: t.name, x: pt.x, y: pt.y, lat: t.lat, lon: t.lon};
     });
     const byId = new Map(towns.map((t) => [t.id, t]));
-    for (const placed of placeLabels(towns, taken, map.getSize())) {
+    const placement = placeLabels(towns, taken, map.getSize()), key = placementKey(placement);
+    // the same labels on the same sides: the markers there stay (Leaflet keeps them on their
+    // towns), so a window's step that frees or takes no label's place touches no element
+    if (key === this.key) return;
+    this._clear();
+    this.key = key;
+    for (const placed of placement) {
       const town = /** @type {{lat: number, lon: number}} */ (byId.get(placed.id));
       const anchor = placed.side === "right" ? [-5, LABEL_H / 2] : [placed.width + 5, LABEL_H / 2];
       L.marker([town.lat, town.lon], {
@@ -47,5 +53,11 @@ export class LabelLayer {
       }).addTo(this.group).getElement().textContent = placed.name;  // a name from the atlas's data, as text
       this.shown.push(placed.id);
     }
+  }
+
+  _clear() {
+    this.group.clearLayers();
+    this.shown = [];
+    this.key = "";
   }
 }

@@ -57,3 +57,14 @@ export function placeLabels(towns, taken, size) {
   }
   return out;
 }
+
+/**
+ * What a placement draws, as one string: two placements with the same key put the same
+ * labels, of the same widths, on the same sides of their towns (where each town is on the
+ * screen is the map's business, not the label's).
+ * @param {Placed[]} placed
+ * @returns {string}
+ */
+export function placementKey(placed) {
+  return placed.map((p) => p.id + "\u0000" + p.side + "\u0000" + p.width).join("\n");
+}

@@ -6,6 +6,7 @@
 import {binDays, bins, countEvent, emptyCounts} from "#atlas/bins.js";
 import {clamp, dayOf, fmtDay, isoOf} from "#atlas/days.js";
 import {SPEEDS, playPlan} from "#atlas/player.js";
+import {Throttle, windowClock} from "#atlas/throttle.js";
 import {ticks} from "#atlas/ticks.js";
 
 /** @typedef {import("#atlas/window-model.js").WindowModel} WindowModel */
@@ -62,6 +63,10 @@ export function keyStep(key, shift) {
 }
 const TRACK_H = 64, OV_H = 22;
 export const MIN_OVERVIEW_MARK_PX = 8;  // the overview's mark of the window is never narrower
+/** The date fields follow a moving window (Play, a drag) at most this often: writing a date
+ * input rebuilds its fields, about 0.3 ms of style and layout each time, which played a day a
+ * frame cost more than the rest of the timeline's move. A single change shows at once. */
+export const DATE_FIELDS_MS = 250;
 
 /**
  * A typed date as a day inside the domain, or why it is not one.
@@ -93,6 +98,21 @@ export function typedWindow(from, to, domain) {
   return {win: [a.day, b.day]};
 }
 const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * Set the attributes of `node` whose values differ from what was last written to it here.
+ * @param {WeakMap<Element, Record<string, string>>} written  what was written, per node
+ * @param {Element} node
+ * @param {Record<string, string | number>} attrs
+ */
+export function setChanged(written, node, attrs) {
+  let had = written.get(node);
+  if (!had) written.set(node, had = {});
+  for (const k of Object.keys(attrs)) {
+    const v = String(attrs[k]);
+    if (had[k] !== v) { node.setAttribute(k, v); had[k] = v; }
+  }
+}
 
 export class Timeline {
   /**
@@ -126,6 +146,12 @@ export class Timeline {
     this._typing = false;
     /** @type {{data: ImportedData, groups: Int8Array} | null} */
     this._groupsOf = null;
+    /** @type {WeakMap<Element, Record<string, string>>} the attributes drawBrush last wrote */
+    this._written = new WeakMap();
+    /** @type {Map<Preset, [number, number]>} */
+    this._presetDayCache = new Map();
+    /** @type {[number, number] | null} the window drawBrush last showed */
+    this._brushWin = null;
     const ui = this._build();
     this.playBtn = ui.playBtn; this.speed = ui.speed; this.mode = ui.mode; this.loop = ui.loop; this.label = ui.label;
     this.playNote = ui.playNote; this.from = ui.from; this.to = ui.to; this.dateMsg = ui.dateMsg;
@@ -133,6 +159,8 @@ export class Timeline {
     this.overview = ui.overview; this.track = ui.track; this.bars = ui.bars; this.marks = ui.marks; this.axisG = ui.axisG;
     this.brush = ui.brush; this.h0 = ui.h0; this.h1 = ui.h1;
     this.ovBars = ui.ovBars; this.ovWin = ui.ovWin; this.ovAxis = ui.ovAxis; this.ovTicks = ui.ovTicks;
+    this._dates = new Throttle(() => this._syncDates(), DATE_FIELDS_MS,
+                               windowClock(/** @type {Window} */ (this.doc.defaultView)));
     this.countDays();
     this._wirePointer();
     this._wireKeys();
@@ -253,8 +281,18 @@ export class Timeline {
   /** The preset the window is exactly, if any. */
   _presetNow() {
     const win = this.model.win;
-    const p = this.presets.find((x) => dayOf(x.start) === win[0] && dayOf(x.end) === win[1]);
+    const p = this.presets.find((x) => this._presetDays(x)[0] === win[0] && this._presetDays(x)[1] === win[1]);
     return p ? {key: p.key, label: p.label, days: /** @type {[number, number]} */ ([win[0], win[1]])} : null;
+  }
+
+  /** A preset's first and last day (read once). @param {Preset} p @returns {[number, number]} */
+  _presetDays(p) {
+    let days = this._presetDayCache.get(p);
+    if (!days) {
+      days = [/** @type {number} */ (dayOf(p.start)), /** @type {number} */ (dayOf(p.end))];
+      this._presetDayCache.set(p, days);
+    }
+    return days;
   }
 
   /** What Play would play now (player.js playPlan). */
@@ -286,15 +324,28 @@ export class Timeline {
     this.host.commit(0);
   }
 
-  /** The date fields follow the window (not the one being typed into). */
+  /** The date fields follow the window (not the one being typed into; a field already right
+   * is not written). */
   _syncDates() {
     const win = this.model.win, typing = this._typing ? this.doc.activeElement : null;
-    if (typing !== this.from) this.from.value = isoOf(win[0]);
-    if (typing !== this.to) this.to.value = isoOf(win[1]);
-    if (!typing && this.dateMsg.textContent) {
+    /** @param {HTMLInputElement} field @param {string} value */
+    const show = (field, value) => { if (typing !== field && field.value !== value) field.value = value; };
+    show(this.from, isoOf(win[0]));
+    show(this.to, isoOf(win[1]));
+  }
+
+  /** The window moved: the date fields follow (throttled), and a message about typed dates
+   * goes, unless a date is being typed. A redraw that leaves the window where it was (a
+   * rerun, a filter) touches neither, so typed dates and their message stay. */
+  _windowMoved() {
+    const win = this.model.win, last = this._brushWin;
+    if (last && last[0] === win[0] && last[1] === win[1]) return;
+    this._brushWin = [win[0], win[1]];
+    if (!this._typing && this.dateMsg.textContent) {
       this.dateMsg.textContent = "";
       this.root.classList.remove("ba-tl-bad-dates");
     }
+    this._dates.request();
   }
 
   /** Whether the timeline shows this event (the filters keep it). @param {DatedItem} it */
@@ -442,8 +493,10 @@ export class Timeline {
     const win = this.model.win, dm = this.model.domain, w = this.trackW;
     const x0 = this.xOf(win[0]), x1 = this.xOf(win[1] + 1);
     const vx0 = clamp(x0, -4, w + 4), vx1 = clamp(x1, -4, w + 4);
+    // Only what changed is written: an attribute set to the value it has still costs the
+    // browser a style check, and a step moves few of them.
     const set = (/** @type {Element} */ node, /** @type {Record<string, string | number>} */ attrs) =>
-      Object.keys(attrs).forEach((k) => node.setAttribute(k, String(attrs[k])));
+      setChanged(this._written, node, attrs);
     set(this.brush, {x: vx0.toFixed(1), width: Math.max(2, vx1 - vx0).toFixed(1), y: 0, height: TRACK_H});
     /** @type {[SVGElement, number, number][]} */
     const handles = [[this.h0, vx0, win[0]], [this.h1, vx1, win[1]]];
@@ -461,10 +514,11 @@ export class Timeline {
     const days = win[1] - win[0] + 1, counts = this.host.counts();
     const filtered = this.host.filtered && this.host.filtered() ? " (filtered)" : "";
     // the dates are in the fields beside it; the label says how long and how many
-    this.label.textContent = plural(days, "day") +
+    const label = plural(days, "day") +
       (counts.events != null ? " · " + plural(counts.events, "event") + filtered : "") +
       (counts.imported != null ? " · " + counts.imported.toLocaleString("en") + " imported" + filtered : "");
-    this._syncDates();
+    if (this.label.textContent !== label) this.label.textContent = label;
+    this._windowMoved();
     this._sayPlan();
   }
 

@@ -1,7 +1,7 @@
 // Town label placement (static/atlas/labels.js).
 import assert from "node:assert/strict";
 import {test} from "node:test";
-import {CHAR_W, LABEL_H, LABEL_PAD, markerBox, placeLabels} from "#atlas/labels.js";
+import {CHAR_W, LABEL_H, LABEL_PAD, markerBox, placeLabels, placementKey} from "#atlas/labels.js";
 
 const size = {x: 400, y: 300};
 /** @param {number[]} a @param {number[]} b */
@@ -34,4 +34,16 @@ test("a label never covers a marker shown", () => {
   assert.equal(placed[0].side, "left");
   assert.ok(!overlap(placed[0].box, taken[0]));
   assert.equal(taken.length, 1, "the caller's boxes are not changed");
+});
+
+test("a placement's key changes when a label comes, goes or changes side, not when its town moves", () => {
+  const towns = [{id: "a", name: "Turbat", x: 100, y: 100}, {id: "b", name: "Gwadar", x: 200, y: 200}];
+  const key = placementKey(placeLabels(towns, [], size));
+  const moved = towns.map((t) => ({...t, x: t.x + 30, y: t.y - 10}));
+  assert.equal(placementKey(placeLabels(moved, [], size)), key);
+  // a marker on a's right: a's label goes left
+  const taken = [markerBox(110, 100)];
+  assert.notEqual(placementKey(placeLabels(towns, taken, size)), key);
+  assert.notEqual(placementKey(placeLabels(towns.slice(0, 1), [], size)), key);
+  assert.equal(placementKey([]), "");
 });

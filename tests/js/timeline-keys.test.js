@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { PAGE_DAYS, keyStep, plural } from "#atlas/timeline.js";
+import { PAGE_DAYS, keyStep, plural, setChanged } from "#atlas/timeline.js";
 
 test("one event, two events", () => {
   assert.equal(plural(1, "event"), "1 event");
@@ -28,4 +28,19 @@ test("a popup is never taller than its map allows", async () => {
   assert.equal(popupMaxHeight(900, 420), 420);
   assert.equal(popupMaxHeight(120, 420), 100);
   assert.equal(popupMaxHeight(500, 0), 500 - POPUP_MARGIN);
+});
+
+test("the brush writes an attribute only when its value changes", () => {
+  /** @type {[string, string][]} */
+  const calls = [];
+  const node = /** @type {Element} */ (/** @type {unknown} */ ({setAttribute: (/** @type {string} */ k, /** @type {string} */ v) => calls.push([k, v])}));
+  const written = new WeakMap();
+  setChanged(written, node, {x: "1.0", width: 5, "aria-valuenow": 19000});
+  assert.deepEqual(calls, [["x", "1.0"], ["width", "5"], ["aria-valuenow", "19000"]]);
+  calls.length = 0;
+  setChanged(written, node, {x: "1.0", width: 5, "aria-valuenow": 19001});
+  assert.deepEqual(calls, [["aria-valuenow", "19001"]]);
+  calls.length = 0;
+  setChanged(written, node, {x: "1.0", width: "5"});  // a number and its text are one value
+  assert.deepEqual(calls, []);
 });
