@@ -132,7 +132,7 @@ export function densityLevels(max, n) {
  * @param {number} m
  * @param {ImportedData} d
  */
-function drawShapes(ctx, symbols, xs, ys, visible, m, d) {
+export function drawShapes(ctx, symbols, xs, ys, visible, m, d) {
   for (let k = 0; k < m; k++) {
     const st = d.styles[d.style[visible[k]]] || {};
     const s = Math.max(6, (st.size || 9) - 1);

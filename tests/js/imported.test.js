@@ -2,8 +2,9 @@
 import assert from "node:assert/strict";
 import {test} from "node:test";
 import {dayOf} from "#atlas/days.js";
-import {columnReader, popupRows, readImported} from "#atlas/imported-layer.js";
-import {esc} from "#atlas/symbols.js";
+import {readFileSync} from "node:fs";
+import {columnReader, drawShapes, popupRows, readImported} from "#atlas/imported-layer.js";
+import {createSymbols, esc} from "#atlas/symbols.js";
 
 const meta = {styles: [{marker: "circle"}], title: "Imported events", source: "acled.csv", ramp: ["#fff", "#000"],
               fields: [{key: "what", label: "What"}, {key: "actor", label: "Actor"}, {key: "id", label: "Id"}]};
@@ -49,4 +50,20 @@ test("the popup's rows: when, then the fields that have a value, as given (writt
 test("esc makes any text safe in markup and attributes", () => {
   assert.equal(esc(`<img src=x onerror="a('b')">&`), "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");
   assert.equal(esc(5), "5");
+});
+
+test("each shape is filled and outlined in its style; the white centre dots are outlined in black, as the legend's", () => {
+  const symbols = createSymbols(JSON.parse(readFileSync(new URL("../../static/atlas/symbols.json", import.meta.url), "utf8")));
+  const d = /** @type {import("#atlas/imported-layer.js").ImportedData} */ (readImported(
+    {...columns, style: [0, 1]}, {...meta, styles: [{marker: "circle", fill: "#f00", color: "#0000ff"}, {marker: "square", fill: "#0f0", color: "#00ff00"}]}));
+  /** @type {string[]} */
+  const painted = [];
+  const ctx = /** @type {any} */ ({
+    fillStyle: "", strokeStyle: "", lineWidth: 1,
+    beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, arc() {},
+    fill() { painted.push("fill " + this.fillStyle); },
+    stroke() { painted.push("stroke " + this.strokeStyle + " " + this.lineWidth); },
+  });
+  drawShapes(ctx, symbols, new Float32Array([10, 20]), new Float32Array([10, 20]), new Int32Array([0, 1]), 2, d);
+  assert.deepEqual(painted, ["fill #f00", "stroke #0000ff 1", "fill #0f0", "stroke #00ff00 1", "fill #fff", "stroke #000 0.6"]);
 });
