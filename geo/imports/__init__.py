@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 import geopandas as gpd
 from shapely.geometry import LineString
@@ -234,6 +235,18 @@ def import_events(
         raise EventImportError(
             f"{quote(label)}: could not be imported (internal error: {type(exc).__name__}); "
             "please report it with the file") from exc
+    finally:
+        _return_arrow_memory()
+
+
+def _return_arrow_memory() -> None:
+    """Hand the memory Arrow freed during an import back to the system.
+
+    Arrow's allocator (mimalloc or jemalloc) keeps the pages of freed buffers for reuse: after
+    a 100,000-row import about 150 MB stayed resident with nothing in them, and a second
+    import in the same process peaked on top of it. Releasing them costs about a microsecond.
+    """
+    pa.default_memory_pool().release_unused()
 
 
 def _import(held: list[bytes], label: str, *, max_bytes: int,
