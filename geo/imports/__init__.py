@@ -53,6 +53,7 @@ from geo.imports.problems import (
     ROW_LABELS,
     Problem,
     Reason,
+    bad_number_sample,
     quote,
     row_key,
 )
@@ -168,8 +169,14 @@ class ImportResult:
 
 
 def _tally(problems: list[Problem]) -> str:
+    """'3 unparseable date, 2 bad number (fatalities, e.g. 'several')': a count by category;
+    bad numbers name their fields, each with one value as the file gives it."""
     counted = Counter(p.category for p in problems)
-    return ", ".join(f"{n:,} {category}" for category, n in counted.most_common())
+    parts = []
+    for category, n in counted.most_common():
+        sample = bad_number_sample(problems) if category == "bad number" else ""
+        parts.append(f"{n:,} {category}" + (f" ({sample})" if sample else ""))
+    return ", ".join(parts)
 
 
 def import_events(

@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.errors import EventImportError
-from geo.imports.problems import IMPORT_KINDS, Problem, quote
+from geo.imports.problems import BAD_NUMBER_SAYS, IMPORT_KINDS, Problem, quote
 
 # -- precision: code -> (radius in metres, what the code means) ----------------------------
 #
@@ -372,8 +372,8 @@ def numbers(text: pd.Series, column: str, rows: np.ndarray, notes: list[Problem]
     bad = bad.to_numpy()
     what = "a whole number" if whole else "a number"
     for i in np.flatnonzero(bad):
-        notes.append(Problem(int(rows[i]), "bad number", f"{column} {quote(text.iat[i], 20)} is not "
-                                           f"{what} >= 0; left unknown"))
+        notes.append(Problem(int(rows[i]), "bad number", f"{column} {quote(text.iat[i], 20)}"
+                                           f"{BAD_NUMBER_SAYS} {what} >= 0; left unknown"))
     return number.where(~bad).astype(float)
 
 
