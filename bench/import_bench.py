@@ -10,12 +10,15 @@ Out: per size, the median wall time (and CPU time, which other work on a shared 
      (target: 3x in time, 1.5x in memory). Memory is given as the child's peak RSS and as
      its growth above the RSS it had before the first read. ``--baseline DIR`` adds a third
      contender, ``import_events`` of another checkout (e.g. the main branch), measured in the
-     same run (``--baseline-name main`` names it in the table). A naive row-by-row import of
-     2,000 rows is timed last, for scale; a Markdown table of CPU medians and peaks ends it.
+     same run (``--baseline-name main`` names it in the table); ``--before REV`` does the same
+     for a commit of this repository, checked out for the run in a temporary worktree outside
+     it (removed after). A naive row-by-row import of 2,000 rows is timed last, for scale; a
+     Markdown table of CPU medians and peaks ends it. The load average is printed on every
+     line, as the figures beside it were taken under it.
 
 Run: ``.venv/bin/python bench/import_bench.py [--sizes 1000,100000] [--runs 5]
-[--baseline DIR]`` (by hand, not CI; a few minutes with the 1,000,000-row file). The
-machine is shared: compare ratios within one run, and read the load average printed.
+[--before 67879a6 | --baseline DIR]`` (by hand, not CI; a few minutes with the
+1,000,000-row file). The machine is shared: compare ratios within one run.
 """
 
 from __future__ import annotations
@@ -174,13 +177,36 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout's root, measured too")
     parser.add_argument("--baseline-name", default="baseline",
                         help="what to call the other checkout in the table (e.g. main)")
+    parser.add_argument("--before", metavar="REV",
+                        help="a commit measured too, from a temporary worktree (e.g. 67879a6)")
     args = parser.parse_args()
+    if args.before:
+        with tempfile.TemporaryDirectory(prefix="border-atlas-before-") as tmp:
+            tree = Path(tmp) / "tree"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                            str(tree), args.before], check=True)
+            try:
+                args.baseline, args.baseline_name = tree, args.before
+                run(args)
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                               check=False)
+    else:
+        run(args)
+
+
+def _load() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def run(args: argparse.Namespace) -> None:
+    """Measure every size for every contender and print the lines and the table."""
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Border Atlas import bench: ACLED CSVs, median of {args.runs} runs (at most 3 at 999,999 "
           f"rows), each contender in its own process; load average "
           f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     head = f"{'rows':>10} {'MB':>6} {'who':<9}{'median s':>9}{'CPU s':>8}{'peak MB':>9}" \
-           f"{'grew MB':>9}{'time x':>8}{'CPU x':>7}{'peak x':>8}{'grew x':>8}"
+           f"{'grew MB':>9}{'time x':>8}{'CPU x':>7}{'peak x':>8}{'grew x':>8}  load 1/5/15"
     print(head)
     table: dict[int, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="border-atlas-bench-") as tmp:
@@ -205,8 +231,8 @@ def main() -> None:
                 print(f"{n:>10,} {path.stat().st_size / 1e6:>6.1f} {who:<9}{got['median']:>9.3f}"
                       f"{got['cpu']:>8.3f}{got['peak']:>9.0f}{grew:>9.0f}"
                       f"{got['median'] / floor['median']:>8.2f}{got['cpu'] / floor['cpu']:>7.2f}"
-                      f"{got['peak'] / floor['peak']:>8.2f}{grew / max(floor['grew'], 1):>8.2f}",
-                      flush=True)
+                      f"{got['peak'] / floor['peak']:>8.2f}{grew / max(floor['grew'], 1):>8.2f}"
+                      f"  {_load()}", flush=True)
             path.unlink()
         path = Path(tmp) / "acled-naive.csv"
         acled_frame(NAIVE_SAMPLE).to_csv(path, index=False)
@@ -216,7 +242,8 @@ def main() -> None:
         took = time.perf_counter() - start
         print(f"naive row-by-row import, {NAIVE_SAMPLE:,} rows: {took:.2f} s "
               f"(~{took * 100_000 / NAIVE_SAMPLE:.0f} s per 100,000 rows)")
-    print(f"targets: time x <= {TIME_TARGET:g}, peak x <= {MEMORY_TARGET:g}")
+    print(f"targets: time x <= {TIME_TARGET:g}, peak x <= {MEMORY_TARGET:g}; load average at the "
+          f"end {_load()}")
     print(markdown_table(table))
 
 
