@@ -311,12 +311,15 @@ def _text(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
 
 
 def _join(left: pd.Series, right: pd.Series, sep: str) -> pd.Series:
-    """'left<sep>right', or whichever is not empty."""
+    """'left<sep>right', or whichever is not empty.
+
+    One join whose separator is chosen per row ('' unless both sides have text): the texts
+    are copied once, not joined twice and then picked from.
+    """
     a, b = _arrow(left), _arrow(right)
     both = pc.and_(pc.not_equal(a, ""), pc.not_equal(b, ""))
-    joined = pc.if_else(both, pc.binary_join_element_wise(a, b, pa.scalar(sep, pa.large_string())),
-                        pc.binary_join_element_wise(a, b, _EMPTY))
-    return _text(joined, left.index)
+    seps = pc.if_else(both, pa.scalar(sep, pa.large_string()), _EMPTY)
+    return _text(pc.binary_join_element_wise(a, b, seps), left.index)
 
 
 _EMPTY = pa.scalar("", pa.large_string())
