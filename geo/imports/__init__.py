@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 import geopandas as gpd
+from pyproj import CRS
 from shapely.geometry import LineString
 
 from geo.errors import EventImportError, ImportOutOfMemory, ImportStopped
@@ -105,6 +106,8 @@ NEIGHBOURHOOD_BOX = (40.0, 15.0, 80.0, 42.0)
 # How far beyond the box of a file's other points a swapped point may fall and still be
 # believed (in degrees, ~200 km).
 SWAP_MARGIN_DEG = 2.0
+# The events' coordinate system, parsed once (from its name it is parsed on every frame made).
+WGS84 = CRS.from_epsg(4326)
 
 COLUMNS = (
     "id", "date", "end_date", "kind", "event_type", "actor", "target", "place", "country",
@@ -388,7 +391,7 @@ def _events(raw: RawTable, label: str, *, border: LineString | None) -> ImportRe
         "import_note": row_notes[k],
     }
     frame = gpd.GeoDataFrame(data, index=pd.RangeIndex(k.size),
-                             geometry=gpd.points_from_xy(lon_k, lat_k), crs="EPSG:4326")
+                             geometry=gpd.points_from_xy(lon_k, lat_k, crs=WGS84), crs=WGS84)
     for name in ("origin", "import_note"):
         frame[name] = frame[name].astype(str)
     problems.sort(key=row_key)
