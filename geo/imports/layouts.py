@@ -346,6 +346,12 @@ def _to_numeric(text: pd.Series) -> pd.Series:
     return pd.Series(values[which], index=text.index)
 
 
+def _taken_text(texts: list[str], which: np.ndarray, index: pd.Index) -> pd.Series:
+    """A text column made of ``texts[which[i]]``: built in Arrow, one text per distinct value,
+    so a million rows make no million Python strings."""
+    return _text(pa.array(texts, pa.large_string()).take(pa.array(which)), index)
+
+
 def _lookup(codes: pd.Series, table: dict[int, str]) -> pd.Series:
     return codes.map(table).fillna("").astype(str)  # 2.0 finds key 2; 2.5 finds nothing
 
@@ -389,8 +395,15 @@ def _mapped(text: pd.Series, table: dict[str, str]) -> pd.Series:
 
 
 def _country(text: pd.Series) -> pd.Series:
-    iso = _mapped(text.str.lower(), COUNTRY_ISO3)
-    return iso.where(iso.notna(), text).astype(str)
+    """ISO3 codes for the country names the atlas knows (any case), other texts as they are;
+    each distinct text lowered and looked up once."""
+    which, distinct = pd.factorize(text, use_na_sentinel=False)
+    lowered = pd.Series(distinct, dtype=text.dtype).str.lower().tolist()
+    if not all(isinstance(t, str) for t in lowered):  # a missing value: pandas' own way
+        iso = _mapped(text.str.lower(), COUNTRY_ISO3)
+        return iso.where(iso.notna(), text).astype(str)
+    return _taken_text([COUNTRY_ISO3.get(low, original) for low, original in zip(lowered, distinct, strict=True)],
+                       which, text.index)
 
 
 def _kind_from_text(text: pd.Series) -> pd.Series:
