@@ -299,7 +299,9 @@ def _parse(data: bytes, label: str, *, max_bytes: int) -> tuple[RawTable, str]:
         raw = read_geojson(text, label)
     else:
         assert text is not None
-        raw = read_csv(data, text, codec, label)
+        held = [text]  # handed over: read_csv lets a UTF-8 file's text go once it has the header
+        del text
+        raw = read_csv(data, held, codec, label)
     raw.notes[:0] = notes
     checkpoint()
     return raw, label
