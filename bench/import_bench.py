@@ -4,18 +4,22 @@ In:  nothing; synthetic ACLED exports (every column of the real layout, points i
      lon 57-67, dates 2017-2024, notes of ~130 characters: ~380 bytes a row, as ACLED's own)
      of 1,000, 10,000, 100,000 and 999,999 rows (the most the row limit takes) are written to a temporary directory.
 Out: per size, the median wall time (and CPU time, which other work on a shared machine
-     disturbs less) and the peak memory (resident set) of
+     disturbs less) and the peak memory (resident set; "1st" is the peak of the first run
+     alone, what a job process, which imports one file, reaches) of
      ``pd.read_csv(path)`` (the floor) and of ``geo.imports.import_events(path)``, each in a
      fresh child process that has imported the same modules first, and their ratios
      (target: 3x in time, 1.5x in memory). Memory is given as the child's peak RSS and as
      its growth above the RSS it had before the first read. ``--baseline DIR`` adds a third
      contender, ``import_events`` of another checkout (e.g. the main branch), measured in the
-     same run (``--baseline-name main`` names it in the table). A naive row-by-row import of
-     2,000 rows is timed last, for scale; a Markdown table of CPU medians and peaks ends it.
+     same run (``--baseline-name main`` names it in the table); ``--before REV`` does the same
+     for a commit of this repository, checked out for the run in a temporary worktree outside
+     it (removed after). A naive row-by-row import of 2,000 rows is timed last, for scale; a
+     Markdown table of CPU medians and peaks ends it. The load average is printed on every
+     line, as the figures beside it were taken under it.
 
 Run: ``.venv/bin/python bench/import_bench.py [--sizes 1000,100000] [--runs 5]
-[--baseline DIR]`` (by hand, not CI; a few minutes with the 1,000,000-row file). The
-machine is shared: compare ratios within one run, and read the load average printed.
+[--before 67879a6 | --baseline DIR]`` (by hand, not CI; a few minutes with the
+1,000,000-row file). The machine is shared: compare ratios within one run.
 """
 
 from __future__ import annotations
@@ -115,14 +119,15 @@ def child(kind: str, path: str, runs: int) -> None:
             result = import_events(path, max_bytes=2**31 - 1, border=border, time_budget=None)
             return len(result.events)
     base = _rss_mb()
-    times, cpu, rows = [], [], 0
+    times, cpu, rows, first = [], [], 0, 0.0
     for _ in range(runs):
         start, began = time.perf_counter(), time.process_time()
         rows = work()
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - began)
+        first = first or _peak_rss_mb()
     print(json.dumps({"median": statistics.median(times), "cpu": statistics.median(cpu),
-                      "peak": _peak_rss_mb(), "base": base, "rows": rows}))
+                      "peak": _peak_rss_mb(), "first": first, "base": base, "rows": rows}))
 
 
 def measure(kind: str, path: Path, runs: int, root: Path = ROOT) -> dict[str, float]:
@@ -174,13 +179,36 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout's root, measured too")
     parser.add_argument("--baseline-name", default="baseline",
                         help="what to call the other checkout in the table (e.g. main)")
+    parser.add_argument("--before", metavar="REV",
+                        help="a commit measured too, from a temporary worktree (e.g. 67879a6)")
     args = parser.parse_args()
+    if args.before:
+        with tempfile.TemporaryDirectory(prefix="border-atlas-before-") as tmp:
+            tree = Path(tmp) / "tree"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                            str(tree), args.before], check=True)
+            try:
+                args.baseline, args.baseline_name = tree, args.before
+                run(args)
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                               check=False)
+    else:
+        run(args)
+
+
+def _load() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def run(args: argparse.Namespace) -> None:
+    """Measure every size for every contender and print the lines and the table."""
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Border Atlas import bench: ACLED CSVs, median of {args.runs} runs (at most 3 at 999,999 "
           f"rows), each contender in its own process; load average "
           f"{' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     head = f"{'rows':>10} {'MB':>6} {'who':<9}{'median s':>9}{'CPU s':>8}{'peak MB':>9}" \
-           f"{'grew MB':>9}{'time x':>8}{'CPU x':>7}{'peak x':>8}{'grew x':>8}"
+           f"{'grew MB':>9}{'time x':>8}{'CPU x':>7}{'peak x':>8}{'grew x':>8}{'1st x':>7}  load 1/5/15"
     print(head)
     table: dict[int, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="border-atlas-bench-") as tmp:
@@ -200,13 +228,13 @@ def main() -> None:
                 grew = got["peak"] - got["base"]
                 if who == "pandas":
                     floor = {"median": got["median"], "cpu": got["cpu"], "peak": got["peak"],
-                             "grew": grew}
+                         "first": got["first"], "grew": grew}
                 table.setdefault(n, {})[who] = got
                 print(f"{n:>10,} {path.stat().st_size / 1e6:>6.1f} {who:<9}{got['median']:>9.3f}"
                       f"{got['cpu']:>8.3f}{got['peak']:>9.0f}{grew:>9.0f}"
                       f"{got['median'] / floor['median']:>8.2f}{got['cpu'] / floor['cpu']:>7.2f}"
-                      f"{got['peak'] / floor['peak']:>8.2f}{grew / max(floor['grew'], 1):>8.2f}",
-                      flush=True)
+                      f"{got['peak'] / floor['peak']:>8.2f}{grew / max(floor['grew'], 1):>8.2f}"
+                      f"{got['first'] / floor['first']:>7.2f}  {_load()}", flush=True)
             path.unlink()
         path = Path(tmp) / "acled-naive.csv"
         acled_frame(NAIVE_SAMPLE).to_csv(path, index=False)
@@ -216,7 +244,8 @@ def main() -> None:
         took = time.perf_counter() - start
         print(f"naive row-by-row import, {NAIVE_SAMPLE:,} rows: {took:.2f} s "
               f"(~{took * 100_000 / NAIVE_SAMPLE:.0f} s per 100,000 rows)")
-    print(f"targets: time x <= {TIME_TARGET:g}, peak x <= {MEMORY_TARGET:g}")
+    print(f"targets: time x <= {TIME_TARGET:g}, peak x <= {MEMORY_TARGET:g}; load average at the "
+          f"end {_load()}")
     print(markdown_table(table))
 
 
@@ -224,7 +253,8 @@ def markdown_table(table: dict[int, dict[str, dict[str, float]]]) -> str:
     """CPU medians and peak memory of every contender beside the floor's, as a Markdown table."""
     others = [w for w in next(iter(table.values()), {}) if w != "pandas"]
     head = ["rows", "floor CPU s"] + [f"{w} CPU s (x floor)" for w in others] + \
-        ["floor peak MB"] + [f"{w} peak MB (x floor)" for w in others]
+        ["floor peak MB"] + [f"{w} peak MB (x floor)" for w in others] + \
+        ["floor 1st MB"] + [f"{w} 1st MB (x floor)" for w in others]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for n, got in table.items():
         floor = got["pandas"]
@@ -232,6 +262,8 @@ def markdown_table(table: dict[int, dict[str, dict[str, float]]]) -> str:
         cells += [f"{got[w]['cpu']:.3f} ({got[w]['cpu'] / floor['cpu']:.1f}x)" for w in others]
         cells.append(f"{floor['peak']:.0f}")
         cells += [f"{got[w]['peak']:.0f} ({got[w]['peak'] / floor['peak']:.2f}x)" for w in others]
+        cells.append(f"{floor['first']:.0f}")
+        cells += [f"{got[w]['first']:.0f} ({got[w]['first'] / floor['first']:.2f}x)" for w in others]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

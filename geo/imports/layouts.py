@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.errors import EventImportError
-from geo.imports.problems import IMPORT_KINDS, Problem, quote
+from geo.imports.problems import BAD_NUMBER_SAYS, IMPORT_KINDS, Problem, quote
 
 # -- precision: code -> (radius in metres, what the code means) ----------------------------
 #
@@ -311,12 +311,15 @@ def _text(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
 
 
 def _join(left: pd.Series, right: pd.Series, sep: str) -> pd.Series:
-    """'left<sep>right', or whichever is not empty."""
+    """'left<sep>right', or whichever is not empty.
+
+    One join whose separator is chosen per row ('' unless both sides have text): the texts
+    are copied once, not joined twice and then picked from.
+    """
     a, b = _arrow(left), _arrow(right)
     both = pc.and_(pc.not_equal(a, ""), pc.not_equal(b, ""))
-    joined = pc.if_else(both, pc.binary_join_element_wise(a, b, pa.scalar(sep, pa.large_string())),
-                        pc.binary_join_element_wise(a, b, _EMPTY))
-    return _text(joined, left.index)
+    seps = pc.if_else(both, pa.scalar(sep, pa.large_string()), _EMPTY)
+    return _text(pc.binary_join_element_wise(a, b, seps), left.index)
 
 
 _EMPTY = pa.scalar("", pa.large_string())
@@ -341,6 +344,12 @@ def _to_numeric(text: pd.Series) -> pd.Series:
     which, distinct = pd.factorize(text, use_na_sentinel=False)
     values = pd.to_numeric(pd.Series(distinct, dtype=text.dtype), errors="coerce").to_numpy()
     return pd.Series(values[which], index=text.index)
+
+
+def _taken_text(texts: list[str], which: np.ndarray, index: pd.Index) -> pd.Series:
+    """A text column made of ``texts[which[i]]``: built in Arrow, one text per distinct value,
+    so a million rows make no million Python strings."""
+    return _text(pa.array(texts, pa.large_string()).take(pa.array(which)), index)
 
 
 def _lookup(codes: pd.Series, table: dict[int, str]) -> pd.Series:
@@ -372,8 +381,8 @@ def numbers(text: pd.Series, column: str, rows: np.ndarray, notes: list[Problem]
     bad = bad.to_numpy()
     what = "a whole number" if whole else "a number"
     for i in np.flatnonzero(bad):
-        notes.append(Problem(int(rows[i]), "bad number", f"{column} {quote(text.iat[i], 20)} is not "
-                                           f"{what} >= 0; left unknown"))
+        notes.append(Problem(int(rows[i]), "bad number", f"{column} {quote(text.iat[i], 20)}"
+                                           f"{BAD_NUMBER_SAYS} {what} >= 0; left unknown"))
     return number.where(~bad).astype(float)
 
 
@@ -386,8 +395,15 @@ def _mapped(text: pd.Series, table: dict[str, str]) -> pd.Series:
 
 
 def _country(text: pd.Series) -> pd.Series:
-    iso = _mapped(text.str.lower(), COUNTRY_ISO3)
-    return iso.where(iso.notna(), text).astype(str)
+    """ISO3 codes for the country names the atlas knows (any case), other texts as they are;
+    each distinct text lowered and looked up once."""
+    which, distinct = pd.factorize(text, use_na_sentinel=False)
+    lowered = pd.Series(distinct, dtype=text.dtype).str.lower().tolist()
+    if not all(isinstance(t, str) for t in lowered):  # a missing value: pandas' own way
+        iso = _mapped(text.str.lower(), COUNTRY_ISO3)
+        return iso.where(iso.notna(), text).astype(str)
+    return _taken_text([COUNTRY_ISO3.get(low, original) for low, original in zip(lowered, distinct, strict=True)],
+                       which, text.index)
 
 
 def _kind_from_text(text: pd.Series) -> pd.Series:

@@ -46,6 +46,28 @@ class Problem(NamedTuple):
         return str(Reason(self.category, self.detail))
 
 
+# A "bad number" note reads "<field> '<value as given>' is not a (whole) number >= 0; ...": the
+# field and the value are what comes before the last occurrence of this (the value may hold
+# the words too, but no field name or text after the value does).
+BAD_NUMBER_SAYS = " is not"
+SAMPLED_FIELDS = 3  # fields named, each with one value, beside a "bad number" count
+
+
+def bad_number_sample(problems: list[Problem]) -> str:
+    """"fatalities, e.g. 'several'; low, e.g. '-1'": the fields with bad numbers, each with its
+    first value as the file gives it (quoted and cut short), '' when there is none."""
+    first: dict[str, str] = {}
+    for p in problems:
+        if p.category != "bad number" or BAD_NUMBER_SAYS not in p.detail:
+            continue
+        field, _, value = p.detail[: p.detail.rindex(BAD_NUMBER_SAYS)].partition(" ")
+        first.setdefault(field, value)
+    shown = [f"{name}, e.g. {value}" for name, value in list(first.items())[:SAMPLED_FIELDS]]
+    if len(first) > SAMPLED_FIELDS:
+        shown.append(f"{len(first) - SAMPLED_FIELDS:,} more fields")
+    return "; ".join(shown)
+
+
 def row_key(p: Problem) -> tuple[int, int]:
     """Sort key: notes about the whole file (row None) first, then by row."""
     return (0, 0) if p.row is None else (1, p.row)
