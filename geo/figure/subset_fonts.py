@@ -63,6 +63,12 @@ def make_subset(suffix: str) -> TTFont:
     subsetter = subset.Subsetter(options=options)
     subsetter.populate(unicodes=covered())
     subsetter.subset(font)
+    # Kerning is kept in the 'kern' table alone. DejaVu Sans carries the same pairs twice,
+    # in GPOS and in 'kern' (pair for pair, value for value: tests/test_font_subset.py), and
+    # HarfBuzz, which lays out matplotlib's text, applies 'kern' when a font has no GPOS, so
+    # glyphs land where they did. matplotlib subsets a PDF's fonts with fixed options (no
+    # public setting) and spent three quarters of that time decompiling and pruning GPOS.
+    del font["GPOS"]
     _rename(font, STYLES[suffix], suffix)
     font.recalcTimestamp = False  # the same bytes from the same source
     return font
