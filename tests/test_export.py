@@ -353,6 +353,24 @@ def test_png_pixel_size_and_stored_dpi(preset, dpi):
     assert unit == 1 and x == y == round(dpi / 0.0254)
 
 
+@pytest.mark.parametrize("dpi", [300, 150])
+def test_png_is_rgb_with_the_pixels_matplotlibs_own_writer_gives(dpi):
+    """The atlas writes PNGs itself, without the alpha channel: the figure is opaque, so
+    matplotlib's RGBA file holds the same picture, pixel for pixel."""
+    import matplotlib as mpl
+
+    from geo.figure import RC
+
+    view, spec = View(), FigureSpec(preset="single-column")
+    ours = Image.open(io.BytesIO(render_figure(view, preset=spec.preset, dpi=dpi)))
+    buf = io.BytesIO()
+    with mpl.rc_context(RC):
+        build_figure(view, spec).savefig(buf, format="png", dpi=dpi)
+    theirs = np.asarray(Image.open(buf))
+    assert ours.mode == "RGB" and theirs.shape[2] == 4 and (theirs[..., 3] == 255).all()
+    assert np.array_equal(np.asarray(ours), theirs[..., :3])
+
+
 def test_double_column_at_300_dpi_is_2008_px_wide():
     assert Image.open(io.BytesIO(rendered(preset="double-column", dpi=300))).width in (2007, 2008)
 
