@@ -37,38 +37,13 @@ def test_the_floor_is_the_built_legends_width_at_most(dpi):
             for ncol, size, compact in TRIES:
                 fig = Figure(figsize=(4, 4), dpi=dpi)
                 renderer = FigureCanvasAgg(fig).get_renderer()
-                floor = furniture.legend_width_floor(groups, fig, renderer, ncol=ncol, fontsize=size,
+                floor = furniture.legend_width_floor(groups, renderer, ncol=ncol, fontsize=size,
                                                      compact=compact)
                 legend = furniture.add_legend(fig, groups, ncol=ncol, fontsize=size, compact=compact)
                 assert legend is not None
                 width = legend.get_window_extent(renderer).width
                 assert floor <= width + 1e-6, (name, ncol, size, floor, width)
                 assert floor >= 0.99 * width, (name, ncol, size, floor, width)
-
-
-def test_the_legend_built_after_the_floor_measures_no_label_again(monkeypatch):
-    """The floor measures the labels as the legend's texts are, so the legend built next on
-    the same renderer reads their metrics from matplotlib's cache instead of shaping them."""
-    with mpl.rc_context(RC):
-        groups = furniture.legend_groups(View().layers, greyscale=False)
-        fig = Figure(figsize=(4, 4), dpi=300)
-        renderer = FigureCanvasAgg(fig).get_renderer()
-        for size in (FONT["legend"], FONT["legend_small"]):
-            furniture.legend_width_floor(groups, fig, renderer, ncol=2, fontsize=size)
-        shaped: list[str] = []
-        measure = renderer.get_text_width_height_descent
-
-        def counting(s, prop, ismath):
-            shaped.append(s)
-            return measure(s, prop, ismath)
-
-        monkeypatch.setattr(renderer, "get_text_width_height_descent", counting)
-        for size, compact in ((FONT["legend"], False), (FONT["legend_small"], True)):
-            legend = furniture.add_legend(fig, groups, ncol=2, fontsize=size, compact=compact)
-            assert legend is not None
-            legend.get_window_extent(renderer)
-    labels = {item.label for group in groups for item in group}
-    assert len(labels) > 10 and not labels & set(shaped), sorted(labels & set(shaped))
 
 
 def _tried(monkeypatch):

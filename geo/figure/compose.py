@@ -461,7 +461,7 @@ def _legend_below(fig: Figure, groups: list, renderer: Any,
     room_px = room_mm / 25.4 * fig.dpi
     widths: dict[tuple[str, bool, float], float] = {}
     for ncol, size, compact in tries:
-        if ncol > 1 and furniture.legend_width_floor(groups, fig, renderer, ncol=ncol, fontsize=size,
+        if ncol > 1 and furniture.legend_width_floor(groups, renderer, ncol=ncol, fontsize=size,
                                                      compact=compact, widths=widths) > room_px:
             continue  # it cannot fit: not built
         legend = furniture.add_legend(fig, groups, ncol=ncol, fontsize=size, compact=compact)

@@ -570,19 +570,16 @@ def add_legend(fig: Figure, groups: list[list[LegendItem]], *, ncol: int = 1,
     return legend
 
 
-def legend_width_floor(groups: list[list[LegendItem]], fig: Figure, renderer: Any, *,
-                       ncol: int = 1, fontsize: float = 6.0, compact: bool = False,
+def legend_width_floor(groups: list[list[LegendItem]], renderer: Any, *, ncol: int = 1,
+                       fontsize: float = 6.0, compact: bool = False,
                        widths: dict[tuple[str, bool, float], float] | None = None) -> float:
-    """A lower bound, in pixels of ``renderer``, of the width of ``add_legend``'s legend in
-    ``fig``.
+    """A lower bound, in pixels of ``renderer``, of the width of ``add_legend``'s legend.
 
     Building a legend and measuring it costs as much as drawing it; this sums, column by
-    column, the widest row's label and handle, from the labels' text metrics alone. Each
-    label is measured as the legend's own text is (a Text of ``fig`` with the legend's font
-    properties), so matplotlib's text-metrics cache for ``renderer`` serves the legend built
-    next. A legend is never narrower, so a layout that cannot fit on this bound need not be
-    built. Labels with math in them give 0 (no bound). ``widths`` keeps the labels' widths
-    between calls with the same renderer.
+    column, the widest row's label and handle, from the labels' text metrics alone (which
+    matplotlib caches for the drawing). A legend is never narrower, so a layout that cannot
+    fit on this bound need not be built. Labels with math in them give 0 (no bound).
+    ``widths`` keeps the labels' widths between calls with the same renderer.
     """
     items = pack_columns(groups, ncol)
     if not items or any("$" in i.label for i in items):
@@ -592,15 +589,12 @@ def legend_width_floor(groups: list[list[LegendItem]], fig: Figure, renderer: An
     handle = (spacing["handlelength"] + spacing["handletextpad"]) * em
     known = {} if widths is None else widths
     props = {False: FontProperties(size=fontsize), True: FontProperties(size=fontsize, weight="bold")}
-    probe = Text(0, 0, "", parse_math=False)
-    probe.set_figure(fig)
 
     def text_width(item: LegendItem) -> float:
         key = (item.label, item.header, fontsize)
         if key not in known:
-            probe.set_text(item.label)
-            probe.set_fontproperties(props[item.header])
-            known[key] = probe.get_window_extent(renderer).width if item.label else 0.0
+            known[key] = renderer.get_text_width_height_descent(
+                item.label, props[item.header], ismath=False)[0] if item.label else 0.0
         return known[key]
 
     columns = max(1, min(ncol, len(groups)))

@@ -244,14 +244,14 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
     else:
         lines = None
     out = Placement([], [], [])
-    # Each label is measured on one probe, outside the figure; only a label that finds a
-    # place becomes an artist (a crowded map leaves half of its town names out).
-    probe = Text(0, 0, "")
-    probe.set_figure(fig)
     for label in sorted(labels, key=lambda lb: (lb.priority, -lb.y, lb.x)):
-        looks = _looks(label)
-        probe.update({"text": label.text, **looks})
-        box = probe.get_window_extent(renderer)
+        text = ax.text(label.x, label.y, label.text, fontsize=label.fontsize, color=label.color,
+                       fontfamily=family_for(label.text),
+                       fontweight=label.weight, fontstyle=label.style, zorder=12,
+                       linespacing=1.0, parse_math=False, clip_on=False,
+                       multialignment="center" if label.area else "left",
+                       ha="left", va="bottom")
+        box = text.get_window_extent(renderer)
         w, h = box.width, box.height
         ax_x, ax_y = ax.transData.transform((label.x, label.y))
         cands = np.array([(ax_x + dx * px - _SHIFT_X[ha] * w, ax_y + dy * px - _SHIFT_Y[va] * h)
@@ -278,11 +278,13 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
             overlap = (ox * oy).sum(axis=1) + np.where(inside, 0.0, np.inf)
             choice = int(np.argmin(overlap)) if np.isfinite(overlap).any() else 0
         if choice is None:
+            text.remove()
             out.dropped.append(label)
             continue
         dx, dy, ha, va = _positions(label)[choice]
-        text = ax.text(label.x, label.y, label.text, **looks, ha=ha, va=va,
-                       transform=offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+        text.set_transform(offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points"))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
         taken = np.vstack([taken, [x0[choice] - pad, y0[choice] - pad, x1[choice] + pad, y1[choice] + pad]])
         out.texts.append(text)
         out.artists += [text, add_halo(text, color=halo)]
@@ -290,14 +292,6 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox],
             leader = _leader(ax, label, dx, dy, ha, va, w / px, h / px)
             out.artists += [leader] if leader is not None else []
     return out
-
-
-def _looks(label: Label) -> dict[str, Any]:
-    """The text properties of a label's artist (and of the probe that measures it)."""
-    return {"fontsize": label.fontsize, "color": label.color, "fontfamily": family_for(label.text),
-            "fontweight": label.weight, "fontstyle": label.style, "zorder": 12, "linespacing": 1.0,
-            "parse_math": False, "clip_on": False,
-            "multialignment": "center" if label.area else "left"}
 
 
 def _first(mask: np.ndarray) -> int | None:
