@@ -21,6 +21,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -101,6 +102,21 @@ def test_legend_lists_the_kinds_and_actors_drawn_and_no_others(few_layers_fig):
     entries = {"crossing": "Border crossing", "border-market": "Joint border market"}
     assert "border-market" in kinds
     assert legend_texts(info)[1:] == [label for kind, label in entries.items() if kind in kinds]
+
+
+@pytest.mark.parametrize("view", [
+    View(), View(layers=("crossings",), extent=(62.5, 26.9, 63.5, 27.8)),
+    View(layers=("routes",), extent=(60.5, 26.5, 62.3, 27.76))])  # drawn, though none inside
+def test_legend_entries_are_those_of_the_features_drawn(view):
+    """Entries found before layout are kept only for layers drawn with the same rows; the
+    legend is the one worked out afresh from what was drawn."""
+    from geo.figure import RC, compose, furniture
+
+    info = figure_info(build_figure(view, FigureSpec(preset="single-column")))
+    with mpl.rc_context(RC):
+        keep = compose._legend_keep(view.layers, (), {n: d.frame for n, d in info.layers.items()})
+        groups = furniture.legend_groups(view.layers, greyscale=False, keep=keep)
+    assert sorted(legend_texts(info)) == sorted(i.label for group in groups for i in group)
 
 
 def test_legend_all_lists_every_entry_of_the_shown_layers_only():
@@ -351,6 +367,24 @@ def test_png_pixel_size_and_stored_dpi(preset, dpi):
     at = data.index(b"pHYs")
     x, y, unit = struct.unpack(">IIB", data[at + 4:at + 13])
     assert unit == 1 and x == y == round(dpi / 0.0254)
+
+
+@pytest.mark.parametrize("dpi", [300, 150])
+def test_png_is_rgb_with_the_pixels_matplotlibs_own_writer_gives(dpi):
+    """The atlas writes PNGs itself, without the alpha channel: the figure is opaque, so
+    matplotlib's RGBA file holds the same picture, pixel for pixel."""
+    import matplotlib as mpl
+
+    from geo.figure import RC
+
+    view, spec = View(), FigureSpec(preset="single-column")
+    ours = Image.open(io.BytesIO(render_figure(view, preset=spec.preset, dpi=dpi)))
+    buf = io.BytesIO()
+    with mpl.rc_context(RC):
+        build_figure(view, spec).savefig(buf, format="png", dpi=dpi)
+    theirs = np.asarray(Image.open(buf))
+    assert ours.mode == "RGB" and theirs.shape[2] == 4 and (theirs[..., 3] == 255).all()
+    assert np.array_equal(np.asarray(ours), theirs[..., :3])
 
 
 def test_double_column_at_300_dpi_is_2008_px_wide():
