@@ -6,7 +6,8 @@ before it runs a function of this module's kind (``import_upload``), and sends b
 result, or the error it raised, through a pipe. Jobs share a small pool (``JOB_WORKERS``
 processes at once); the rest wait in line, first come first served, and each knows its
 place (``position``). A job whose owner stops asking for it (``touch``) for
-``IMPORT_ORPHAN_SECONDS``, or that is cancelled, is killed at once; one that passes its CPU
+``IMPORT_ORPHAN_SECONDS`` (``IMPORT_QUEUED_ORPHAN_SECONDS`` while it waits in line, which
+costs nothing: a crowd's pages poll late), or that is cancelled, is killed at once; one that passes its CPU
 time is killed by the kernel, one that passes its memory gets ``MemoryError``; each ends in a
 ``BorderAtlasError`` whose message names the limit. Killed or finished, the child's memory
 goes back to the system with it: the server keeps only the result.
@@ -34,7 +35,7 @@ from typing import Any
 from geo import limits
 from geo.errors import BorderAtlasError, EventImportError, ImportOutOfMemory, ImportStopped
 from geo.imports.problems import quote
-from geo.limits import IMPORT_ORPHAN_SECONDS, JOB_WORKERS, MB
+from geo.limits import IMPORT_ORPHAN_SECONDS, IMPORT_QUEUED_ORPHAN_SECONDS, JOB_WORKERS, MB
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +356,8 @@ class Job:
 
     def __init__(self, target: Callable[..., Any], args: tuple = (), *, label: str, key: object = None,
                  cpu_seconds: float | None = None, memory_mb: float | None = None,
-                 orphan_seconds: float | None = IMPORT_ORPHAN_SECONDS, pool: _Pool = POOL) -> None:
+                 orphan_seconds: float | None = IMPORT_ORPHAN_SECONDS,
+                 queued_orphan_seconds: float = IMPORT_QUEUED_ORPHAN_SECONDS, pool: _Pool = POOL) -> None:
         self.key, self.label = key, label
         self.progress: tuple[int, int] | None = None
         self.started = time.monotonic()
@@ -365,6 +367,7 @@ class Job:
         self._cpu = limits.JOB_CPU_SECONDS if cpu_seconds is None else cpu_seconds
         self._memory = limits.JOB_MEMORY_MB if memory_mb is None else memory_mb
         self._orphan_seconds = orphan_seconds
+        self._queued_orphan_seconds = queued_orphan_seconds
         self._touched = time.monotonic()
         self._cancelled: str | None = None
         self._pool = pool
@@ -384,11 +387,15 @@ class Job:
     def cancel(self, reason: str = "cancelled") -> None:
         self._cancelled = reason
 
-    def stop_reason(self) -> str | None:
+    def stop_reason(self, *, waiting: bool = False) -> str | None:
+        """Why the job must stop now (cancelled, or its owner silent too long), or None."""
         if self._cancelled:
             return self._cancelled
         silent = time.monotonic() - self._touched
-        if self._orphan_seconds is not None and silent > self._orphan_seconds:
+        if self._orphan_seconds is None:
+            return None
+        allowed = max(self._orphan_seconds, self._queued_orphan_seconds) if waiting else self._orphan_seconds
+        if silent > allowed:
             return f"the session that started it has gone ({silent:.0f} s without a sign of life)"
         return None
 
@@ -417,7 +424,7 @@ class Job:
     # -- the watcher thread: waits, it never computes --
     def _watch(self) -> None:
         try:
-            if self._pool.wait_turn(self._number, lambda: self.stop_reason() is not None):
+            if self._pool.wait_turn(self._number, lambda: self.stop_reason(waiting=True) is not None):
                 try:
                     self._result = self._run()
                 finally:
@@ -432,6 +439,8 @@ class Job:
             give_back_memory()
 
     def _run(self) -> Any:
+        if (reason := self.stop_reason()) is not None:  # its owner went while it waited
+            raise self._stopped(reason)
         context = _context()
         ours, theirs = context.Pipe(duplex=False)
         process = context.Process(target=_child, name="border-atlas-job", daemon=True,

@@ -108,6 +108,24 @@ def test_jobs_wait_in_line_and_know_their_place():
     assert second.progress == (3, 3)
 
 
+def test_a_job_in_line_keeps_its_place_through_a_late_poll_but_not_once_its_owner_is_gone():
+    pool = _Pool(1)
+    first = Job(burn, label="first", pool=pool, orphan_seconds=None)
+    # Owners that poll late (a crowd): silent longer than a running job may be, still in line.
+    late = Job(count_to, (3,), label="late", pool=pool, orphan_seconds=0.3, queued_orphan_seconds=30)
+    gone = Job(count_to, (3,), label="gone", pool=pool, orphan_seconds=0.3, queued_orphan_seconds=30)
+    time.sleep(1.5)
+    assert (late.position, gone.position) == (1, 2) and not late.done and not gone.done
+    first.cancel("enough")
+    while not late.wait(0.05):  # its owner is back, polling: it runs
+        late.touch()
+    assert late.result() == 3
+    error = _error(gone)  # its owner never came back: stopped when its turn came, not run
+    assert isinstance(error, ImportStopped) and gone.orphaned and gone.pid is None
+    quiet = Job(count_to, (3,), label="quiet", pool=_Pool(0), orphan_seconds=0.1, queued_orphan_seconds=0.5)
+    assert isinstance(_error(quiet), ImportStopped) and quiet.orphaned  # and not for ever
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as f:
         line = next(x for x in f if x.startswith("VmRSS:"))
