@@ -112,10 +112,11 @@ def test_a_job_in_line_keeps_its_place_through_a_late_poll_but_not_once_its_owne
     pool = _Pool(1)
     first = Job(burn, label="first", pool=pool, orphan_seconds=None)
     # Owners that poll late (a crowd): silent longer than a running job may be, still in line.
-    late = Job(count_to, (3,), label="late", pool=pool, orphan_seconds=0.3, queued_orphan_seconds=30)
-    gone = Job(count_to, (3,), label="gone", pool=pool, orphan_seconds=0.3, queued_orphan_seconds=30)
-    time.sleep(1.5)
+    late = Job(count_to, (3,), label="late", pool=pool, orphan_seconds=1.0, queued_orphan_seconds=30)
+    gone = Job(count_to, (3,), label="gone", pool=pool, orphan_seconds=1.0, queued_orphan_seconds=30)
+    time.sleep(2.5)
     assert (late.position, gone.position) == (1, 2) and not late.done and not gone.done
+    late.touch()
     first.cancel("enough")
     while not late.wait(0.05):  # its owner is back, polling: it runs
         late.touch()
