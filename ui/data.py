@@ -15,7 +15,6 @@ import streamlit as st
 
 from geo import LAYER_NAMES, BorderAtlasError
 from geo.assemble import window
-from geo.figure import FigureSpec
 from geo.filters import apply_filters
 from geo.io import read_json_file
 from geo.jobs import draw_figure, draw_html, run_job
@@ -113,6 +112,8 @@ def figure_file(view: View, preset: str, fmt: str, dpi: int, title: str, greysca
     With a session's import, ``import_id`` (the upload's own id, known only to that session)
     keys the cache, so no other session can be served a figure drawn with it.
     """
+    from geo.figure import FigureSpec  # matplotlib: loaded when a figure is first drawn
+
     events = _imported["result"].events if _imported else None
     label = _imported["name"] if _imported else None
     spec = FigureSpec(preset=preset, fmt=fmt, dpi=dpi, title=title or None, greyscale=greyscale,
