@@ -66,7 +66,8 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _neutralise_column(series: pd.Series) -> pd.Series:
     """``neutralise_cell`` on every cell, called only where a cell may start a formula (fast)."""
-    text = series.astype(object)
+    # Text columns are searched as they are (Arrow's string functions: no Python call a cell).
+    text = series if isinstance(series.dtype, pd.StringDtype) else series.astype(object)
     heads = text.str[:1].isin(_STARTS) | text.str.lstrip(_LEADING_BLANKS).str[:1].isin(_STARTS)
     candidates = heads.fillna(False).to_numpy(dtype=bool)
     if not candidates.any():

@@ -88,7 +88,8 @@ def _csv_frame(events: gpd.GeoDataFrame) -> pd.DataFrame:
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = _date(frame[col])
-        elif frame[col].map(lambda v: isinstance(v, list | dict)).any():
+        elif (pd.api.types.is_object_dtype(frame[col])  # only these can hold lists
+              and frame[col].map(lambda v: isinstance(v, list | dict)).any()):
             frame[col] = frame[col].map(lambda v: json.dumps(v, ensure_ascii=False)
                                         if isinstance(v, list | dict) else v)
     frame.insert(1, "lon", events.geometry.x.round(6).to_numpy())

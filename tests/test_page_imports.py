@@ -19,8 +19,9 @@ def test_the_page_modules_leave_the_figure_code_to_the_export_panel():
 
 
 def test_the_map_runs_before_the_export_panel_until_the_panel_holds_a_file(monkeypatch):
-    import ui.panels
     from streamlit.testing.v1 import AppTest
+
+    import ui.panels
 
     ran: list[str] = []
     for name in ("explorer", "export_panel"):
