@@ -67,8 +67,10 @@ def _case(name: str, pid: int, url: str, run) -> tuple[list[float], float, float
     return values, used, probe.worst
 
 
-def uploads(pages: list, files: list[Path]) -> tuple[list[float], int, int]:
-    """(seconds to each summary, sessions that showed their place in line, sessions missing)."""
+def uploads(pages: list, files: list[Path]) -> tuple[list[float], int, int, list[float]]:
+    """(seconds to each summary, sessions that showed their place in line, sessions missing,
+    seconds from each page's request with its file to the server's message with its summary)."""
+    heard = [_frames_heard(page, SUMMARY_BYTES) for page in pages]
     given = {}
     for page, path in zip(pages, files, strict=True):
         page.set_input_files(UPLOAD_INPUT, str(path))
@@ -85,7 +87,7 @@ def uploads(pages: list, files: list[Path]) -> tuple[list[float], int, int]:
             elif page.get_by_text("in line").count():
                 queued.add(id(page))
         time.sleep(0.05)
-    return list(done.values()), len(queued), len(pages) - len(done)
+    return list(done.values()), len(queued), len(pages) - len(done), _answers(heard)
 
 
 HEADING = '[data-testid="stHeading"]'
@@ -97,34 +99,40 @@ def _imported_heading(page) -> str:
 
 
 HEADING_BYTES = b"Imported events in the window ("
+SUMMARY_BYTES = b" imported, "
 
 
-def _frames_heard(page) -> dict[str, list[float]]:
-    """When the page's websocket sent each message and received each one carrying the
-    imported events' heading: Chromium's network-service timestamps (CDP), so the server's
-    answer is timed apart from the page's own work, which a crowd of pages on two cores
-    slows down."""
+def _frames_heard(page, needle: bytes) -> dict[str, list[float]]:
+    """When the page's websocket sent each message and received each one carrying ``needle``:
+    Chromium's network-service timestamps (CDP), so the server's answer is timed apart from
+    the page's own work, which a crowd of pages on the server's two cores slows down."""
     cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    heard: dict[str, list[float]] = {"sent": [], "heading": []}
+    cdp.send("Network.enable", {"maxTotalBufferSize": 0, "maxResourceBufferSize": 0})
+    heard: dict[str, list[float]] = {"sent": [], "hit": []}
 
     def received(event: dict) -> None:
         response = event["response"]
         data = response["payloadData"]
         raw = base64.b64decode(data) if response.get("opcode") == 2 else data.encode()
-        if HEADING_BYTES in raw:
-            heard["heading"].append(event["timestamp"])
+        if needle in raw:
+            heard["hit"].append(event["timestamp"])
 
     cdp.on("Network.webSocketFrameSent", lambda event: heard["sent"].append(event["timestamp"]))
     cdp.on("Network.webSocketFrameReceived", received)
     return heard
 
 
+def _answers(heard: list[dict[str, list[float]]]) -> list[float]:
+    """Per page: from its first message sent to the first one received with the needle."""
+    return [h["hit"][0] - h["sent"][0] for h in heard
+            if h["sent"] and h["hit"] and h["hit"][0] >= h["sent"][0]]
+
+
 def releases(pages: list) -> tuple[list[float], int, list[float]]:
     """(seconds from each commit to its table's new heading, sessions missing, seconds from
     each page's request to the server's answer with the new heading)."""
     frames = [engine_frame(page, timeout=120) for page in pages]
-    heard = [_frames_heard(page) for page in pages]
+    heard = [_frames_heard(page, HEADING_BYTES) for page in pages]
     before = [_imported_heading(page) for page in pages]
     for frame in frames:
         frame.evaluate("""() => { const e = window.BorderAtlasEngine;
@@ -133,7 +141,7 @@ def releases(pages: list) -> tuple[list[float], int, list[float]]:
     time.sleep(1.0)
     for h in heard:
         h["sent"].clear()
-        h["heading"].clear()
+        h["hit"].clear()
     # Then each lets go as a reader does with a button: "Window forward one day" (a commit at once).
     for frame in frames:
         frame.click('button[aria-label="Window forward one day"]', no_wait_after=True)
@@ -146,9 +154,7 @@ def releases(pages: list) -> tuple[list[float], int, list[float]]:
                 if committed:
                     seen[i] = max(0.0, time.time() - committed / 1000)
         time.sleep(0.02)
-    answers = [h["heading"][0] - h["sent"][0] for h in heard if h["sent"] and h["heading"]
-               and h["heading"][0] >= h["sent"][0]]
-    return list(seen.values()), len(pages) - len(seen), answers
+    return list(seen.values()), len(pages) - len(seen), _answers(heard)
 
 
 ONE_RELEASES = 8
@@ -216,16 +222,20 @@ def crowd(root: Path, files: list[Path], row: dict) -> None:
         outcome: dict = {}
 
         def run_uploads():
-            values, outcome["queued"], outcome["missing"] = uploads(pages, files)
+            values, outcome["queued"], outcome["missing"], outcome["served"] = uploads(pages, files)
             return values
 
         times, row["upload_cpu"], row["upload_worst"] = _case("upload -> summary", pid, url, run_uploads)
         late = sum(t > SUMMARY_TARGET for t in times)
+        served = outcome["served"]
+        row.update(served_median=_pct(served, 0.5), served_worst=max(served, default=float("nan")))
         row.update(summary_p50=_pct(times, 0.5), summary_worst=max(times, default=float("nan")),
                    late=late, queued=outcome["queued"], missing=outcome["missing"])
         print(f"upload -> summary: p50 {_pct(times, 0.5):.1f} s, p95 {_pct(times, 0.95):.1f} s, "
               f"worst {row['summary_worst']:.1f} s; {late} over {SUMMARY_TARGET:g} s, "
-              f"{outcome['queued']} showed their place in line, {outcome['missing']} missing")
+              f"{outcome['queued']} showed their place in line, {outcome['missing']} missing; the "
+              f"server's answer (request with the file -> summary received): median "
+              f"{row['served_median']:.1f} s, worst {row['served_worst']:.1f} s over {len(served)} sessions")
 
         def run_releases():
             values, outcome["lost"], outcome["answers"] = releases(pages)
@@ -286,6 +296,8 @@ def main() -> None:
                 ("upload -> summary, median", "summary_p50", "s"),
                 ("upload -> summary, worst", "summary_worst", "s"),
                 ("summaries over 15 s / showed their place in line / missing", None, ""),
+                ("upload: the server's answer (request -> summary received), median", "served_median", "s"),
+                ("upload: the server's answer, worst", "served_worst", "s"),
                 ("server CPU, uploads", "upload_cpu", "s"),
                 ("second session's worst latency, uploads", "upload_worst", "s"),
                 ("window release -> table, median", "release_median", "s"),

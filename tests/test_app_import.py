@@ -124,6 +124,16 @@ def test_a_held_report_that_is_not_a_key_is_ignored():
         assert not at.exception and _imported_table(at).num_rows == 3
 
 
+def test_the_maps_columns_are_made_in_the_import_job_not_in_the_server(monkeypatch):
+    import geo.web.explorer
+
+    made: list[str] = []
+    monkeypatch.setattr(geo.web.explorer, "imported_columns", lambda *a, **k: made.append("columns"))
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))  # the job's process has the real ones
+    assert made == [] and _imported_table(at).num_rows == 3
+    assert _imported_heading(at) == "Imported events in the window (2)"
+
+
 def test_hostile_text_reaches_the_browser_only_as_data():
     at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
     table = _imported_table(at)
