@@ -99,7 +99,7 @@ def _imported_heading(page) -> str:
 
 
 HEADING_BYTES = b"Imported events in the window ("
-SUMMARY_BYTES = b" imported, "
+SUMMARY_BYTES = b" imported\\, "  # the summary as sent: plain Markdown, its commas escaped
 
 
 def _frames_heard(page, needle: bytes) -> dict[str, list[float]]:
