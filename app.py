@@ -29,17 +29,25 @@ def main() -> None:
     _, load_errors = prepared_layers()
     sidebar(load_errors)
     header(load_errors)
-    # The export panel shows under the explorer but runs before it. A full run first drops
-    # every file this session's page referred to (Streamlit's media files), and any session's
-    # run end then sweeps unreferenced ones, until this run adds them again: a drawn figure's
-    # download clicked in that gap is gone (streamlit/streamlit#4322 and #4347 are this with
-    # one session). Run first, the panel re-adds its file within a few milliseconds of the
-    # run's start instead of after the map and the tables.
+    # The export panel shows under the explorer, and runs before it once it holds a drawn
+    # file. A full run first drops every file this session's page referred to (Streamlit's
+    # media files), and any session's run end then sweeps unreferenced ones, until this run
+    # adds them again: a drawn figure's download clicked in that gap is gone
+    # (streamlit/streamlit#4322 and #4347 are this with one session). Run first, the panel
+    # re-adds its file within a few milliseconds of the run's start instead of after the map
+    # and the tables. Holding none (a first visit), it runs after them: the figure code it
+    # loads then does not hold back the map.
     shown_first, shown_second = st.container(), st.container()
-    with shown_second:
-        export_panel(current_view())
-    with shown_first:
-        explorer()
+    if st.session_state.get("export_result") is not None:
+        with shown_second:
+            export_panel(current_view())
+        with shown_first:
+            explorer()
+    else:
+        with shown_first:
+            explorer()
+        with shown_second:
+            export_panel(current_view())
 
 
 if __name__ == "__main__":

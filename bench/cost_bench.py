@@ -157,6 +157,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--live", action="store_true", help="only the uploads to a live server")
     parser.add_argument("--before", metavar="REV", help="with --live: serve REV's app first")
+    parser.add_argument("--only", metavar="WORDS", help="with --live: only the files whose case "
+                        "names these words (e.g. GeoPackage)")
     args = parser.parse_args()
     if args.live:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -164,6 +166,10 @@ def main() -> None:
 
         with tempfile.TemporaryDirectory() as tmp:
             files = hostile_files(Path(tmp))
+            if args.only:
+                files = {name: path for name, path in files.items() if args.only.lower() in name.lower()}
+                if not files:
+                    parser.error(f"--only {args.only!r}: no case names it")
             trees = [("this tree", ROOT)]
             if args.before:
                 trees.insert(0, (args.before, tree_at(args.before, Path(tmp) / "before")))

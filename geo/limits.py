@@ -29,6 +29,11 @@ IMPORT_SECONDS = 120.0  # an import's time budget (100,000 ACLED rows take ~2 s)
 # An import whose session has shown no sign of life for this long is stopped: the browser
 # asks for news every IMPORT_POLL_SECONDS while an import runs, so a closed tab goes quiet.
 IMPORT_ORPHAN_SECONDS = 3.0
+# A job still waiting in line is stopped only after this long without a sign of life: waiting
+# costs no CPU, and a crowd delays a page's polls by seconds (25 sessions uploading at once on
+# two cores: 4 jobs were dropped from the line, started again at its end, and never finished
+# in 300 s). A closed tab's job that reaches its turn is stopped before it starts.
+IMPORT_QUEUED_ORPHAN_SECONDS = 30.0
 IMPORT_POLL_SECONDS = 0.5
 
 # -- jobs: every import and export of the app runs in a child process (geo.jobs) ------------

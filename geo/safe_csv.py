@@ -43,17 +43,31 @@ def neutralise_cell(value: object) -> object:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV, every text cell (and header) passed through ``neutralise_cell``."""
+    return _safe(frame).to_csv(index=False).encode("utf-8")
+
+
+def csv_lines(frame: pd.DataFrame) -> tuple[str, list[str]]:
+    """The header line and each row's line of ``csv_bytes(frame)``: the header followed by any
+    of the rows, in order, is the CSV of those rows (a cell's text does not depend on the
+    other rows), so a table's rows can be written once and picked many times."""
+    safe = _safe(frame)
+    header = safe.iloc[:0].to_csv(index=False)
+    return header, [safe.iloc[i:i + 1].to_csv(index=False, header=False) for i in range(len(safe))]
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         if not (pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column])):
             safe[column] = _neutralise_column(safe[column])
     safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
-    return safe.to_csv(index=False).encode("utf-8")
+    return safe
 
 
 def _neutralise_column(series: pd.Series) -> pd.Series:
     """``neutralise_cell`` on every cell, called only where a cell may start a formula (fast)."""
-    text = series.astype(object)
+    # Text columns are searched as they are (Arrow's string functions: no Python call a cell).
+    text = series if isinstance(series.dtype, pd.StringDtype) else series.astype(object)
     heads = text.str[:1].isin(_STARTS) | text.str.lstrip(_LEADING_BLANKS).str[:1].isin(_STARTS)
     candidates = heads.fillna(False).to_numpy(dtype=bool)
     if not candidates.any():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from geo._schema import BORDER_SIDES
 from geo.counts import count_ranges
 from geo.io import COORD_DECIMALS, feature
 from geo.limits import SHOWN_CELL_CHARS
-from geo.safe_csv import csv_bytes
+from geo.safe_csv import csv_bytes, csv_lines
 from geo.safe_text import CONTROL_CHARACTERS
 from layers.events import actor_group, area_text, border_text, casualties_text, when_text
 from layers.palette import ACTOR_LABELS
@@ -75,6 +76,10 @@ def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def events_csv(events: gpd.GeoDataFrame) -> bytes:
     """CSV of the events with every field; lists as JSON text, coordinates as lon/lat."""
+    return csv_bytes(_csv_frame(events))  # formula-like text neutralised (geo.safe_csv)
+
+
+def _csv_frame(events: gpd.GeoDataFrame) -> pd.DataFrame:
     frame = events.drop(columns="geometry").copy()
     if "area_geometry" in frame:  # an area goes out as WKT text, not as nested JSON
         frame["area_geometry"] = [shapely.geometry.shape(a).wkt if isinstance(a, dict) else None
@@ -83,12 +88,13 @@ def events_csv(events: gpd.GeoDataFrame) -> bytes:
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = _date(frame[col])
-        elif frame[col].map(lambda v: isinstance(v, list | dict)).any():
+        elif (pd.api.types.is_object_dtype(frame[col])  # only these can hold lists
+              and frame[col].map(lambda v: isinstance(v, list | dict)).any()):
             frame[col] = frame[col].map(lambda v: json.dumps(v, ensure_ascii=False)
                                         if isinstance(v, list | dict) else v)
     frame.insert(1, "lon", events.geometry.x.round(6).to_numpy())
     frame.insert(2, "lat", events.geometry.y.round(6).to_numpy())
-    return csv_bytes(frame)  # formula-like text neutralised (geo.safe_csv)
+    return frame
 
 
 def events_geojson(events: gpd.GeoDataFrame, name: str) -> bytes:
@@ -102,6 +108,16 @@ def events_geojson(events: gpd.GeoDataFrame, name: str) -> bytes:
     YYYY-MM-DD, missing numbers and dates left out), which an event with an area, or a shape
     other than a point, is still written by.
     """
+    return _collection(name, _feature_lines(events))
+
+
+def _collection(name: str, lines: list[str]) -> bytes:
+    head = json.dumps({"type": "FeatureCollection", "name": name})[:-1]
+    return (head + ',"features":[\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+
+
+def _feature_lines(events: gpd.GeoDataFrame) -> list[str]:
+    """Each event's feature as one line of JSON text (``events_geojson``)."""
     columns = sorted(c for c in events.columns if c not in ("geometry", "area_geometry"))
     # Each row's properties: ',"key":value' per column, joined; the first comma cut below.
     props = np.full(len(events), "", dtype=object)
@@ -121,8 +137,42 @@ def events_geojson(events: gpd.GeoDataFrame, name: str) -> bytes:
         x, y = xy[point_at[i]]
         lines.append(f'{{"geometry":{{"coordinates":[{_number(x)},{_number(y)}],"type":"Point"}},'
                      f'"properties":{{{text[1:]}}},"type":"Feature"}}')
-    head = json.dumps({"type": "FeatureCollection", "name": name})[:-1]
-    return (head + ',"features":[\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+    return lines
+
+
+@dataclass(frozen=True)
+class EventRows:
+    """A layer's events written once as the window's outputs are written (the table's rows,
+    CSV lines, GeoJSON features); the outputs of any of its events are those rows picked,
+    byte for byte what ``events_table``, ``events_csv`` and ``events_geojson`` write for
+    them. The atlas's own events are the same for every window and every user: a window's
+    table and downloads cost a lookup, not a rewrite."""
+
+    name: str
+    index: pd.Index
+    table: pd.DataFrame
+    csv_header: str
+    csv_rows: list[str]
+    features: list[str]
+
+    @classmethod
+    def of(cls, events: gpd.GeoDataFrame, name: str) -> EventRows:
+        if not events.index.is_unique:
+            raise ValueError("EventRows needs events with a unique index")
+        header, rows = csv_lines(_csv_frame(events))
+        return cls(name=name, index=events.index, table=events_table(events), csv_header=header,
+                   csv_rows=rows, features=_feature_lines(events))
+
+    def outputs(self, events: gpd.GeoDataFrame) -> tuple[pd.DataFrame, bytes, bytes]:
+        """(table, CSV, GeoJSON) of ``events``: rows of the frame these were made from."""
+        at = self.index.get_indexer(events.index)
+        if (at < 0).any():
+            raise ValueError("events not among the rows written")
+        if not len(at):
+            return events_table(events), events_csv(events), events_geojson(events, self.name)
+        table = self.table.iloc[at].reset_index(drop=True)
+        csv = self.csv_header + "".join(self.csv_rows[i] for i in at)
+        return table, csv.encode("utf-8"), _collection(self.name, [self.features[i] for i in at])
 
 
 # The JSON text of one value as geo.io.dumps_collection writes it.

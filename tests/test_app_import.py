@@ -89,6 +89,51 @@ def test_imported_events_follow_the_window_and_the_toggle():
     assert _imported_heading(at) is None
 
 
+def _held(at: AppTest, key: str | None, view: dict | None = None) -> AppTest:
+    """What the browser's element says after it took (or lost) the imported table."""
+    at.session_state["atlas"] = {"view": view, "held": key}
+    return at.run()
+
+
+def test_the_imported_table_is_sent_once_while_the_browser_holds_it():
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
+    key = data(at)["state"]["importedKey"]
+    assert _imported_table(at).num_rows == 3 and data(at)["held"] is None  # sent until held
+    _held(at, key)
+    assert data(at)["held"] == key and "imported" not in data(at) and not arrow_blobs(at)
+    # A window's release: the table follows it, the imported columns are not sent again.
+    _held(at, key, {"start": "2024-03-01", "end": "2024-03-31", "lat": 27.5, "lon": 62.9, "zoom": 7})
+    assert _imported_heading(at) == "Imported events in the window (1)"
+    assert data(at)["state"]["importedKey"] == key and "imported" not in data(at) and not arrow_blobs(at)
+    # The browser lost them (a reloaded frame): they are sent again.
+    _held(at, None, {"start": "2024-03-01", "end": "2024-03-31", "lat": 27.5, "lon": 62.9, "zoom": 7})
+    assert _imported_table(at).num_rows == 3
+    # The layer turned off and on: the element dropped them, and is sent them again.
+    _held(at, key)
+    at.sidebar.checkbox(key="layer_imported").uncheck().run()
+    assert data(at)["state"]["importedKey"] is None and _imported_table(at) is None
+    _held(at, None)
+    at.sidebar.checkbox(key="layer_imported").check().run()
+    assert _imported_table(at).num_rows == 3
+
+
+def test_a_held_report_that_is_not_a_key_is_ignored():
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
+    for bad in (["a list"], 7, "x" * 10_000):
+        _held(at, bad)
+        assert not at.exception and _imported_table(at).num_rows == 3
+
+
+def test_the_maps_columns_are_made_in_the_import_job_not_in_the_server(monkeypatch):
+    import geo.web.explorer
+
+    made: list[str] = []
+    monkeypatch.setattr(geo.web.explorer, "imported_columns", lambda *a, **k: made.append("columns"))
+    at = _upload(_fresh(), "mine.csv", to_csv(_rows()))  # the job's process has the real ones
+    assert made == [] and _imported_table(at).num_rows == 3
+    assert _imported_heading(at) == "Imported events in the window (2)"
+
+
 def test_hostile_text_reaches_the_browser_only_as_data():
     at = _upload(_fresh(), "mine.csv", to_csv(_rows()))
     table = _imported_table(at)

@@ -159,6 +159,41 @@ def test_play_with_100000_imported_events(server, browser, tmp_path):
     page.close()
 
 
+def test_the_imported_events_are_sent_to_the_browser_once(server, browser, tmp_path):
+    """The imported table (megabytes) reaches the browser once: a window's release brings the
+    new table under the map, and a change the map element is told of (a layer turned off)
+    sends the element again without the imported columns, which it keeps and still draws."""
+    from tests._synthetic import write_export
+
+    export = tmp_path / "acled-20k.csv"
+    write_export(export, n=20_000)
+    page = browser.new_page(viewport=VIEWPORT)
+    frames: list[int] = []  # the size of every message the server sends this page
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+    page.goto(server)
+    engine_frame(page, timeout=60)
+    page.set_input_files(UPLOAD_INPUT, str(export))
+    frame = engine_frame(page, "e.imported() && e.imported().total === 20000", timeout=180)
+    assert max(frames) > 1_000_000  # the imported columns came
+    heading = page.get_by_text("Imported events in the window (")
+    wait_for(lambda: heading.count(), timeout=60, what="the imported events' table")
+    time.sleep(2)  # the element's word that it holds them, and its rerun
+    before = heading.inner_text()
+    frame.evaluate("BorderAtlasEngine.setWindow(BorderAtlasEngine.dayOf('2023-01-01'), "
+                   "BorderAtlasEngine.dayOf('2023-03-31'), 'test')")
+    frame.click('button[aria-label="Window forward one day"]')
+    wait_for(lambda: heading.count() and heading.inner_text() != before, timeout=60,
+             what="the table to follow the window")
+    frames[:] = []
+    page.locator('[data-testid="stSidebar"] label').filter(has_text="Places").first.click()  # a layer off
+    wait_for(lambda: frame.evaluate("BorderAtlasEngine.labels().length === 0"),
+             timeout=60, what="the map to hear of the layer")
+    time.sleep(1)
+    assert frames and max(frames) < 300_000, f"the element was sent with {max(frames):,} bytes"
+    assert frame.evaluate("BorderAtlasEngine.imported().total") == 20_000  # still drawn
+    page.close()
+
+
 def _cpu_or_zero(pid: int) -> float:
     from tests._server import cpu_seconds
 

@@ -108,6 +108,40 @@ def test_jobs_wait_in_line_and_know_their_place():
     assert second.progress == (3, 3)
 
 
+def test_an_upload_for_the_page_comes_back_with_its_layer_and_map_columns():
+    from geo.imports import import_events
+    from geo.jobs import import_for_page
+    from geo.web.explorer import imported_columns
+    from geo.web.imported import prepare_imported
+
+    data = to_csv([acled_row(event_id_cnty=f"PAK{i}") for i in range(5)])
+    job = Job(import_for_page, (import_upload, data, "five.csv"), label="five.csv", orphan_seconds=None)
+    assert job.wait(WAIT)
+    result, (frame, meta) = job.result()
+    here = imported_columns(prepare_imported(import_events(data, filename="five.csv").events), "five.csv")
+    assert len(result.events) == 5 and len(frame) == 5
+    assert frame.equals(here[0]) and meta == here[1]
+
+
+def test_a_job_in_line_keeps_its_place_through_a_late_poll_but_not_once_its_owner_is_gone():
+    pool = _Pool(1)
+    first = Job(burn, label="first", pool=pool, orphan_seconds=None)
+    # Owners that poll late (a crowd): silent longer than a running job may be, still in line.
+    late = Job(count_to, (3,), label="late", pool=pool, orphan_seconds=1.0, queued_orphan_seconds=30)
+    gone = Job(count_to, (3,), label="gone", pool=pool, orphan_seconds=1.0, queued_orphan_seconds=30)
+    time.sleep(2.5)
+    assert (late.position, gone.position) == (1, 2) and not late.done and not gone.done
+    late.touch()
+    first.cancel("enough")
+    while not late.wait(0.05):  # its owner is back, polling: it runs
+        late.touch()
+    assert late.result() == 3
+    error = _error(gone)  # its owner never came back: stopped when its turn came, not run
+    assert isinstance(error, ImportStopped) and gone.orphaned and gone.pid is None
+    quiet = Job(count_to, (3,), label="quiet", pool=_Pool(0), orphan_seconds=0.1, queued_orphan_seconds=0.5)
+    assert isinstance(_error(quiet), ImportStopped) and quiet.orphaned  # and not for ever
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as f:
         line = next(x for x in f if x.startswith("VmRSS:"))

@@ -51,6 +51,8 @@ NOMINAL_MAP_HEIGHT = 480  # and its height there (the screen less the title and 
 TILE_PX = 256  # Web Mercator: the world is 256 * 2**zoom pixels wide
 EVENT_WINDOW_DAYS = 3  # ?event=<id> opens a window this many days either side of its date
 
+MAX_IMPORT_KEY = 200  # characters of an import's key the element may report back (a file id)
+
 _mount = st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, isolate_styles=False)
 _nonces = itertools.count(1)
 
@@ -71,6 +73,8 @@ class ExplorerState:
     refused: str | None = None  # why the element's last report was not taken (shown once)
     # the filters the element's controls last reported (None: none reported yet)
     filters: Filters | None = None
+    # the import (its key) whose columns the element said it holds: they are not sent again
+    held: str | None = None
 
 
 def initial_state(query: dict[str, Any], view: View, event_dates: dict[str, dt.date]) -> ExplorerState:
@@ -198,7 +202,14 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
                 basemap: str, legend: str, imported: tuple[Any, dict[str, Any], str] | None,
                 url_layers: tuple[str, ...] | None = None, filters: dict[str, str] | None = None,
                 key: str = "atlas") -> bool:
-    """Mount the element; True if it reported a new window or view on this run."""
+    """Mount the element; True if it reported a new window or view on this run.
+
+    A session's imported events (an Arrow table: megabytes) go to the element once, not with
+    every rerun that a window's release causes: the element says which import it holds
+    (``held``, static/atlas/explorer.js) and keeps its columns, and they are sent again only
+    when it holds another one (a new file, the layer turned off, a reloaded frame).
+    """
+    _read_held(state, st.session_state.get(key))  # what the browser said before this run
     data: dict[str, Any] = {
         "doc": doc,
         "height": MAP_HEIGHT + TIMELINE_HEIGHT,
@@ -212,8 +223,18 @@ def map_element(state: ExplorerState, *, doc: str, config: dict[str, Any], layer
             focus=state.focus, imported_key=imported[2] if imported else None,
             filters=filters or {},  # the filters in force, as URL keys (Filters.to_query)
         ).to_json(),
+        "held": state.held,
     }
-    if imported is not None:
+    if imported is not None and imported[2] != state.held:
         data["imported"], data["importedMeta"] = imported[0], imported[1]
-    result = _mount(key=key, data=data, default={"view": None}, on_view_change=lambda: None)
+    result = _mount(key=key, data=data, default={"view": None, "held": None},
+                    on_view_change=lambda: None, on_held_change=lambda: None)
+    _read_held(state, result)
     return _read_report(state, result.get("view") if hasattr(result, "get") else result.view)
+
+
+def _read_held(state: ExplorerState, result: Any) -> None:
+    """Take which import the element said it holds (a key, or None: none), when it said so."""
+    held = result.get("held", state.held) if hasattr(result, "get") else getattr(result, "held", state.held)
+    if held is None or (isinstance(held, str) and len(held) <= MAX_IMPORT_KEY):
+        state.held = held

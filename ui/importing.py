@@ -9,16 +9,16 @@ from typing import Any
 import streamlit as st
 
 from geo.imports import EventImportError
-from geo.jobs import Job, import_upload, start_pool
+from geo.jobs import Job, import_for_page, import_upload, start_pool
 from geo.limits import IMPORT_POLL_SECONDS, MAX_UPLOAD_MB
 from geo.safe_text import plain_markdown
 from geo.view import ATLAS_END, ATLAS_START
-from geo.web.explorer import imported_columns
 from geo.web.imported import prepare_imported
 from layers.imported import IMPORTED
 from ui.text import IMPORT_WAIT_SECONDS, PROBLEM_LINES, TEXT, UPLOAD_TYPES
 
-# What a job runs in its child: a module-level function (it is sent by name).
+# What a job runs in its child: a module-level function (it is sent by name), wrapped by
+# ``import_for_page``, which also makes the map's columns there.
 IMPORT_TARGET = import_upload
 
 
@@ -42,7 +42,7 @@ def _import_upload(upload: Any) -> None:
         st.session_state.pop("imported", None)
         st.session_state.pop("import_error", None)
         data, name = upload.getvalue(), upload.name
-        job = Job(IMPORT_TARGET, (data, name), label=name, key=upload.file_id)
+        job = Job(import_for_page, (IMPORT_TARGET, data, name), label=name, key=upload.file_id)
         st.session_state.import_job = job
     job.touch()
     if job.wait(IMPORT_WAIT_SECONDS):
@@ -52,7 +52,7 @@ def _import_upload(upload: Any) -> None:
 def _finish_import(upload: Any, job: Job) -> None:
     """Keep a finished import's result (or its error) in this session's state."""
     try:
-        result = job.result()
+        result, columns = job.result()
     except EventImportError as exc:
         st.session_state.import_error = {"file_id": upload.file_id, "message": str(exc)}
         return
@@ -67,7 +67,7 @@ def _finish_import(upload: Any, job: Job) -> None:
         "name": upload.name,
         "result": result,
         "layer": layer,
-        "columns": imported_columns(layer, upload.name),  # what the map element draws
+        "columns": columns,  # what the map element draws (made in the job's process)
         "dates": dates,
     }
     st.session_state.layer_imported = True

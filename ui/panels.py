@@ -4,18 +4,11 @@ panel. Each reads the session's state (ui.state) and the cached data (ui.data)."
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from geo import BorderAtlasError
-from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
-from geo.figure.animate import (
-    ANIMATION_FORMATS,
-    MODES,
-    STEPS,
-    AnimationSpec,
-    planned_frames,
-)
 from geo.filters import apply_filters
 from geo.jobs import draw_animation, run_job
 from geo.limits import IMPORTED_TABLE_ROWS
@@ -40,6 +33,10 @@ from ui.explorer import ask_focus, map_element, screen_extent
 from ui.importing import import_panel
 from ui.state import current_view, date_range, explorer_state, imported_shown
 from ui.text import LABEL_LANGS, MIME, TEXT
+
+if TYPE_CHECKING:  # the figure code (matplotlib) is loaded by the export panel, when it runs
+    from geo.figure import FigureSpec
+    from geo.figure.animate import AnimationSpec
 
 # --- Sidebar and notices ------------------------------------------------------------------
 # The page on a laptop: the map starts at the top of the screen. Streamlit's main block keeps
@@ -211,6 +208,11 @@ def export_panel(view: View) -> None:
     as nothing it was drawn from changes: a download reruns the page, and a result kept only
     for the run of the click would vanish with it.
     """
+    # Loaded here, not with the page's modules: the map and tables go out before matplotlib
+    # (about 1.3 s of one core) is loaded on a server's first visit.
+    from geo.figure import DEFAULT_SIZE_PRESET, FORMATS, SIZE_PRESETS, FigureSpec
+    from geo.figure.animate import ANIMATION_FORMATS
+
     with st.expander(TEXT["export_heading"], expanded=False):
         st.caption(TEXT["export_intro"])
         scope = st.radio("What to draw", list(SCOPES), key="export_scope", format_func=SCOPES.get,
@@ -253,6 +255,8 @@ def export_panel(view: View) -> None:
 
 
 def _animation_options(fmt: str) -> AnimationSpec:
+    from geo.figure.animate import MODES, STEPS, AnimationSpec
+
     a1, a2, a3, a4 = st.columns(4)
     step = a1.selectbox("A frame is a", STEPS, key="export_step")
     mode = a2.selectbox("Window", MODES, key="export_mode",
@@ -306,6 +310,9 @@ def embed_line() -> None:
 def _figure_export(view: View, spec: FigureSpec, animation: AnimationSpec | None,
                    imported: dict | None) -> dict | None:
     """Draw the figure (a preview and the file) or the animation; None if it cannot be drawn."""
+    from geo.figure import FigureSpec
+    from geo.figure.animate import planned_frames
+
     fmt = animation.fmt if animation else spec.fmt
     dropped: tuple[str, ...] = ()
     try:

@@ -6,6 +6,12 @@
  * engine tells Python the window, centre and zoom when the user lets go: one rerun per
  * gesture, none per frame.
  *
+ * A session's imported events (an Arrow table, megabytes) come once: this module keeps the
+ * table it was given on the frame, hands the engine that table while Python's `importedKey`
+ * names it, and tells Python which import it holds (`held`), so that a rerun (a window's
+ * release, a filter) need not send the table again. Holding none of it (a reloaded frame),
+ * it says so, and Python sends it again.
+ *
  * The page owns the address bar: this module writes the view into it (window, layers,
  * basemap, centre, zoom; the keys are the contract's, geo/web/contract.py URL_KEYS) so a
  * copied URL reopens what is on screen. Python reads the URL only when a session starts.
@@ -31,7 +37,7 @@ function writeUrl(engine, values, dropEvent) {
  */
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  /** @type {(HTMLIFrameElement & {baDated?: Promise<unknown>}) | null} the map document's frame, made once */
+  /** @type {(HTMLIFrameElement & {baDated?: Promise<unknown>, baImported?: {key: string, table: unknown, meta: unknown}}) | null} the map document's frame, made once */
   let frame = parentElement.querySelector("iframe.ba-frame");
   if (!frame) {
     frame = document.createElement("iframe");
@@ -55,11 +61,18 @@ export default function (component) {
       });
     }
   }
+  // The imported events: the table sent now, else the one kept for the same key (undefined,
+  // when neither: the engine keeps what it has and Python is told to send it).
+  const key = data.state.importedKey || null;
+  if (key === null) frame.baImported = undefined;
+  else if (data.imported) frame.baImported = {key, table: data.imported, meta: data.importedMeta || null};
+  const kept = key !== null && frame.baImported && frame.baImported.key === key ? frame.baImported : null;
   const config = Object.assign({}, data.config, frame.baDated ? {dated: frame.baDated} : {}, data.state, {
-    imported: data.imported || null,
-    importedMeta: data.importedMeta || null,
+    imported: key === null ? null : kept ? kept.table : undefined,
+    importedMeta: kept ? kept.meta : null,
     linkBase: window.location.origin + window.location.pathname
   });
+  const held = kept ? key : null;
   const deliver = () => {
     const win = /** @type {(Window & {BorderAtlasEngine?: Engine}) | null} */ (frame.contentWindow);
     const engine = win && win.BorderAtlasEngine;
@@ -69,6 +82,7 @@ export default function (component) {
       setStateValue("view", view);
     };
     engine.configure(config);
+    if (held !== (data.held || null)) setStateValue("held", held);
     writeUrl(engine, {layers: data.state.urlLayers.join(","), basemap: data.state.basemap}, false);
     return true;
   };
