@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -183,10 +184,27 @@ def import_map(asset_base: str | None, module_urls: Mapping[str, str] | None = N
                         for name in ENGINE_MODULES}}
 
 
+def module_addresses(imports: Mapping[str, Any]) -> list[str]:
+    """The addresses the import map sends the engine's modules to, when they are requests
+    (the app's static files, a site's assets); none when the modules are inside the page."""
+    mapped = imports.get("imports", {})
+    if MODULE_PREFIX in mapped:
+        return [mapped[MODULE_PREFIX] + name for name in ENGINE_MODULES]
+    return [url for url in (mapped.get(MODULE_PREFIX + name) for name in ENGINE_MODULES)
+            if url and not url.startswith("data:")]
+
+
 def engine_boot_html(imports: Mapping[str, Any], map_name: str) -> str:
-    """The import map and the one module script that starts the engine on folium's map
-    (module scripts run after the page is parsed, so after folium's map script)."""
+    """The import map, a preload of every module it sends to an address, and the one module
+    script that starts the engine on folium's map (module scripts run after the page is
+    parsed, so after folium's map script). Without the preloads the browser finds the modules
+    a level of imports at a time (engine.js, then what it imports, then theirs); with them it
+    asks for all at once. They come after the import map, which must be read before any
+    module is fetched."""
+    preloads = "".join(f'<link rel="modulepreload" href="{html.escape(url, quote=True)}">\n'
+                       for url in module_addresses(imports))
     return (f'<script type="importmap">{script_safe(json.dumps(imports, separators=(",", ":")))}</script>\n'
+            f"{preloads}"
             f'<script type="module">import {{attach}} from "{MODULE_PREFIX}engine.js";\n'
             f"window.BorderAtlasEngine = attach(L, {map_name}, document);</script>")
 
